@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/errors';
+import { loadConfig } from '../../src/config/load';
+import { BASE_INPUTS, options } from './helpers';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const FILE = `
+region: eu-west-1
+cluster: acme
+images:
+  frontend: { repository: acme/frontend, context: frontend, target: runtime }
+  backend:  { repository: acme/backend, context: backend, build-args: { PIP_NO_CACHE: "1" } }
+services:
+  - { service: acme-api,    containers: { api: backend },    wave: 1 }
+  - { service: acme-worker, containers: { worker: backend }, wave: 1 }
+  - { service: acme-web,    containers: { web: frontend },   wave: 2 }
+migrations:
+  service: acme-api
+  container: api
+  command: [python, manage.py, migrate, --noinput]
+  timeout: 10m
+  db-instance: acme-db
+gate:
+  alarms: [acme-prod-alb-5xx, acme-prod-api-p99]
+  bake-time: 5m
+  smoke-url: https://app.acme.example/healthz
+environments:
+  production: { account-id: "111122223333" }
+  staging: { cluster: acme-staging, account-id: "444455556666", gate: { bake-time: 1m } }
+`;
+
+describe('loadConfig', () => {
+  it('resolves the two-service case from inputs alone, with the image keys frontend and backend', () => {
+    const config = loadConfig(options({ ...BASE_INPUTS, 'backend-build-args': 'A=1\nB=two=2' }));
+    expect(config.release).toBe('a'.repeat(40));
+    expect(config.images.map((i) => i.key)).toEqual(['frontend', 'backend']);
+    expect(config.images[1]).toMatchObject({
+      repository: 'acme/backend',
+      context: 'backend',
+      dockerfile: 'backend/Dockerfile',
+      buildArgs: { A: '1', B: 'two=2' },
+      platform: 'linux/amd64',
+    });
+    expect(config.services).toEqual([
+      { service: 'acme-web', containers: [{ image: 'frontend' }], wave: 1 },
+      { service: 'acme-api', containers: [{ image: 'backend' }], wave: 1 },
+    ]);
+    expect(config.gate).toEqual({
+      alarms: [],
+      bakeTimeMs: 300_000,
+      autoRollback: true,
+      waitTimeoutMs: 1_800_000,
+    });
+    expect(config.migration).toBeUndefined();
+  });
+
+  it('reads the config file, the selected environment overlay, and lets inputs override both', () => {
+    const files = { '.github/ecs-release.yml': FILE };
+    const staging = loadConfig(options({ environment: 'staging', 'wait-timeout': '10m' }, files));
+    expect(staging.cluster).toBe('acme-staging');
+    expect(staging.accountId).toBe('444455556666');
+    expect(staging.gate.bakeTimeMs).toBe(60_000);
+    expect(staging.gate.waitTimeoutMs).toBe(600_000);
+    expect(staging.gate.alarms).toEqual(['acme-prod-alb-5xx', 'acme-prod-api-p99']);
+    expect(staging.services.map((s) => [s.service, s.wave])).toEqual([
+      ['acme-api', 1],
+      ['acme-worker', 1],
+      ['acme-web', 2],
+    ]);
+    expect(staging.migration).toMatchObject({
+      service: 'acme-api',
+      container: 'api',
+      command: ['python', 'manage.py', 'migrate', '--noinput'],
+      mode: 'task',
+      timeoutMs: 600_000,
+    });
+    expect(staging.database).toEqual({ instance: 'acme-db', snapshot: false });
+    expect(staging.images[1]?.buildArgs).toEqual({ PIP_NO_CACHE: '1' });
+    expect(staging.configFile).toBe('.github/ecs-release.yml');
+  });
+
+  it('refuses an environment the file does not name instead of deploying to the base cluster', () => {
+    const problems = problemsOf(() =>
+      loadConfig(options({ environment: 'prodution' }, { '.github/ecs-release.yml': FILE })),
+    );
+    expect(problems).toEqual([
+      'input "environment": "prodution" is not in .github/ecs-release.yml environments (production, staging); refusing to fall back to the base settings',
+    ]);
+  });
+
+  it('reports every problem at once, each naming its key', () => {
+    const file = `
+cluster: acme
+servces: []
+images:
+  backend: { repository: acme/backend, dockerfil: x }
+gate: { bake-time: 5 minutes, smoke-url: ftp://x }
+`;
+    const problems = problemsOf(() =>
+      loadConfig(
+        options(
+          {
+            'aws-region': 'eu-west-1',
+            'backend-service': 'api',
+            'frontend-build-args': 'OK=1\nmalformed',
+            'wait-timeout': '30',
+          },
+          { '.github/ecs-release.yml': file },
+        ),
+      ),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^\.github\/ecs-release\.yml: servces: unknown key \(did you mean "services"\?\)/,
+        ),
+        expect.stringMatching(
+          /^\.github\/ecs-release\.yml: images\.backend\.dockerfil: unknown key \(did you mean "dockerfile"\?\)/,
+        ),
+        '.github/ecs-release.yml: gate.bake-time: expected a duration like 90s, 15m or 1h',
+        '.github/ecs-release.yml: gate.smoke-url: expected an http(s) URL',
+        'input "frontend-build-args": line 2 "malformed" is not KEY=VALUE',
+        'input "wait-timeout": expected a duration like 90s, 15m or 1h, got "30"',
+      ]),
+    );
+    // The valid `cluster` section still counts: no bogus "cluster is required".
+    expect(problems.some((p) => p.startsWith('input "cluster"'))).toBe(false);
+    expect(problems).toHaveLength(7);
+  });
+
+  it('says which image key has no repository', () => {
+    const problems = problemsOf(() =>
+      loadConfig(options({ cluster: 'c', 'aws-region': 'eu-west-1', 'frontend-service': 'web' })),
+    );
+    expect(problems).toEqual([
+      'services[0].containers: image key "frontend" has no repository: set input "frontend-repository" or images.frontend.repository',
+    ]);
+  });
+
+  it('parses the migration command as exec form or shell form', () => {
+    const exec = loadConfig(options({ ...BASE_INPUTS, 'migration-command': '["node","migrate.js","--up"]' }));
+    expect(exec.migration).toMatchObject({ service: 'acme-api', command: ['node', 'migrate.js', '--up'] });
+    const shell = loadConfig(options({ ...BASE_INPUTS, 'migration-command': 'npm run migrate && echo ok' }));
+    expect(shell.migration?.command).toEqual(['sh', '-c', 'npm run migrate && echo ok']);
+    expect(
+      problemsOf(() => loadConfig(options({ ...BASE_INPUTS, 'migration-command': '["node", 3]' }))),
+    ).toEqual(['input "migration-command": starts with "[" but is not a JSON array of strings (exec form)']);
+  });
+
+  it('needs the secret and the instance for runner-mode migrations', () => {
+    const problems = problemsOf(() =>
+      loadConfig(options({ ...BASE_INPUTS, 'migration-command': 'migrate', 'migration-mode': 'runner' })),
+    );
+    expect(problems).toEqual([
+      'input "db-secret": runner-mode migrations need the DB credentials secret',
+      'input "db-instance": runner-mode migrations need the DB instance for its endpoint',
+    ]);
+  });
+
+  it('takes the release from the input, else GITHUB_SHA, else git', () => {
+    expect(loadConfig(options({ ...BASE_INPUTS, release: 'v1.2.3' })).release).toBe('v1.2.3');
+    const fromGit = loadConfig({ ...options(BASE_INPUTS, {}, {}), gitHead: () => 'b'.repeat(40) });
+    expect(fromGit.release).toBe('b'.repeat(40));
+    expect(problemsOf(() => loadConfig(options(BASE_INPUTS, {}, {})))).toEqual([
+      'input "release": no release id: set the input, GITHUB_SHA, or run inside a git checkout',
+    ]);
+  });
+
+  it('builds the run URL from the GitHub environment', () => {
+    const config = loadConfig(
+      options(
+        BASE_INPUTS,
+        {},
+        {
+          GITHUB_SHA: 'c'.repeat(40),
+          GITHUB_SERVER_URL: 'https://github.com',
+          GITHUB_REPOSITORY: 'acme/shop',
+          GITHUB_RUN_ID: '42',
+        },
+      ),
+    );
+    expect(config.runUrl).toBe('https://github.com/acme/shop/actions/runs/42');
+  });
+
+  it('reports YAML syntax errors and a missing explicit config file', () => {
+    expect(problemsOf(() => loadConfig(options({ ...BASE_INPUTS, config: 'nope.yml' })))).toEqual([
+      'input "config": file "nope.yml" does not exist',
+    ]);
+    const broken = problemsOf(() =>
+      loadConfig(options(BASE_INPUTS, { '.github/ecs-release.yml': 'gate: [' })),
+    );
+    expect(broken[0]).toMatch(/^\.github\/ecs-release\.yml: is not valid YAML/);
+  });
+});

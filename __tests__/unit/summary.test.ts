@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { newReport } from '../../src/pipeline/report';
+import { renderSummary } from '../../src/report/summary';
+
+describe('job summary', () => {
+  it('states the result, services, images, stages and the error of a failed run', () => {
+    const report = newReport({
+      command: 'deploy',
+      environment: 'production',
+      cluster: 'acme',
+      region: 'eu-west-1',
+      release: 'abc',
+    });
+    report.result = 'rolled-back';
+    report.runningRelease = 'prev';
+    report.error = 'alarm acme-5xx went to ALARM 2m into the bake';
+    report.services.push({
+      service: 'acme-api',
+      previous: 'arn:td/api:4',
+      current: 'arn:td/api:4',
+      state: 'rolled-back',
+    });
+    report.images.backend = { uri: 'r/acme/backend', digest: 'sha256:1', built: true };
+    report.stages.push({ stage: 'Rollout', ms: 65_000, outcome: 'ok' });
+    const md = renderSummary(report);
+    expect(md).toContain('## ecs-release deploy: :leftwards_arrow_with_hook: rolled back');
+    expect(md).toContain('- **Running now**: `prev`');
+    expect(md).toContain('alarm acme-5xx went to ALARM 2m into the bake');
+    expect(md).toContain('| acme-api | arn:td/api:4 | arn:td/api:4 | rolled-back |');
+    expect(md).toContain('| backend | `r/acme/backend@sha256:1` | yes |');
+    expect(md).toContain('| Rollout | 1m5s | ok |');
+  });
+});

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { DURATION_HINT, parseDuration } from './duration';
+
+/**
+ * The config file's schema (SPEC section 2). The JSON Schema that editors use is
+ * generated from this (`npm run schema`), so the two never drift apart.
+ */
+
+const name = z.string().trim().min(1, 'must not be empty');
+const duration = z
+  .string()
+  .refine((value) => parseDuration(value) !== undefined, { message: `expected ${DURATION_HINT}` })
+  .meta({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h))+$', description: `${DURATION_HINT}` });
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const imageSchema = z.strictObject({
+  repository: name.describe('ECR repository name, e.g. acme/frontend'),
+  context: name.optional().describe('docker build context, relative to the repository root'),
+  dockerfile: name.optional().describe('Dockerfile path; default <context>/Dockerfile'),
+  'build-args': z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), scalar).optional(),
+  target: name.optional().describe('build stage'),
+  platform: z
+    .string()
+    .regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, 'expected os/arch, e.g. linux/amd64')
+    .optional(),
+});
+
+export const serviceSchema = z.strictObject({
+  service: name.describe('ECS service name'),
+  containers: z
+    .record(name, name)
+    .refine((value) => Object.keys(value).length > 0, {
+      message: 'map at least one container to an image key',
+    })
+    .describe('container name -> image key'),
+  wave: z.number().int().min(1).max(100).optional().describe('waves roll in ascending order; default 1'),
+});
+
+export const migrationsSchema = z.strictObject({
+  service: name.optional().describe('service whose new task definition and network the migration uses'),
+  container: name.optional(),
+  command: z
+    .union([z.array(z.string()).min(1), z.string().trim().min(1)])
+    .describe('exec form (array) or a string run with sh -c'),
+  mode: z.enum(['task', 'runner']).optional(),
+  timeout: duration.optional(),
+  always: z.boolean().optional(),
+  'db-instance': name.optional().describe('RDS DB instance or Aurora cluster identifier'),
+  snapshot: z.boolean().optional(),
+  'db-secret': name.optional().describe('Secrets Manager ARN of the DB credentials (runner mode)'),
+});
+
+export const gateSchema = z.strictObject({
+  alarms: z.array(name).optional(),
+  'alarm-prefix': name.optional(),
+  'bake-time': duration.optional(),
+  'smoke-url': z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
+  'auto-rollback': z.boolean().optional(),
+  'wait-timeout': duration.optional(),
+});
+
+const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML)');
+
+const sections = {
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region like eu-west-1')
+    .optional(),
+  cluster: name.optional(),
+  'account-id': accountId.optional(),
+  images: z
+    .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'image keys are lower-case words'), imageSchema)
+    .optional(),
+  services: z.array(serviceSchema).optional(),
+  migrations: migrationsSchema.optional(),
+  gate: gateSchema.optional(),
+};
+
+export const environmentSchema = z.strictObject(sections);
+
+export const configFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  ...sections,
+  environments: z.record(name, environmentSchema.nullable()).optional(),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type EnvironmentOverlay = z.infer<typeof environmentSchema>;

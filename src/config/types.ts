@@ -1,0 +1,79 @@
+/** The one resolved, validated configuration every stage reads. */
+
+export type Command = 'deploy' | 'rollback' | 'plan';
+export type MigrationMode = 'task' | 'runner';
+
+export interface ImageConfig {
+  /** Image key: `frontend`, `backend`, or a key of the config file's `images`. */
+  key: string;
+  repository: string;
+  context: string;
+  dockerfile: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+  platform: string;
+}
+
+export interface ContainerMapping {
+  /** Undefined: the task definition's only container (resolved when rendering). */
+  container?: string;
+  image: string;
+}
+
+export interface ServiceConfig {
+  service: string;
+  containers: ContainerMapping[];
+  wave: number;
+}
+
+export interface MigrationConfig {
+  /** Service whose new task definition and network the migration task uses. */
+  service: string;
+  container?: string;
+  /** Exec form; a string command becomes `['sh', '-c', command]`. */
+  command: string[];
+  mode: MigrationMode;
+  timeoutMs: number;
+  always: boolean;
+  /** Secrets Manager ARN of the DB credentials (runner mode). */
+  dbSecret?: string;
+}
+
+export interface DatabaseConfig {
+  /** RDS DB instance or Aurora cluster identifier. */
+  instance: string;
+  snapshot: boolean;
+}
+
+export interface GateConfig {
+  alarms: string[];
+  alarmPrefix?: string;
+  bakeTimeMs: number;
+  smokeUrl?: string;
+  autoRollback: boolean;
+  waitTimeoutMs: number;
+}
+
+export interface ReleaseConfig {
+  command: Command;
+  environment: string;
+  region: string;
+  cluster: string;
+  /** Release id: the input, else the commit. */
+  release: string;
+  commit: string;
+  runUrl?: string;
+  accountId?: string;
+  images: ImageConfig[];
+  services: ServiceConfig[];
+  migration?: MigrationConfig;
+  database?: DatabaseConfig;
+  gate: GateConfig;
+  /** Rollback target: `previous`, a release id, or a commit prefix. */
+  to: string;
+  githubToken?: string;
+  githubDeployment: boolean;
+  createRepositories: boolean;
+  /** Where the config file was read from, when one was. */
+  configFile?: string;
+}

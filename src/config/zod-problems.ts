@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+import type { Problem } from './errors';
+import { closest } from './suggest';
+
+type Schema = z.core.$ZodType;
+
+/** Walks the schema along `path` to list the keys an object there may have. */
+function knownKeysAt(schema: Schema, path: readonly PropertyKey[]): string[] {
+  let current: Schema | undefined = schema;
+  const steps = [...path];
+  for (;;) {
+    if (!current) return [];
+    const def = current._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'pipe') {
+      current = (def.innerType ?? def.in) as Schema | undefined;
+      continue;
+    }
+    if (steps.length === 0) {
+      return def.type === 'object' ? Object.keys(def.shape as Record<string, unknown>) : [];
+    }
+    const step = steps.shift();
+    if (def.type === 'object') current = (def.shape as Record<string, Schema>)[String(step)];
+    else if (def.type === 'array') current = def.element as Schema;
+    else if (def.type === 'record') current = def.valueType as Schema;
+    else return [];
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, part) => {
+    if (typeof part === 'number') return `${text}[${part}]`;
+    return text ? `${text}.${String(part)}` : String(part);
+  }, '');
+}
+
+/** zod issues as problems that name the key and say what was expected. */
+export function problemsFromZod(error: z.ZodError, schema: Schema, where: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(schema, issue.path);
+      for (const key of issue.keys) {
+        const guess = closest(key, known);
+        problems.push({
+          key: `${where}: ${formatPath([...issue.path, key])}`,
+          message: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}; known keys: ${known.join(', ')}`,
+        });
+      }
+      continue;
+    }
+    let message = issue.message;
+    if (issue.code === 'invalid_type') {
+      const got =
+        issue.input === undefined ? 'nothing' : Array.isArray(issue.input) ? 'a list' : typeof issue.input;
+      message = `expected ${issue.expected}, got ${got}`;
+    } else if (issue.code === 'invalid_union') {
+      message = 'has the wrong type';
+    }
+    problems.push({ key: `${where}: ${formatPath(issue.path) || '(document)'}`, message });
+  }
+  return problems;
+}

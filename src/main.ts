@@ -1,0 +1,94 @@
+import type Docker from 'dockerode';
+import type { AwsClients } from './aws/clients';
+import { ConfigError } from './config/errors';
+import { type LoadOptions, loadConfig } from './config/load';
+import { OUTPUTS } from './config/names';
+import type { ReleaseConfig } from './config/types';
+import { deployRelease } from './pipeline/deploy';
+import { planRelease } from './pipeline/plan-release';
+import { newReport, type Report } from './pipeline/report';
+import { rollbackRelease } from './pipeline/rollback-release';
+import { renderSummary } from './report/summary';
+import type { Clock } from './runtime/clock';
+import type { StageContext } from './runtime/context';
+import type { Logger } from './runtime/log';
+
+/** Everything the action needs from the outside world, injected so tests run it whole. */
+export interface Runtime extends LoadOptions {
+  log: Logger;
+  clock: Clock;
+  signal: AbortSignal;
+  mask(secret: string): void;
+  setOutput(name: string, value: string): void;
+  writeSummary(markdown: string): Promise<void>;
+  aws(region: string): Promise<AwsClients>;
+  docker(): Promise<Docker>;
+  workdir: string;
+}
+
+export interface RunOutcome {
+  exitCode: 0 | 1;
+  /** The failure to report with core.setFailed (once, at the top). */
+  error?: string;
+  report?: Report;
+}
+
+/** Orders the stages for the command; every stage's work lives in its own module. */
+export async function run(rt: Runtime): Promise<RunOutcome> {
+  let config: ReleaseConfig;
+  try {
+    config = loadConfig(rt);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const p of error.problems) rt.log.error(`${p.key}: ${p.message}`);
+      const count = error.problems.length;
+      return {
+        exitCode: 1,
+        error: `The configuration has ${count} problem${count === 1 ? '' : 's'} (listed above); nothing was changed in AWS.`,
+      };
+    }
+    throw error;
+  }
+  if (config.githubToken) rt.mask(config.githubToken);
+
+  const report = newReport(config);
+  try {
+    const ctx: StageContext = {
+      config,
+      aws: await rt.aws(config.region),
+      docker: await rt.docker(),
+      clock: rt.clock,
+      log: rt.log,
+      signal: rt.signal,
+      mask: rt.mask,
+      workdir: rt.workdir,
+    };
+    if (config.command === 'plan') await planRelease(ctx, report);
+    else if (config.command === 'deploy') await deployRelease(ctx, report);
+    else await rollbackRelease(ctx, report);
+  } catch (error) {
+    report.error = error instanceof Error ? error.message : String(error);
+    report.result ??= 'failed';
+  } finally {
+    writeOutputs(rt, report);
+    await rt.writeSummary(renderSummary(report)).catch((error: unknown) => {
+      rt.log.warning(
+        `could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+  }
+  const ok = report.result === 'deployed' || report.result === 'unchanged' || report.result === 'planned';
+  return ok
+    ? { exitCode: 0, report }
+    : { exitCode: 1, error: report.error ?? `release ${report.result}`, report };
+}
+
+function writeOutputs(rt: Runtime, report: Report): void {
+  const taskDefinitions = Object.fromEntries(
+    report.services.map((s) => [s.service, { previous: s.previous ?? null, current: s.current ?? null }]),
+  );
+  rt.setOutput(OUTPUTS.release, report.runningRelease ?? '');
+  rt.setOutput(OUTPUTS.result, report.result ?? 'failed');
+  rt.setOutput(OUTPUTS.images, JSON.stringify(report.images));
+  rt.setOutput(OUTPUTS.taskDefinitions, JSON.stringify(taskDefinitions));
+}

@@ -1,0 +1,50 @@
+/**
+ * What the run did, filled in as stages finish. Outputs, the job summary and the
+ * post step's report are all derived from this one object.
+ */
+export type Result = 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'planned';
+
+export interface ImageOutcome {
+  uri: string;
+  digest: string;
+  built: boolean;
+}
+
+export interface ServiceOutcome {
+  service: string;
+  previous?: string;
+  current?: string;
+  /** What the service runs at the end of the run, as far as we know. */
+  state: 'unchanged' | 'updated' | 'rolled-back' | 'rolled-back-by-ecs' | 'failed' | 'pending';
+  detail?: string;
+}
+
+export interface StageTiming {
+  stage: string;
+  ms: number;
+  outcome: 'ok' | 'failed' | 'skipped';
+}
+
+export interface Report {
+  command: string;
+  environment: string;
+  cluster: string;
+  region: string;
+  release: string;
+  /** The release running when the run ends (deployed, or rolled back to). */
+  runningRelease?: string;
+  result?: Result;
+  images: Record<string, ImageOutcome>;
+  services: ServiceOutcome[];
+  migration?: { outcome: 'succeeded' | 'failed' | 'skipped'; detail: string };
+  alarms: { name: string; state: string }[];
+  stages: StageTiming[];
+  notes: string[];
+  error?: string;
+}
+
+export function newReport(
+  fields: Pick<Report, 'command' | 'environment' | 'cluster' | 'region' | 'release'>,
+): Report {
+  return { ...fields, images: {}, services: [], alarms: [], stages: [], notes: [] };
+}

@@ -1,0 +1,35 @@
+import { formatDuration } from '../config/duration';
+import type { StageContext } from '../runtime/context';
+import type { Report } from './report';
+
+/** Thrown by a stage that the product does not have yet: never pretend success. */
+export class NotImplementedError extends Error {
+  constructor(what: string) {
+    super(`${what} is not implemented yet in this version of ecs-release`);
+    this.name = 'NotImplementedError';
+  }
+}
+
+/** One log group per stage, with its duration recorded in the report. */
+export async function stage<T>(
+  ctx: StageContext,
+  report: Report,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const started = ctx.clock.now();
+  return ctx.log.group(name, async () => {
+    try {
+      const value = await fn();
+      const ms = ctx.clock.now() - started;
+      report.stages.push({ stage: name, ms, outcome: 'ok' });
+      ctx.log.info(`${name}: done in ${formatDuration(ms)}`);
+      return value;
+    } catch (error) {
+      const ms = ctx.clock.now() - started;
+      report.stages.push({ stage: name, ms, outcome: 'failed' });
+      ctx.log.info(`${name}: failed after ${formatDuration(ms)}`);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,51 @@
+import { formatDuration } from '../config/duration';
+import type { Report } from '../pipeline/report';
+
+const RESULT_TEXT: Record<string, string> = {
+  deployed: ':white_check_mark: deployed',
+  unchanged: ':white_check_mark: unchanged (already running)',
+  'rolled-back': ':leftwards_arrow_with_hook: rolled back',
+  failed: ':x: failed',
+  planned: ':memo: planned (nothing changed)',
+};
+
+function cell(text: string | undefined): string {
+  return (text ?? '—').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** The job summary as Markdown: a pure function of the report, written for failures too. */
+export function renderSummary(report: Report): string {
+  const lines: string[] = [];
+  const result = report.result ?? 'failed';
+  lines.push(`## ecs-release ${report.command}: ${RESULT_TEXT[result] ?? result}`, '');
+  lines.push(`- **Release**: \`${report.release}\``);
+  if (report.runningRelease) lines.push(`- **Running now**: \`${report.runningRelease}\``);
+  lines.push(`- **Environment**: ${report.environment} (cluster \`${report.cluster}\`, ${report.region})`);
+  if (report.error) lines.push('', '**Error**', '', '```', report.error, '```');
+  if (report.services.length > 0) {
+    lines.push('', '| service | previous | new | state |', '|---|---|---|---|');
+    for (const s of report.services) {
+      lines.push(
+        `| ${cell(s.service)} | ${cell(s.previous)} | ${cell(s.current)} | ${cell(s.state)}${s.detail ? `: ${cell(s.detail)}` : ''} |`,
+      );
+    }
+  }
+  const images = Object.entries(report.images);
+  if (images.length > 0) {
+    lines.push('', '| image | digest | built |', '|---|---|---|');
+    for (const [key, image] of images)
+      lines.push(`| ${key} | \`${image.uri}@${image.digest}\` | ${image.built ? 'yes' : 'no (reused)'} |`);
+  }
+  if (report.migration)
+    lines.push('', `**Migration**: ${report.migration.outcome} — ${report.migration.detail}`);
+  if (report.alarms.length > 0) {
+    lines.push('', '| alarm | state |', '|---|---|');
+    for (const a of report.alarms) lines.push(`| ${cell(a.name)} | ${cell(a.state)} |`);
+  }
+  if (report.stages.length > 0) {
+    lines.push('', '| stage | duration | outcome |', '|---|---|---|');
+    for (const s of report.stages) lines.push(`| ${s.stage} | ${formatDuration(s.ms)} | ${s.outcome} |`);
+  }
+  if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `> ${n}`));
+  return `${lines.join('\n')}\n`;
+}
