@@ -1,0 +1,63 @@
+/**
+ * Runs a suite both ways the lab is used: as the SDK's in-process request
+ * handler, and over loopback HTTP with `endpoint` (as AWS_ENDPOINT_URL would).
+ */
+import { join } from 'node:path';
+import type { HttpHandler } from '@smithy/protocol-http';
+import { VirtualClock } from '../../lab/sim/clock.js';
+import { readEnvFile, registryFromEnv } from '../../lab/sim/env-file.js';
+import { createLab, type Lab, type LabOptions } from '../../lab/sim/lab.js';
+import { startLabServer } from '../../lab/sim/server.js';
+
+export type Mode = 'in-process' | 'http';
+export const MODES: Mode[] = ['in-process', 'http'];
+
+export interface ClientConfig {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts: number;
+  requestHandler?: HttpHandler;
+  endpoint?: string;
+}
+
+export interface Harness {
+  lab: Lab;
+  clock: VirtualClock;
+  config: ClientConfig;
+  close(): Promise<void>;
+}
+
+export async function openLab(mode: Mode, options: Partial<LabOptions> = {}): Promise<Harness> {
+  const clock = new VirtualClock();
+  const lab = createLab({ clock, sleep: clock.sleep, ...options });
+  const base = {
+    region: lab.region,
+    credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
+    maxAttempts: 1,
+  };
+  if (mode === 'in-process') {
+    return { lab, clock, config: { ...base, requestHandler: lab.handler }, close: async () => {} };
+  }
+  const server = await startLabServer(lab, { port: 0 });
+  return { lab, clock, config: { ...base, endpoint: server.url }, close: () => server.close() };
+}
+
+/** `.lab/env` as lab/up writes it, or undefined when the lab is not up. */
+export function labEnv(): Record<string, string> | undefined {
+  return readEnvFile(join(__dirname, '..', '..', '.lab', 'env'));
+}
+
+/** The lab registry from `.lab/env`, or undefined when the lab is not up. */
+export function labRegistry(): { host: string; user: string; password: string } | undefined {
+  const env = labEnv();
+  return env ? registryFromEnv(env) : undefined;
+}
+
+export async function errorOf(p: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error & Record<string, unknown>;
+  }
+  throw new Error('expected the call to fail');
+}

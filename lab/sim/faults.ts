@@ -1,0 +1,81 @@
+/**
+ * Faults on demand. They are checked before the operation runs, so a faulted
+ * call never changes the world: exactly what a throttled or failed AWS call
+ * guarantees to the caller.
+ */
+import { canonicalService } from './protocol/services.js';
+
+export type FaultKind = 'throttle' | 'server-error' | 'reset' | 'latency' | 'expired-credentials';
+
+export interface FaultSpec {
+  /** Signing name or alias (`ecs`, `cloudwatch`, `elbv2`…); `*` for every service. */
+  service: string;
+  /** Omitted: every operation of the service. */
+  operation?: string;
+  kind: FaultKind;
+  /** How many calls it answers; omitted: until removed. Ignored for `expired-credentials`. */
+  times?: number;
+  /** For `latency`: delay before the call goes on. Default 1000 ms. */
+  latencyMs?: number;
+  /** For `server-error`: 500 (InternalFailure, the default) or 503 (ServiceUnavailable). */
+  status?: 500 | 503;
+}
+
+export interface ActiveFault extends FaultSpec {
+  id: number;
+  /** Calls it has answered so far. */
+  hits: number;
+}
+
+export interface FaultPlan {
+  delayMs: number;
+  /** The fault that answers instead of the operation, if any. */
+  terminal?: ActiveFault;
+}
+
+export class Faults {
+  private next = 1;
+  private active: ActiveFault[] = [];
+
+  add(spec: FaultSpec): { id: number; remove: () => void } {
+    const fault: ActiveFault = { ...spec, service: canonicalService(spec.service), id: this.next++, hits: 0 };
+    this.active.push(fault);
+    return { id: fault.id, remove: () => this.remove(fault.id) };
+  }
+
+  remove(id: number): void {
+    this.active = this.active.filter((f) => f.id !== id);
+  }
+
+  clear(): void {
+    this.active = [];
+  }
+
+  list(): readonly ActiveFault[] {
+    return this.active;
+  }
+
+  /**
+   * What happens to this call: every matching latency fault adds its delay,
+   * then the oldest matching non-latency fault answers it. Each use counts
+   * against `times`; spent faults go away.
+   */
+  plan(service: string, operation: string): FaultPlan {
+    const matches = this.active.filter(
+      (f) =>
+        (f.service === '*' || f.service === service) &&
+        (f.operation === undefined || f.operation === operation),
+    );
+    let delayMs = 0;
+    for (const f of matches.filter((m) => m.kind === 'latency')) {
+      delayMs += f.latencyMs ?? 1000;
+      f.hits += 1;
+    }
+    const terminal = matches.find((m) => m.kind !== 'latency');
+    if (terminal) terminal.hits += 1;
+    this.active = this.active.filter(
+      (f) => f.kind === 'expired-credentials' || f.times === undefined || f.hits < f.times,
+    );
+    return terminal ? { delayMs, terminal } : { delayMs };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The lab as a process on the real clock:
+ *   npx tsx lab/sim/main.ts --port 4566 [--region eu-west-1] [--env-file .lab/env] [--no-docker]
+ * then `AWS_ENDPOINT_URL=http://127.0.0.1:4566 node dist/index.js`.
+ * The registry comes from LAB_REGISTRY / LAB_REGISTRY_USER / LAB_REGISTRY_PASSWORD
+ * (environment, or the env file, default `.lab/env`); the Docker engine from
+ * DOCKER_HOST when set.
+ */
+import Docker from 'dockerode';
+import { realClock } from './clock.js';
+import { readEnvFile, registryFromEnv } from './env-file.js';
+import { createLab } from './lab.js';
+import { startLabServer } from './server.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const env = { ...(readEnvFile(arg('env-file') ?? '.lab/env') ?? {}), ...process.env };
+  const registry = registryFromEnv(env);
+  const dockerHost = env.DOCKER_HOST;
+  const docker =
+    dockerHost && !process.argv.includes('--no-docker')
+      ? new Docker(
+          dockerHost.startsWith('unix://') ? { socketPath: dockerHost.slice('unix://'.length) } : undefined,
+        )
+      : undefined;
+  const lab = createLab({
+    clock: realClock,
+    registry,
+    docker,
+    region: arg('region') ?? env.AWS_REGION ?? 'eu-west-1',
+  });
+  const server = await startLabServer(lab, { port: Number(arg('port') ?? 4566) });
+  process.stdout.write(
+    `lab: AWS simulator on ${server.url} (region ${lab.region}, account ${lab.account}; ` +
+      `registry ${registry ? registry.host : 'in memory'}; docker ${docker ? dockerHost : 'none: RunTask is scripted'})\n` +
+      `lab: export AWS_ENDPOINT_URL=${server.url} AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab\n`,
+  );
+  const stop = () => {
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`lab: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

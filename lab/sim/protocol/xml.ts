@@ -1,0 +1,71 @@
+/**
+ * Query-protocol XML: `<XResponse><XResult>…</XResult><ResponseMetadata>` for
+ * results and `<ErrorResponse><Error>` for errors, as the SDK's AwsQueryProtocol
+ * reads them. Timestamps are ISO-8601; lists wrap each item in the element the
+ * service model names (see services.ts `listMembers`).
+ */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function scalar(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return escapeXml(String(value));
+}
+
+function element(name: string, value: unknown, listMembers: Record<string, string>): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) {
+    const item = listMembers[name] ?? 'member';
+    return `<${name}>${value.map((v) => element(item, v, listMembers)).join('')}</${name}>`;
+  }
+  if (typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    return `<${name}>${members(value as Record<string, unknown>, listMembers)}</${name}>`;
+  }
+  return `<${name}>${scalar(value)}</${name}>`;
+}
+
+function members(value: Record<string, unknown>, listMembers: Record<string, string>): string {
+  return Object.entries(value)
+    .map(([k, v]) => element(k, v, listMembers))
+    .join('');
+}
+
+export function xmlResult(
+  action: string,
+  output: unknown,
+  opts: { xmlns?: string | undefined; requestId: string; listMembers?: Record<string, string> | undefined },
+): string {
+  const ns = opts.xmlns ? ` xmlns="${opts.xmlns}"` : '';
+  const body =
+    output !== null && typeof output === 'object'
+      ? members(output as Record<string, unknown>, opts.listMembers ?? {})
+      : '';
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response${ns}>` +
+    `<${action}Result>${body}</${action}Result>` +
+    `<ResponseMetadata><RequestId>${opts.requestId}</RequestId></ResponseMetadata></${action}Response>`
+  );
+}
+
+export function xmlError(opts: {
+  code: string;
+  message: string;
+  fault: 'client' | 'server';
+  requestId: string;
+  xmlns?: string | undefined;
+}): string {
+  const ns = opts.xmlns ? ` xmlns="${opts.xmlns}"` : '';
+  const type = opts.fault === 'server' ? 'Receiver' : 'Sender';
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${type}</Type>` +
+    `<Code>${escapeXml(opts.code)}</Code><Message>${escapeXml(opts.message)}</Message></Error>` +
+    `<RequestId>${opts.requestId}</RequestId></ErrorResponse>`
+  );
+}
