@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  uses?: string;
+  steps?: Step[];
+  environment?: unknown;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+
+const files = ['.github/workflows', 'workflows'].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => join(dir, f)),
+);
+const load = (path: string) => parse(readFileSync(path, 'utf8')) as Workflow;
+/** Our own reusable workflow, referenced by release in the starters: see README "Pinning". */
+const OWN = /^ecs-release\/ecs-release\/\.github\/workflows\/release\.yml@/;
+
+describe('workflows', () => {
+  it.each(files)('%s pins every third-party action by commit SHA', (path) => {
+    for (const job of Object.values(load(path).jobs)) {
+      const uses = [job.uses, ...(job.steps ?? []).map((s) => s.uses)].filter((u): u is string => !!u);
+      for (const ref of uses) {
+        if (ref.startsWith('./') || OWN.test(ref)) continue;
+        expect(ref, path).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+      }
+    }
+  });
+
+  it.each(files)('%s puts no ${{ }} expression inside a run: script', (path) => {
+    for (const job of Object.values(load(path).jobs)) {
+      for (const step of job.steps ?? []) {
+        if (step.run) expect(step.run, path).not.toMatch(/\$\{\{/);
+      }
+    }
+  });
+
+  it('the reusable workflow: least permissions, one release per environment, runs its own commit', () => {
+    const workflow = load('.github/workflows/release.yml');
+    expect(Object.keys(workflow.on)).toEqual(['workflow_call']);
+    expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read', deployments: 'write' });
+    expect(workflow.concurrency?.['cancel-in-progress']).toBe(false);
+    expect(workflow.concurrency?.group).toContain('inputs.environment');
+    const job = workflow.jobs.release;
+    expect(job?.environment).toMatchObject({ name: '${{ inputs.environment }}' });
+    const self = job?.steps?.find((s) => s.with?.path === '.ecs-release');
+    expect(self?.with).toMatchObject({
+      repository: '${{ job.workflow_repository }}',
+      ref: '${{ job.workflow_sha }}',
+    });
+    expect(job?.steps?.some((s) => s.uses === './.ecs-release')).toBe(true);
+  });
+
+  it('the starters: deploy on push to main, and a dispatch rollback with an environment choice and a to input', () => {
+    expect(load('workflows/deploy.yml').on).toEqual({ push: { branches: ['main'] } });
+    const rollback = load('workflows/rollback.yml');
+    const dispatch = rollback.on.workflow_dispatch as { inputs: Record<string, { type: string }> };
+    expect(dispatch.inputs.environment?.type).toBe('choice');
+    expect(dispatch.inputs.to?.type).toBe('string');
+  });
+});
