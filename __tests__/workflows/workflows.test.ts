@@ -27,6 +27,8 @@ const files = ['.github/workflows', 'workflows'].flatMap((dir) =>
 );
 const load = (path: string) => parse(readFileSync(path, 'utf8')) as Workflow;
 /** Our own reusable workflow, referenced by release in the starters: see README "Pinning". */
+/** A GitHub expression, spelt so no linter mistakes it for a template literal. */
+const expr = (inner: string) => `$${'{{'} ${inner} }}`;
 const OWN = /^ecs-release\/ecs-release\/\.github\/workflows\/release\.yml@/;
 
 describe('workflows', () => {
@@ -40,7 +42,7 @@ describe('workflows', () => {
     }
   });
 
-  it.each(files)('%s puts no ${{ }} expression inside a run: script', (path) => {
+  it.each(files)('%s puts no expression inside a run: script', (path) => {
     for (const job of Object.values(load(path).jobs)) {
       for (const step of job.steps ?? []) {
         if (step.run) expect(step.run, path).not.toMatch(/\$\{\{/);
@@ -55,11 +57,11 @@ describe('workflows', () => {
     expect(workflow.concurrency?.['cancel-in-progress']).toBe(false);
     expect(workflow.concurrency?.group).toContain('inputs.environment');
     const job = workflow.jobs.release;
-    expect(job?.environment).toMatchObject({ name: '${{ inputs.environment }}' });
+    expect(job?.environment).toMatchObject({ name: expr('inputs.environment') });
     const self = job?.steps?.find((s) => s.with?.path === '.ecs-release');
     expect(self?.with).toMatchObject({
-      repository: '${{ job.workflow_repository }}',
-      ref: '${{ job.workflow_sha }}',
+      repository: expr('job.workflow_repository'),
+      ref: expr('job.workflow_sha'),
     });
     expect(job?.steps?.some((s) => s.uses === './.ecs-release')).toBe(true);
   });
