@@ -1,0 +1,116 @@
+/**
+ * The demo world: the AWS side of examples/app as a team would have it before its
+ * first ecs-release run. One cluster `demo`, two Fargate services behind an ALB
+ * (target groups with health checks), circuit breakers with rollback, a 5xx
+ * alarm, the RDS instance (the lab PostgreSQL) and its credentials secret.
+ * Used by the demo, the end-to-end tests and the pipeline scenario tests.
+ */
+import type { LabEnv } from '../env';
+import type { Lab } from '../sim/lab';
+
+export const DEMO = {
+  cluster: 'demo',
+  api: { service: 'demo-api', family: 'demo-api', container: 'api', port: 8000, targetGroup: 'demo-api-tg' },
+  web: { service: 'demo-web', family: 'demo-web', container: 'web', port: 8080, targetGroup: 'demo-web-tg' },
+  alarm: 'demo-alb-5xx',
+  db: 'demo-db',
+  secret: 'demo/db-credentials',
+  repositories: { frontend: 'demo/frontend', backend: 'demo/backend' },
+} as const;
+
+export interface DemoOptions {
+  /** Tasks per service. */
+  desiredCount?: number;
+  /** Quick lab timings for real-clock runs (demo, e2e): a rollout takes seconds. */
+  fast?: boolean;
+  labEnv?: LabEnv | undefined;
+}
+
+function taskDefinition(lab: Lab, s: (typeof DEMO)['api'] | (typeof DEMO)['web'], image: string) {
+  return {
+    family: s.family,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+    cpu: '256',
+    memory: '512',
+    executionRoleArn: `arn:aws:iam::${lab.account}:role/demo-task-execution`,
+    containerDefinitions: [
+      {
+        name: s.container,
+        image,
+        essential: true,
+        portMappings: [{ containerPort: s.port, protocol: 'tcp' }],
+        environment: [{ name: 'PORT', value: String(s.port) }],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': `/ecs/${s.family}`, 'awslogs-region': lab.region, 'awslogs-stream-prefix': 'ecs' },
+        },
+      },
+    ],
+    tags: [{ key: 'team', value: 'demo' }],
+  };
+}
+
+/** Seeds the demo world; returns the initial task definition ARNs. */
+export function seedDemo(lab: Lab, options: DemoOptions = {}): { api: string; web: string } {
+  const desiredCount = options.desiredCount ?? 2;
+  if (options.fast) {
+    lab.ecs.timings({ provisioningMs: 500, pendingMs: 500, stopMs: 500, exitAfterMs: 1000 });
+    lab.elbv2.labDeregistrationDelaySeconds = 1;
+    lab.elbv2.labHealthCheckIntervalSeconds = 1;
+  }
+  lab.ecs.createCluster(DEMO.cluster);
+  const registry = options.labEnv?.registry ?? '127.0.0.1:5055';
+  const arns = { api: '', web: '' };
+  for (const [key, s] of [
+    ['api', DEMO.api],
+    ['web', DEMO.web],
+  ] as const) {
+    const group = lab.elbv2.createTargetGroup({
+      name: s.targetGroup,
+      port: s.port,
+      targetType: 'ip',
+      healthCheck: { path: '/healthz' },
+    });
+    const image = `${registry}/${key === 'api' ? DEMO.repositories.backend : DEMO.repositories.frontend}:bootstrap`;
+    const td = lab.ecs.registerTaskDefinition(taskDefinition(lab, s, image));
+    arns[key] = td.arn;
+    lab.ecs.createService({
+      cluster: DEMO.cluster,
+      serviceName: s.service,
+      taskDefinition: td.arn,
+      desiredCount,
+      launchType: 'FARGATE',
+      platformVersion: 'LATEST',
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0demo'], assignPublicIp: 'DISABLED' },
+      },
+      loadBalancers: [{ targetGroupArn: group.arn, containerName: s.container, containerPort: s.port }],
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+      },
+      healthCheckGracePeriodSeconds: 0,
+    });
+  }
+  lab.cloudwatch.putAlarm({ name: DEMO.alarm, type: 'metric', period: 60, evaluationPeriods: 1, state: 'OK' });
+  const pg = options.labEnv?.postgres;
+  lab.rds.addInstance({
+    id: DEMO.db,
+    engine: 'postgres',
+    status: 'available',
+    endpoint: { address: pg?.host ?? '127.0.0.1', port: pg?.port ?? 5432 },
+    dbName: pg?.database ?? 'lab',
+  });
+  lab.secrets.putDatabaseSecret(DEMO.secret, {
+    username: pg?.user ?? 'lab',
+    password: pg?.password ?? 'lab',
+    host: pg?.host ?? '127.0.0.1',
+    port: pg?.port ?? 5432,
+    dbname: pg?.database ?? 'lab',
+    engine: 'postgres',
+  });
+  return arns;
+}
