@@ -1,0 +1,33 @@
+/**
+ * End-to-end: the built bundle as a whole process (lab/runner.ts), against the lab
+ * over HTTP on the real clock, with the real Docker engine, registry and PostgreSQL.
+ */
+import Docker from 'dockerode';
+import { type LabEnv, loadLabEnv } from '../../lab/env';
+import { seedDemo } from '../../lab/scenarios/demo';
+import { realClock } from '../../lab/sim/clock';
+import { createLab, type Lab } from '../../lab/sim/lab';
+import { startLabServer } from '../../lab/sim/server';
+
+export { appCheckout, BUNDLE, POST_BUNDLE, type RunResult, runAction, runPost } from '../../lab/runner';
+
+export interface E2eLab {
+  lab: Lab;
+  url: string;
+  env: LabEnv;
+  close(): Promise<void>;
+}
+
+export async function startE2eLab(): Promise<E2eLab> {
+  const env = loadLabEnv();
+  if (!env) throw new Error('end-to-end tests need the lab: run lab/up first');
+  const docker = new Docker({ socketPath: env.dockerHost.replace(/^unix:\/\//, '') });
+  const lab = createLab({
+    clock: realClock,
+    registry: { host: env.registry, user: env.registryUser, password: env.registryPassword },
+    docker,
+  });
+  seedDemo(lab, { fast: true, labEnv: env });
+  const server = await startLabServer(lab, { port: 0 });
+  return { lab, url: server.url, env, close: () => server.close() };
+}
