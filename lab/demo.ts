@@ -19,8 +19,15 @@ function show(title: string, text: string): void {
 function readable(stdout: string): string {
   return stdout
     .split('\n')
-    .filter((line) => !line.startsWith('::debug::') && !line.startsWith('::add-mask::') && !line.startsWith('::endgroup::'))
-    .map((line) => line.replace(/^::group::(.*)$/, '▶ $1').replace(/^::(error|warning|notice)[^:]*::/, (_, level: string) => `${level}: `))
+    .filter(
+      (line) =>
+        !line.startsWith('::debug::') && !line.startsWith('::add-mask::') && !line.startsWith('::endgroup::'),
+    )
+    .map((line) =>
+      line
+        .replace(/^::group::(.*)$/, '▶ $1')
+        .replace(/^::(error|warning|notice)[^:]*::/, (_, level: string) => `${level}: `),
+    )
     .join('\n');
 }
 
@@ -34,13 +41,19 @@ async function main(): Promise<void> {
   });
   seedDemo(lab, { fast: true, labEnv: env });
   const server = await startLabServer(lab, { port: 0 });
-  show('lab', `AWS simulator on ${server.url}; registry ${env.registry}; PostgreSQL ${env.postgres.host}:${env.postgres.port}`);
+  show(
+    'lab',
+    `AWS simulator on ${server.url}; registry ${env.registry}; PostgreSQL ${env.postgres.host}:${env.postgres.port}`,
+  );
   try {
     const app = appCheckout();
     const sha = app.commit('examples/app');
     const base = { cwd: app.dir, url: server.url, labEnv: env, sha };
     const first = await runAction({ ...base, inputs: { command: 'deploy', environment: 'production' } });
-    show(`release ${sha.slice(0, 12)} (exit ${first.code}, ${(first.ms / 1000).toFixed(1)} s)`, readable(first.stdout));
+    show(
+      `release ${sha.slice(0, 12)} (exit ${first.code}, ${(first.ms / 1000).toFixed(1)} s)`,
+      readable(first.stdout),
+    );
     show('job summary', first.summary);
     const again = await runAction({ ...base, inputs: { command: 'deploy', environment: 'production' } });
     show(
@@ -50,7 +63,9 @@ async function main(): Promise<void> {
     const services = [...lab.ecs.services.values()].filter((s) => s.cluster.name === DEMO.cluster);
     show(
       'services now',
-      services.map((s) => `${s.name}: ${s.deployments.map((d) => `${d.status} ${d.taskDefinition}`).join(', ')}`).join('\n'),
+      services
+        .map((s) => `${s.name}: ${s.deployments.map((d) => `${d.status} ${d.taskDefinition}`).join(', ')}`)
+        .join('\n'),
     );
     process.exitCode = first.code === 0 && again.code === 0 ? 0 : 1;
   } finally {
