@@ -26,7 +26,30 @@ export interface DemoOptions {
   labEnv?: LabEnv | undefined;
 }
 
-function taskDefinition(lab: Lab, s: (typeof DEMO)['api'] | (typeof DEMO)['web'], image: string) {
+/**
+ * The backend reaches the lab PostgreSQL through libpq's PG* variables. A real
+ * task definition would take the password from Secrets Manager (`secrets`
+ * valueFrom); the lab's real-container RunTask does not resolve those, so the
+ * demo passes it as plain environment: acceptable for a loopback lab database only.
+ */
+function databaseEnvironment(labEnv: LabEnv | undefined): { name: string; value: string }[] {
+  const pg = labEnv?.postgres;
+  if (!pg) return [];
+  return [
+    { name: 'PGHOST', value: pg.host },
+    { name: 'PGPORT', value: String(pg.port) },
+    { name: 'PGUSER', value: pg.user },
+    { name: 'PGPASSWORD', value: pg.password },
+    { name: 'PGDATABASE', value: pg.database },
+  ];
+}
+
+function taskDefinition(
+  lab: Lab,
+  s: (typeof DEMO)['api'] | (typeof DEMO)['web'],
+  image: string,
+  environment: { name: string; value: string }[],
+) {
   return {
     family: s.family,
     networkMode: 'awsvpc',
@@ -41,10 +64,14 @@ function taskDefinition(lab: Lab, s: (typeof DEMO)['api'] | (typeof DEMO)['web']
         image,
         essential: true,
         portMappings: [{ containerPort: s.port, protocol: 'tcp' }],
-        environment: [{ name: 'PORT', value: String(s.port) }],
+        environment: [{ name: 'PORT', value: String(s.port) }, ...environment],
         logConfiguration: {
           logDriver: 'awslogs',
-          options: { 'awslogs-group': `/ecs/${s.family}`, 'awslogs-region': lab.region, 'awslogs-stream-prefix': 'ecs' },
+          options: {
+            'awslogs-group': `/ecs/${s.family}`,
+            'awslogs-region': lab.region,
+            'awslogs-stream-prefix': 'ecs',
+          },
         },
       },
     ],
@@ -74,7 +101,8 @@ export function seedDemo(lab: Lab, options: DemoOptions = {}): { api: string; we
       healthCheck: { path: '/healthz' },
     });
     const image = `${registry}/${key === 'api' ? DEMO.repositories.backend : DEMO.repositories.frontend}:bootstrap`;
-    const td = lab.ecs.registerTaskDefinition(taskDefinition(lab, s, image));
+    const environment = key === 'api' ? databaseEnvironment(options.labEnv) : [];
+    const td = lab.ecs.registerTaskDefinition(taskDefinition(lab, s, image, environment));
     arns[key] = td.arn;
     lab.ecs.createService({
       cluster: DEMO.cluster,
@@ -84,7 +112,11 @@ export function seedDemo(lab: Lab, options: DemoOptions = {}): { api: string; we
       launchType: 'FARGATE',
       platformVersion: 'LATEST',
       networkConfiguration: {
-        awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0demo'], assignPublicIp: 'DISABLED' },
+        awsvpcConfiguration: {
+          subnets: ['subnet-0a1b2c3d'],
+          securityGroups: ['sg-0demo'],
+          assignPublicIp: 'DISABLED',
+        },
       },
       loadBalancers: [{ targetGroupArn: group.arn, containerName: s.container, containerPort: s.port }],
       deploymentConfiguration: {
@@ -95,7 +127,13 @@ export function seedDemo(lab: Lab, options: DemoOptions = {}): { api: string; we
       healthCheckGracePeriodSeconds: 0,
     });
   }
-  lab.cloudwatch.putAlarm({ name: DEMO.alarm, type: 'metric', period: 60, evaluationPeriods: 1, state: 'OK' });
+  lab.cloudwatch.putAlarm({
+    name: DEMO.alarm,
+    type: 'metric',
+    period: 60,
+    evaluationPeriods: 1,
+    state: 'OK',
+  });
   const pg = options.labEnv?.postgres;
   lab.rds.addInstance({
     id: DEMO.db,
