@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import type { HttpHandler } from '@smithy/protocol-http';
+import { loadLabEnv } from '../../lab/env.js';
 import { VirtualClock } from '../../lab/sim/clock.js';
-import { readEnvFile, registryFromEnv } from '../../lab/sim/env-file.js';
 import { createLab, type Lab, type LabOptions } from '../../lab/sim/lab.js';
 import { startLabServer } from '../../lab/sim/server.js';
 
@@ -29,7 +29,7 @@ export interface Harness {
 
 export async function openLab(mode: Mode, options: Partial<LabOptions> = {}): Promise<Harness> {
   const clock = new VirtualClock();
-  const lab = createLab({ clock, sleep: clock.sleep, ...options });
+  const lab = createLab({ clock, sleep: (ms) => clock.sleep(ms), ...options });
   const base = {
     region: lab.region,
     credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
@@ -43,14 +43,14 @@ export async function openLab(mode: Mode, options: Partial<LabOptions> = {}): Pr
 }
 
 /** `.lab/env` as lab/up writes it, or undefined when the lab is not up. */
-export function labEnv(): Record<string, string> | undefined {
-  return readEnvFile(join(__dirname, '..', '..', '.lab', 'env'));
+export function labEnv(): Readonly<Record<string, string>> | undefined {
+  return loadLabEnv(join(__dirname, '..', '..'))?.vars;
 }
 
 /** The lab registry from `.lab/env`, or undefined when the lab is not up. */
 export function labRegistry(): { host: string; user: string; password: string } | undefined {
-  const env = labEnv();
-  return env ? registryFromEnv(env) : undefined;
+  const env = loadLabEnv(join(__dirname, '..', '..'));
+  return env ? { host: env.registry, user: env.registryUser, password: env.registryPassword } : undefined;
 }
 
 export async function errorOf(p: Promise<unknown>): Promise<Error & Record<string, unknown>> {

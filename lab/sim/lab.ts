@@ -28,7 +28,7 @@ export interface LabOptions {
   /** Default `eu-west-1`; a request signed for another region still gets answers from the same world. */
   region?: string;
   account?: string;
-  /** How latency faults wait. Default: real timers; pass `VirtualClock.sleep` to make them virtual. */
+  /** How latency faults wait. Default: real timers; pass `(ms) => clock.sleep(ms)` of a VirtualClock to make them virtual. */
   sleep?: (ms: number) => Promise<void>;
   /** Seed for the ECS world's ids. */
   seed?: number;

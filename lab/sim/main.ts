@@ -1,14 +1,14 @@
 /**
  * The lab as a process on the real clock:
- *   npx tsx lab/sim/main.ts --port 4566 [--region eu-west-1] [--env-file .lab/env] [--no-docker]
+ *   npx tsx lab/sim/main.ts --port 4566 [--region eu-west-1] [--lab-root DIR] [--no-docker]
  * then `AWS_ENDPOINT_URL=http://127.0.0.1:4566 node dist/index.js`.
  * The registry comes from LAB_REGISTRY / LAB_REGISTRY_USER / LAB_REGISTRY_PASSWORD
- * (environment, or the env file, default `.lab/env`); the Docker engine from
- * DOCKER_HOST when set.
+ * (environment first, then `.lab/env` under the lab root as lab/env.ts finds it);
+ * the Docker engine from DOCKER_HOST when set.
  */
 import Docker from 'dockerode';
+import { loadLabEnv } from '../env.js';
 import { realClock } from './clock.js';
-import { readEnvFile, registryFromEnv } from './env-file.js';
 import { createLab } from './lab.js';
 import { startLabServer } from './server.js';
 
@@ -18,8 +18,14 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const env = { ...(readEnvFile(arg('env-file') ?? '.lab/env') ?? {}), ...process.env };
-  const registry = registryFromEnv(env);
+  const env: Record<string, string | undefined> = {
+    ...(loadLabEnv(arg('lab-root'))?.vars ?? {}),
+    ...process.env,
+  };
+  const registry =
+    env.LAB_REGISTRY && env.LAB_REGISTRY_PASSWORD
+      ? { host: env.LAB_REGISTRY, user: env.LAB_REGISTRY_USER ?? 'AWS', password: env.LAB_REGISTRY_PASSWORD }
+      : undefined;
   const dockerHost = env.DOCKER_HOST;
   const docker =
     dockerHost && !process.argv.includes('--no-docker')
