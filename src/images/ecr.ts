@@ -1,0 +1,215 @@
+/**
+ * What the images stage asks of ECR: one login per run, repositories ensured,
+ * images looked up by tag, and tags added to an existing manifest.
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Operations.html
+ */
+import {
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  GetAuthorizationTokenCommand,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
+import type { RepositoryInfo } from '../pipeline/contracts';
+import type { StageContext } from '../runtime/context';
+import { ImagesError } from './errors';
+import type { RegistryCredentials } from './session';
+
+export const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+];
+
+/** `AWS:<password>` in base64, as ECR returns it; undefined when it is not that shape. */
+export function decodeAuthorizationToken(token: string): { username: string; password: string } | undefined {
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0 || colon === decoded.length - 1) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** `https://123.dkr.ecr.eu-west-1.amazonaws.com` → `123.dkr.ecr.eu-west-1.amazonaws.com`. */
+export const registryHost = (endpoint: string): string =>
+  endpoint.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+
+const logins = new WeakMap<object, Promise<RegistryCredentials>>();
+
+/**
+ * GetAuthorizationToken once per run (per ECR client): the password is masked
+ * before anything else happens and stays in memory, handed to the engine per
+ * request, never written to a docker config file.
+ */
+export function ecrLogin(ctx: StageContext): Promise<RegistryCredentials> {
+  let login = logins.get(ctx.aws.ecr);
+  if (!login) {
+    login = (async () => {
+      const out = await ctx.aws.ecr.send(new GetAuthorizationTokenCommand({}), { abortSignal: ctx.signal });
+      const data = out.authorizationData?.[0];
+      const decoded = data?.authorizationToken
+        ? decodeAuthorizationToken(data.authorizationToken)
+        : undefined;
+      if (data?.authorizationToken) ctx.mask(data.authorizationToken);
+      if (!decoded || !data?.proxyEndpoint) {
+        throw new Error(
+          'ECR GetAuthorizationToken returned no usable authorization data (expected base64 "AWS:<password>" and a proxyEndpoint)',
+        );
+      }
+      ctx.mask(decoded.password);
+      return {
+        host: registryHost(data.proxyEndpoint),
+        username: decoded.username,
+        password: decoded.password,
+      };
+    })();
+    // A failed login is not cached: a retry in the same run asks again.
+    login.catch(() => logins.delete(ctx.aws.ecr));
+    logins.set(ctx.aws.ecr, login);
+  }
+  return login;
+}
+
+const errorName = (error: unknown): string => (error as { name?: string }).name ?? '';
+
+export function createRepositoryCommand(name: string, region: string): string {
+  return `aws ecr create-repository --region ${region} --repository-name ${name} --image-tag-mutability IMMUTABLE --image-scanning-configuration scanOnPush=true`;
+}
+
+/** Creates a missing repository (immutable tags, scan on push), or explains how to. */
+export async function ensureRepository(ctx: StageContext, key: string, repo: RepositoryInfo): Promise<void> {
+  if (repo.exists) return;
+  if (!ctx.config.createRepositories) {
+    throw new ImagesError(
+      key,
+      `the ECR repository "${repo.name}" does not exist and create-repositories is false; create it with: ${createRepositoryCommand(repo.name, ctx.config.region)}`,
+    );
+  }
+  try {
+    await ctx.aws.ecr.send(
+      new CreateRepositoryCommand({
+        repositoryName: repo.name,
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+      }),
+      { abortSignal: ctx.signal },
+    );
+    ctx.log.info(`Created ECR repository ${repo.name} (immutable tags, scan on push)`);
+  } catch (error) {
+    // Created meanwhile by someone else: what we wanted.
+    if (errorName(error) === 'RepositoryAlreadyExistsException') return;
+    throw new ImagesError(
+      key,
+      `could not create the ECR repository "${repo.name}": ${(error as Error).message}`,
+    );
+  }
+}
+
+export interface RegistryImage {
+  digest: string;
+  manifest: string;
+  mediaType: string | undefined;
+}
+
+/** The image a tag names, or undefined when the repository has no such tag. */
+export async function findImage(
+  ctx: StageContext,
+  repository: string,
+  tag: string,
+): Promise<RegistryImage | undefined> {
+  const out = await ctx.aws.ecr.send(
+    new BatchGetImageCommand({
+      repositoryName: repository,
+      imageIds: [{ imageTag: tag }],
+      acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+    }),
+    { abortSignal: ctx.signal },
+  );
+  const image = out.images?.[0];
+  if (image?.imageId?.imageDigest && image.imageManifest) {
+    return {
+      digest: image.imageId.imageDigest,
+      manifest: image.imageManifest,
+      mediaType: image.imageManifestMediaType,
+    };
+  }
+  const failure = out.failures?.[0];
+  if (
+    !failure ||
+    failure.failureCode === 'ImageNotFound' ||
+    failure.failureCode === 'ImageTagDoesNotMatchDigest'
+  ) {
+    return undefined;
+  }
+  throw new Error(
+    `ECR BatchGetImage ${repository}:${tag} failed: ${failure.failureCode}: ${failure.failureReason}`,
+  );
+}
+
+/** Which of `tags` exist in the repository (one call). */
+export async function existingTags(ctx: StageContext, repository: string, tags: string[]): Promise<string[]> {
+  if (tags.length === 0) return [];
+  const out = await ctx.aws.ecr.send(
+    new BatchGetImageCommand({
+      repositoryName: repository,
+      imageIds: tags.map((imageTag) => ({ imageTag })),
+      acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+    }),
+    { abortSignal: ctx.signal },
+  );
+  return (out.images ?? []).map((i) => i.imageId?.imageTag).filter((t): t is string => t !== undefined);
+}
+
+/** Tags of the image a digest names; none when ECR does not know it. */
+export async function tagsOfDigest(ctx: StageContext, repository: string, digest: string): Promise<string[]> {
+  try {
+    const out = await ctx.aws.ecr.send(
+      new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageDigest: digest }] }),
+      { abortSignal: ctx.signal },
+    );
+    return out.imageDetails?.[0]?.imageTags ?? [];
+  } catch (error) {
+    if (errorName(error) === 'ImageNotFoundException') return [];
+    throw error;
+  }
+}
+
+/**
+ * Adds `tag` to an image already in ECR. The tag already on this digest is
+ * success; on an immutable repository the tag on another digest is an error.
+ */
+export async function addTag(
+  ctx: StageContext,
+  key: string,
+  repository: string,
+  image: RegistryImage,
+  tag: string,
+): Promise<void> {
+  try {
+    await ctx.aws.ecr.send(
+      new PutImageCommand({
+        repositoryName: repository,
+        imageManifest: image.manifest,
+        imageManifestMediaType: image.mediaType,
+        imageDigest: image.digest,
+        imageTag: tag,
+      }),
+      { abortSignal: ctx.signal },
+    );
+  } catch (error) {
+    const name = errorName(error);
+    if (name === 'ImageAlreadyExistsException') return;
+    if (name === 'ImageTagAlreadyExistsException') {
+      const current = await findImage(ctx, repository, tag);
+      if (current?.digest === image.digest) return;
+      throw new ImagesError(
+        key,
+        `the tag "${tag}" in the immutable ECR repository "${repository}" already points at ${current?.digest ?? 'another image'}, not at ${image.digest} (this release's image). The commit was pushed before from different build inputs (Dockerfile, build args, target or platform). Release a new commit, or if nothing runs the old image, delete the tag: aws ecr batch-delete-image --region ${ctx.config.region} --repository-name ${repository} --image-ids imageTag=${tag}`,
+      );
+    }
+    throw new ImagesError(
+      key,
+      `could not tag ${repository}@${image.digest} as "${tag}" (ECR PutImage): ${(error as Error).message}`,
+    );
+  }
+}
