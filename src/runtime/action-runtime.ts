@@ -5,8 +5,8 @@ import * as core from '@actions/core';
 import type { RawInputs } from '../config/load';
 import { INPUT_NAMES } from '../config/names';
 import type { Runtime } from '../main';
+import { actionsLogger } from './actions-logger';
 import { systemClock } from './clock';
-import { actionsLogger } from './log';
 
 /** The one place that reads action inputs. */
 export function readInputs(): RawInputs {
@@ -43,6 +43,7 @@ export function actionRuntime(signal: AbortSignal): Runtime {
     signal,
     mask: (secret) => core.setSecret(secret),
     setOutput: (name, value) => core.setOutput(name, value),
+    saveState: (name, value) => core.saveState(name, value),
     writeSummary: async (markdown) => {
       // Outside a runner (the CLI, the demo) there is no summary file: print it instead.
       if (!process.env.GITHUB_STEP_SUMMARY) {

@@ -1,5 +1,3 @@
-import * as core from '@actions/core';
-
 /**
  * The stages log through this, never through `core` directly, so tests can read
  * exactly the lines a user would see in the job log.
@@ -12,15 +10,6 @@ export interface Logger {
   error(message: string): void;
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
-
-export const actionsLogger: Logger = {
-  info: (m) => core.info(m),
-  debug: (m) => core.debug(m),
-  notice: (m) => core.notice(m),
-  warning: (m) => core.warning(m),
-  error: (m) => core.error(m),
-  group: (name, fn) => core.group(name, fn),
-};
 
 export interface LogLine {
   level: 'info' | 'debug' | 'notice' | 'warning' | 'error' | 'group' | 'endgroup';
