@@ -61,17 +61,22 @@ export class VirtualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
-      const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve };
-      this.timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const i = this.timers.indexOf(timer);
-          if (i >= 0) this.timers.splice(i, 1);
-          reject(signal.reason);
+      const onAbort = (): void => {
+        const i = this.timers.indexOf(timer);
+        if (i >= 0) this.timers.splice(i, 1);
+        reject(signal?.reason);
+      };
+      const timer: Timer = {
+        at: this.current + Math.max(0, ms),
+        seq: this.seq++,
+        resolve: () => {
+          // A finished sleep must not leave its listener on a long-lived signal.
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+      };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.schedule();
     });
   }
