@@ -1,0 +1,266 @@
+/**
+ * Detection lag and ECS read calls: ecs-release's watch loop vs the SDK's
+ * `waitUntilServicesStable` (what aws-actions/amazon-ecs-deploy-task-definition
+ * uses, minDelay 15 s), on the same simulated timelines, in one run.
+ *
+ * Fairness: each timeline is played twice on two identical labs (same seed, same
+ * behaviour, same virtual start time; the lab's world is a function of time only,
+ * so the deployment completes or fails at the same instant in both). Both
+ * watchers run on the same kind of virtual clock: ours through ctx.clock, the
+ * SDK waiter through its own `setTimeout` and `Date.now`, which are pointed at the
+ * virtual clock while it runs. Lag = when the watcher returned − when the lab's
+ * deployment turned COMPLETED/FAILED (its service event). Reads = ECS read calls
+ * from UpdateService to the verdict.
+ *
+ *   npx tsx bench/rollout/run.ts
+ */
+
+import { setMaxListeners } from 'node:events';
+import { UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
+import Docker from 'dockerode';
+import { createLab, type Lab } from '../../lab/sim/lab';
+import { createClients } from '../../src/aws/clients';
+import type { ReleaseConfig } from '../../src/config/types';
+import { rollOut } from '../../src/rollout';
+import { VirtualClock } from '../../src/runtime/clock';
+import type { StageContext } from '../../src/runtime/context';
+import { MemoryLogger } from '../../src/runtime/log';
+
+interface Timeline {
+  name: string;
+  desired: number;
+  lb: boolean;
+  startMs: number;
+  outcome: 'healthy' | 'exit';
+  rollback: boolean;
+}
+
+interface Run {
+  lagMs: number;
+  reads: number;
+  spanMs: number;
+  verdict: string;
+}
+
+const READS = /^(Describe|List|Get|BatchGet)/;
+const WAIT_TIMEOUT_MS = 30 * 60_000;
+
+function timelines(): Timeline[] {
+  const out: Timeline[] = [];
+  // Pending times spread over 17 s so completions land at every phase of a poll interval.
+  for (let i = 0; i < 24; i += 1) {
+    out.push({
+      name: `complete-${i + 1}`,
+      desired: 1 + (i % 4),
+      lb: i % 2 === 0,
+      startMs: 2000 + ((i * 733) % 17_000),
+      outcome: 'healthy',
+      rollback: true,
+    });
+  }
+  for (let i = 0; i < 8; i += 1) {
+    out.push({
+      name: `fail-${i % 2 === 0 ? 'ecs-rollback' : 'no-rollback'}-${i + 1}`,
+      desired: 1 + (i % 3),
+      lb: i % 3 === 0,
+      startMs: 2000 + ((i * 1117) % 9000),
+      outcome: 'exit',
+      rollback: i % 2 === 0,
+    });
+  }
+  return out;
+}
+
+function seed(t: Timeline) {
+  const clock = new VirtualClock();
+  const lab = createLab({ clock, sleep: (ms) => clock.sleep(ms), seed: 7 });
+  lab.ecs.createCluster('bench');
+  const td = (image: string) => ({
+    family: 'app',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [{ name: 'app', image, essential: true, portMappings: [{ containerPort: 8080 }] }],
+  });
+  lab.ecs.registerTaskDefinition(td('repo/app@sha256:1'));
+  const tg = t.lb ? lab.elbv2.createTargetGroup({ name: 'app-tg', port: 8080 }) : undefined;
+  lab.ecs.createService({
+    cluster: 'bench',
+    serviceName: 'app',
+    taskDefinition: 'app:1',
+    desiredCount: t.desired,
+    launchType: 'FARGATE',
+    ...(tg && { loadBalancers: [{ targetGroupArn: tg.arn, containerName: 'app', containerPort: 8080 }] }),
+    deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: t.rollback } },
+  });
+  const next = lab.ecs.registerTaskDefinition(td('repo/app@sha256:2'));
+  lab.ecs.timings({ noHealthCheckHealthyMs: 10_000 });
+  lab.ecs.behave(
+    { family: 'app', revision: 2 },
+    t.outcome === 'healthy'
+      ? { outcome: 'healthy', startMs: t.startMs }
+      : { outcome: 'exit', exitCode: 1, startMs: t.startMs, after: 3000 },
+  );
+  const aws = createClients({
+    region: lab.region,
+    requestHandler: lab.handler,
+    credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
+    maxAttempts: 3,
+  });
+  return { clock, lab, aws, arn: next.arn };
+}
+
+/** When the lab's deployment reached its verdict: its `deployment completed` / `deployment failed` event. */
+function verdictAt(lab: Lab, deploymentId: string): number {
+  const svc = lab.ecs.service('bench', 'app');
+  const e = svc.events.find((x) => x.message.includes(`(deployment ${deploymentId}) deployment`));
+  if (!e) throw new Error(`no verdict event for ${deploymentId}`);
+  return e.createdAt;
+}
+
+function readsSince(lab: Lab, from: number): number {
+  const calls = lab.recorder.calls('ecs');
+  const i = calls.findIndex((c) => c.operation === 'UpdateService');
+  return calls.slice(i + 1).filter((c) => READS.test(c.operation) && c.at >= from).length;
+}
+
+/** The test VirtualClock keeps one abort listener per sleep: fine for a bench, but Node warns past 10. */
+function quietSignal(): AbortSignal {
+  const signal = new AbortController().signal;
+  setMaxListeners(0, signal);
+  return signal;
+}
+
+async function ours(t: Timeline): Promise<Run> {
+  const { clock, lab, aws, arn } = seed(t);
+  const config = {
+    command: 'deploy',
+    environment: 'bench',
+    region: lab.region,
+    cluster: 'bench',
+    release: 'r',
+    commit: 'c',
+    images: [],
+    services: [],
+    gate: { alarms: [], bakeTimeMs: 0, autoRollback: true, waitTimeoutMs: WAIT_TIMEOUT_MS },
+    to: 'previous',
+    githubDeployment: false,
+    createRepositories: true,
+  } satisfies ReleaseConfig;
+  const ctx: StageContext = {
+    config,
+    aws,
+    docker: new Docker({ socketPath: '/nonexistent.sock' }),
+    clock,
+    log: new MemoryLogger(),
+    signal: quietSignal(),
+    mask: () => {},
+    workdir: process.cwd(),
+  };
+  const start = clock.now();
+  const result = await rollOut(ctx, [{ service: 'app', taskDefinitionArn: arn, wave: 1 }]);
+  const r = result.services[0];
+  const at = verdictAt(lab, r?.deploymentId ?? '');
+  return {
+    lagMs: clock.now() - at,
+    reads: readsSince(lab, start),
+    spanMs: clock.now() - start,
+    verdict: r?.state ?? '?',
+  };
+}
+
+async function waiter(t: Timeline): Promise<Run> {
+  const { clock, lab, aws, arn } = seed(t);
+  const start = clock.now();
+  const out = await aws.ecs.send(
+    new UpdateServiceCommand({ cluster: 'bench', service: 'app', taskDefinition: arn }),
+  );
+  const id = out.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id ?? '';
+  const realSetTimeout = globalThis.setTimeout;
+  const realNow = Date.now;
+  // The waiter sleeps with setTimeout and reads Date.now: both follow the virtual clock while it runs.
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    void clock.sleep(ms ?? 0).then(fn);
+    return 0 as unknown as NodeJS.Timeout;
+  }) as unknown as typeof setTimeout;
+  Date.now = () => clock.now();
+  let verdict: string;
+  try {
+    const r = await waitUntilServicesStable(
+      { client: aws.ecs, minDelay: 15, maxWaitTime: WAIT_TIMEOUT_MS / 1000 },
+      { cluster: 'bench', services: ['app'] },
+    );
+    verdict = r.state === 'SUCCESS' ? 'stable' : r.state;
+  } catch (error) {
+    verdict = error instanceof Error ? error.name : 'error';
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    Date.now = realNow;
+  }
+  const at = verdictAt(lab, id);
+  return { lagMs: clock.now() - at, reads: readsSince(lab, start), spanMs: clock.now() - start, verdict };
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  return (s[lo] ?? 0) + ((s[hi] ?? 0) - (s[lo] ?? 0)) * (i - lo);
+}
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function summary(label: string, runs: Run[]): string[] {
+  const lags = runs.map((r) => r.lagMs);
+  const reads = runs.reduce((n, r) => n + r.reads, 0);
+  const minutes = runs.reduce((n, r) => n + r.spanMs, 0) / 60_000;
+  const maxRate = Math.max(...runs.map((r) => (r.reads / r.spanMs) * 1000));
+  const verdicts = [...new Set(runs.map((r) => r.verdict))].join(', ');
+  return [
+    label,
+    sec(quantile(lags, 0.5)),
+    sec(quantile(lags, 0.9)),
+    sec(Math.max(...lags)),
+    (reads / minutes).toFixed(1),
+    maxRate.toFixed(2),
+    verdicts,
+  ];
+}
+
+async function main(): Promise<void> {
+  const all = timelines();
+  const rows: string[][] = [];
+  for (const kind of ['complete', 'fail-ecs-rollback', 'fail-no-rollback']) {
+    const set = all.filter((t) => t.name.startsWith(kind));
+    const a: Run[] = [];
+    const b: Run[] = [];
+    for (const t of set) {
+      a.push(await ours(t));
+      b.push(await waiter(t));
+    }
+    rows.push(summary(`${kind} (${set.length}) ecs-release`, a));
+    rows.push(summary(`${kind} (${set.length}) SDK waiter`, b));
+  }
+  const head = [
+    'timelines / watcher',
+    'lag p50',
+    'lag p90',
+    'lag max',
+    'ECS reads/min',
+    'max reads/s (per run)',
+    'verdicts',
+  ];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,123 @@
+/**
+ * The typed hand-offs between stages: preflight → images → render → migrate →
+ * rollout → gate → record, rollback on failure. Each stage module exports one
+ * function taking a StageContext plus the earlier stages' outputs.
+ */
+import type { Service, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { ServiceConfig } from '../config/types';
+
+export const TAGS = {
+  release: 'ecs-release:release',
+  commit: 'ecs-release:commit',
+  environment: 'ecs-release:environment',
+  run: 'ecs-release:run',
+  outcome: 'ecs-release:outcome',
+} as const;
+
+export type ReleaseOutcome = 'succeeded' | 'rolled-back' | 'failed';
+
+/** A container of a task definition and the image key whose image it runs. */
+export interface ResolvedMapping {
+  container: string;
+  image: string;
+}
+
+/** A service as preflight found it. */
+export interface LiveService {
+  config: ServiceConfig;
+  arn: string;
+  service: Service;
+  /** The revision the service runs now (its PRIMARY deployment's), not the family's latest. */
+  taskDefinition: TaskDefinition;
+  taskDefinitionTags: Tag[];
+  /** `config.containers` with every container name resolved against the task definition. */
+  containers: ResolvedMapping[];
+}
+
+export interface RepositoryInfo {
+  name: string;
+  /** Repository URI (registry host + name), known even before the repository exists. */
+  uri: string;
+  exists: boolean;
+}
+
+export interface PreflightResult {
+  accountId: string;
+  services: LiveService[];
+  /** By image key. */
+  repositories: Record<string, RepositoryInfo>;
+  /** Gate alarms: the names given plus every alarm matching the prefix. */
+  alarms: string[];
+  warnings: string[];
+}
+
+export interface BuiltImage {
+  key: string;
+  uri: string;
+  digest: string;
+  /** `<uri>@<digest>`: what task definitions reference. */
+  reference: string;
+  contentTag: string;
+  built: boolean;
+}
+
+/** By image key. */
+export type ImagesResult = Record<string, BuiltImage>;
+
+export interface RenderedService {
+  live: LiveService;
+  /** The revision the service runs now. */
+  previousArn: string;
+  /** The revision this release wants running: newly registered, or the previous one when unchanged. */
+  targetArn: string;
+  changed: boolean;
+}
+
+export interface RenderResult {
+  services: RenderedService[];
+}
+
+export interface MigrationResult {
+  outcome: 'succeeded' | 'skipped';
+  detail: string;
+  taskArn?: string;
+  /** The manual RDS snapshot taken just before migrating (`db-snapshot`). */
+  snapshot?: { id: string; ms: number };
+}
+
+/** One service moved to one task definition. */
+export interface RolloutTarget {
+  service: string;
+  taskDefinitionArn: string;
+  wave: number;
+}
+
+export interface ServiceRolloutResult {
+  service: string;
+  taskDefinitionArn: string;
+  deploymentId?: string;
+  state:
+    | 'completed'
+    | 'failed'
+    | 'rolled-back-by-ecs'
+    | 'replaced'
+    | 'timed-out'
+    | 'not-started'
+    | 'cancelled';
+  /** Why it failed, with the stopped tasks' reasons, exit codes and target health. */
+  detail?: string;
+  /** state 'rolled-back-by-ecs': the deployment ECS's circuit breaker is rolling the service back to (watch it, never fight it). */
+  ecsRollbackDeploymentId?: string;
+}
+
+export interface RolloutResult {
+  ok: boolean;
+  services: ServiceRolloutResult[];
+}
+
+export interface GateResult {
+  ok: boolean;
+  alarms: { name: string; state: string }[];
+  /** Why the gate failed: the alarm that fired and when, or the smoke check's failures. */
+  reason?: string;
+}

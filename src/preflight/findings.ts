@@ -1,0 +1,30 @@
+/** What preflight found: problems stop the run, warnings are printed and the run goes on. */
+export interface Findings {
+  problems: string[];
+  warnings: string[];
+}
+
+export function newFindings(): Findings {
+  return { problems: [], warnings: [] };
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error)
+    return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  return String(error);
+}
+
+/** Every problem at once, so one run shows the user everything to fix. */
+export class PreflightError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    const n = problems.length;
+    super(
+      `Preflight found ${n} problem${n === 1 ? '' : 's'}; nothing was changed in AWS:\n${problems
+        .map((p) => `  - ${p}`)
+        .join('\n')}`,
+    );
+    this.name = 'PreflightError';
+    this.problems = problems;
+  }
+}

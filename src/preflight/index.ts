@@ -1,0 +1,59 @@
+/**
+ * Preflight (SPEC 3.1): read-only. Every problem is collected and reported in one
+ * error, so a user fixes everything in one go, and nothing in AWS has changed.
+ */
+import type { PreflightResult } from '../pipeline/contracts';
+import type { StageContext } from '../runtime/context';
+import { evaluateAlarms, lookUpAlarms } from './alarms';
+import { type Findings, newFindings, PreflightError } from './findings';
+import { checkCredentialLifetime, checkIdentity } from './identity';
+import { checkRepositories } from './repositories';
+import { checkServices } from './services';
+
+export { resolveContainers, taskArchitecture } from './containers';
+export { PreflightError } from './findings';
+export { worstCaseMs } from './identity';
+
+/**
+ * A check other stages add (the DB instance's state, a rollback target's images):
+ * it sees what preflight found and adds problems or warnings, never mutates AWS.
+ */
+export type PreflightCheck = (ctx: StageContext, found: PreflightResult) => Promise<Partial<Findings>>;
+
+export async function runPreflight(
+  ctx: StageContext,
+  options: { checks?: PreflightCheck[] } = {},
+): Promise<PreflightResult> {
+  const f = newFindings();
+  const account = await checkIdentity(ctx, f);
+  // Without working credentials every other call fails the same way: one clear problem is enough.
+  if (account === undefined) throw new PreflightError(f.problems);
+
+  const [services, repositories, alarms] = await Promise.all([
+    checkServices(ctx, f),
+    checkRepositories(ctx, account, f),
+    lookUpAlarms(ctx, f),
+    checkCredentialLifetime(ctx, f),
+  ]);
+  const result: PreflightResult = {
+    accountId: account ?? '',
+    services,
+    repositories,
+    alarms: alarms ? evaluateAlarms(ctx.config.gate, alarms, f) : [],
+    warnings: f.warnings,
+  };
+  for (const check of options.checks ?? []) {
+    const extra = await check(ctx, result);
+    f.problems.push(...(extra.problems ?? []));
+    f.warnings.push(...(extra.warnings ?? []));
+  }
+  for (const w of f.warnings) ctx.log.warning(w);
+  if (f.problems.length > 0) throw new PreflightError(f.problems);
+  ctx.log.info(
+    `preflight: account ${result.accountId}, cluster ${ctx.config.cluster}, ${services.length} service` +
+      `${services.length === 1 ? '' : 's'} (${services
+        .map((s) => `${s.config.service} runs ${s.taskDefinition.family}:${s.taskDefinition.revision}`)
+        .join(', ')}), ${result.alarms.length} gate alarm${result.alarms.length === 1 ? '' : 's'}`,
+  );
+  return result;
+}

@@ -1,0 +1,74 @@
+import type { Deployment, Service, Tag } from '@aws-sdk/client-ecs';
+import { TAGS } from '../pipeline/contracts';
+
+/** Deployment controllers and strategies ecs-release cannot watch by deployment id: refuse, never half-support. */
+export function serviceRefusals(name: string, s: Service): string[] {
+  const problems: string[] = [];
+  if (s.status !== 'ACTIVE') {
+    problems.push(`service ${name} is ${s.status ?? 'not ACTIVE'}; only an ACTIVE service can be deployed.`);
+  }
+  const controller = s.deploymentController?.type ?? 'ECS';
+  if (controller !== 'ECS') {
+    const how =
+      controller === 'CODE_DEPLOY'
+        ? 'it is deployed by CodeDeploy (blue/green); deploy it with CodeDeploy, or switch its deployment controller to ECS'
+        : 'its deployments are driven by an external controller (task sets); switch its deployment controller to ECS';
+    problems.push(
+      `service ${name} has deployment controller ${controller}: ${how}. ecs-release only runs ECS rolling deployments.`,
+    );
+  }
+  const strategy = s.deploymentConfiguration?.strategy;
+  if (strategy && strategy !== 'ROLLING') {
+    problems.push(
+      `service ${name} uses the ${strategy} deployment strategy; ecs-release only runs ROLLING deployments ` +
+        '(set deploymentConfiguration.strategy to ROLLING, or deploy this service another way).',
+    );
+  }
+  return problems;
+}
+
+export function hasCircuitBreaker(s: Service): boolean {
+  return s.deploymentConfiguration?.deploymentCircuitBreaker?.enable === true;
+}
+
+/** The deployment that defines what the service runs now. */
+export function primaryDeployment(s: Service): Deployment | undefined {
+  return s.deployments?.find((d) => d.status === 'PRIMARY');
+}
+
+/** Deployments still moving: anything besides one settled PRIMARY. */
+export function inFlight(s: Service): Deployment[] {
+  const deployments = s.deployments ?? [];
+  if (deployments.length > 1) return deployments;
+  return deployments.filter((d) => d.rolloutState === 'IN_PROGRESS');
+}
+
+/** Who/what is deploying: the deployment, its task definition, when, and the release record when ecs-release made it. */
+export function describeInFlight(
+  name: string,
+  deployments: Deployment[],
+  tagsByArn: Map<string, Tag[]>,
+): string {
+  const parts = deployments.map((d) => {
+    const tags = tagsByArn.get(d.taskDefinition ?? '') ?? [];
+    const tag = (key: string) => tags.find((t) => t.key === key)?.value;
+    const release = tag(TAGS.release);
+    const run = tag(TAGS.run);
+    const by = release
+      ? `, registered by ecs-release for release ${release}${run ? ` (${run})` : ''}`
+      : ', not registered by ecs-release (a console change, another tool or pipeline)';
+    const state = [d.status, d.rolloutState].filter(Boolean).join(' ');
+    return (
+      `${d.id ?? '?'} (${state}) of task definition ${shortArn(d.taskDefinition)}, created ` +
+      `${d.createdAt?.toISOString() ?? 'at an unknown time'}${by}`
+    );
+  });
+  return (
+    `service ${name}: another deployment is in flight: ${parts.join('; ')}. Wait for it to finish ` +
+    '(aws ecs wait services-stable) or stop it, then run again.'
+  );
+}
+
+export function shortArn(arn: string | undefined): string {
+  return arn?.split('/').pop() ?? '?';
+}

@@ -1,0 +1,131 @@
+/**
+ * Render (SPEC 3.4): each service's new revision from the one it runs now, and
+ * only the changed ones registered.
+ */
+import { RegisterTaskDefinitionCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
+import {
+  type ImagesResult,
+  type PreflightResult,
+  type RenderedService,
+  type RenderResult,
+  type RolloutTarget,
+  TAGS,
+} from '../pipeline/contracts';
+import type { StageContext } from '../runtime/context';
+import { diffTaskDefinitions } from './diff';
+import { type ReleaseRecord, renderTaskDefinition, sameDefinition } from './task-definition';
+
+export { diffTaskDefinitions } from './diff';
+export { describePlan } from './plan';
+export {
+  comparable,
+  type ReleaseRecord,
+  recordTags,
+  registrableFields,
+  renderTaskDefinition,
+  sameDefinition,
+} from './task-definition';
+
+export function releaseRecord(config: StageContext['config']): ReleaseRecord {
+  return {
+    release: config.release,
+    commit: config.commit,
+    environment: config.environment,
+    ...(config.runUrl !== undefined && { runUrl: config.runUrl }),
+  };
+}
+
+const revisionName = (arn: string) => arn.split('/').pop() ?? arn;
+
+export async function renderRelease(
+  ctx: StageContext,
+  preflight: PreflightResult,
+  images: ImagesResult,
+): Promise<RenderResult> {
+  const references = Object.fromEntries(Object.entries(images).map(([k, v]) => [k, v.reference]));
+  const record = releaseRecord(ctx.config);
+  // Services running the same revision with the same mappings share one new revision.
+  const registered = new Map<string, Promise<string>>();
+  const services = await Promise.all(
+    preflight.services.map(async (live): Promise<RenderedService> => {
+      const td = live.taskDefinition;
+      const previousArn = td.taskDefinitionArn ?? '';
+      const running = { ...td, tags: live.taskDefinitionTags };
+      const input = renderTaskDefinition(td, live.taskDefinitionTags, live.containers, references, record);
+      if (sameDefinition(running, input)) {
+        ctx.log.info(`${live.config.service}: unchanged, keeps ${revisionName(previousArn)}`);
+        return { live, previousArn, targetArn: previousArn, changed: false };
+      }
+      const key = JSON.stringify(input);
+      let arn = registered.get(key);
+      if (!arn) {
+        arn = register(ctx, input);
+        registered.set(key, arn);
+      }
+      const targetArn = await arn;
+      ctx.log.info(
+        `${live.config.service}: registered ${revisionName(targetArn)} (was ${revisionName(previousArn)})`,
+      );
+      ctx.log.debug(diffTaskDefinitions(running, input));
+      return { live, previousArn, targetArn, changed: true };
+    }),
+  );
+  return { services };
+}
+
+async function register(ctx: StageContext, input: ReturnType<typeof renderTaskDefinition>): Promise<string> {
+  try {
+    const out = await ctx.aws.ecs.send(new RegisterTaskDefinitionCommand(input), { abortSignal: ctx.signal });
+    const arn = out.taskDefinition?.taskDefinitionArn;
+    if (!arn) throw new Error('the response carried no taskDefinitionArn');
+    return arn;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Registering the new revision of task definition family ${input.family} failed: ${why}. ` +
+        'Check the role has ecs:RegisterTaskDefinition and ecs:TagResource (and iam:PassRole for its roles).',
+    );
+  }
+}
+
+/** The services this release moves: only those whose revision changed. */
+export function rolloutTargets(render: RenderResult): RolloutTarget[] {
+  return render.services
+    .filter((s) => s.changed)
+    .map((s) => ({
+      service: s.live.config.service,
+      taskDefinitionArn: s.targetArn,
+      wave: s.live.config.wave,
+    }));
+}
+
+/**
+ * The first release marks the revisions it replaces as release `baseline`, outcome
+ * `succeeded`, so `rollback` has somewhere to go from the first release on.
+ * Returns the revisions tagged (those that carried no release record).
+ */
+export async function tagBaseline(ctx: StageContext, preflight: PreflightResult): Promise<string[]> {
+  const untagged = new Set(
+    preflight.services
+      .filter((s) => !s.taskDefinitionTags.some((t) => t.key === TAGS.release))
+      .map((s) => s.taskDefinition.taskDefinitionArn ?? '')
+      .filter(Boolean),
+  );
+  for (const arn of untagged) {
+    await ctx.aws.ecs.send(
+      new TagResourceCommand({
+        resourceArn: arn,
+        tags: [
+          { key: TAGS.release, value: 'baseline' },
+          { key: TAGS.outcome, value: 'succeeded' },
+          { key: TAGS.environment, value: ctx.config.environment },
+        ],
+      }),
+      { abortSignal: ctx.signal },
+    );
+    ctx.log.info(
+      `tagged ${revisionName(arn)} as release baseline (what ran before ecs-release's first release)`,
+    );
+  }
+  return [...untagged];
+}

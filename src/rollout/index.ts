@@ -1,0 +1,134 @@
+/**
+ * Rollout (SPEC 3.4): waves in ascending order; every service of a wave updated
+ * at once, then watched together by deployment id. A wave that does not complete
+ * stops the rollout: later waves are `not-started`.
+ */
+import { type Service, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../pipeline/contracts';
+import type { StageContext } from '../runtime/context';
+import { ReadBudget } from './read-budget';
+import { type StartedDeployment, watchDeployments } from './watch';
+
+export { assess, progressLine, type Verdict } from './assess';
+export { describeStoppedTask, logStream } from './diagnose';
+export { ReadBudget } from './read-budget';
+export { POLL_MS, RESERVE, type StartedDeployment, type WatchOptions, watchDeployments } from './watch';
+
+export interface RolloutOptions {
+  /** Called as soon as each UpdateService returns (the post step reports what was issued). */
+  onUpdate?: (service: string, deploymentId: string) => void;
+}
+
+const revision = (arn: string) => arn.split('/').pop() ?? arn;
+
+export async function rollOut(
+  ctx: StageContext,
+  targets: RolloutTarget[],
+  options: RolloutOptions = {},
+): Promise<RolloutResult> {
+  const results = new Map<string, ServiceRolloutResult>(
+    targets.map((t) => [
+      t.service,
+      { service: t.service, taskDefinitionArn: t.taskDefinitionArn, state: 'not-started' },
+    ]),
+  );
+  const deadline = ctx.clock.now() + ctx.config.gate.waitTimeoutMs;
+  const budget = new ReadBudget(ctx.clock);
+  const waves = [...new Set(targets.map((t) => t.wave))].sort((a, b) => a - b);
+
+  for (const wave of waves) {
+    if (ctx.signal.aborted) break;
+    const members = targets.filter((t) => t.wave === wave);
+    ctx.log.info(
+      `wave ${wave}: updating ${members.map((t) => `${t.service} → ${revision(t.taskDefinitionArn)}`).join(', ')}`,
+    );
+    const seen = new Map<string, Set<string>>();
+    // Mutations are not aborted midway: a cancelled run must know exactly which updates happened.
+    const updates = await Promise.allSettled(
+      members.map(async (t): Promise<StartedDeployment> => {
+        const out = await ctx.aws.ecs.send(
+          new UpdateServiceCommand({
+            cluster: ctx.config.cluster,
+            service: t.service,
+            taskDefinition: t.taskDefinitionArn,
+          }),
+        );
+        const primary = primaryOf(out.service, t.taskDefinitionArn);
+        if (!primary?.id) throw new Error(`UpdateService returned no PRIMARY deployment for ${t.service}`);
+        seen.set(t.service, new Set((out.service?.events ?? []).map((e) => e.id ?? '')));
+        options.onUpdate?.(t.service, primary.id);
+        ctx.log.info(
+          `${t.service}: UpdateService started deployment ${primary.id} (${revision(t.taskDefinitionArn)})`,
+        );
+        return {
+          service: t.service,
+          deploymentId: primary.id,
+          taskDefinitionArn: t.taskDefinitionArn,
+          ...(primary.createdAt !== undefined && { createdAt: primary.createdAt }),
+          priorDeploymentIds: (out.service?.deployments ?? [])
+            .map((d) => d.id ?? '')
+            .filter((id) => id && id !== primary.id),
+        };
+      }),
+    );
+    const started: StartedDeployment[] = [];
+    const refused: string[] = [];
+    updates.forEach((u, i) => {
+      const t = members[i];
+      if (!t) return;
+      if (u.status === 'fulfilled') {
+        started.push(u.value);
+        results.set(t.service, {
+          ...(results.get(t.service) ?? t),
+          state: 'cancelled',
+          deploymentId: u.value.deploymentId,
+          taskDefinitionArn: t.taskDefinitionArn,
+          service: t.service,
+        });
+      } else {
+        const why = u.reason instanceof Error ? u.reason.message : String(u.reason);
+        const detail = `${t.service}: UpdateService to ${revision(t.taskDefinitionArn)} failed: ${why}`;
+        ctx.log.error(detail);
+        refused.push(t.service);
+        results.set(t.service, {
+          service: t.service,
+          taskDefinitionArn: t.taskDefinitionArn,
+          state: 'failed',
+          detail,
+        });
+      }
+    });
+    if (refused.length > 0 || ctx.signal.aborted) {
+      const why = ctx.signal.aborted
+        ? 'the run was cancelled'
+        : `UpdateService failed for ${refused.join(', ')}`;
+      for (const s of started) {
+        results.set(s.service, {
+          service: s.service,
+          taskDefinitionArn: s.taskDefinitionArn,
+          deploymentId: s.deploymentId,
+          state: 'cancelled',
+          detail: `${s.service}: not watched because ${why}; deployment ${s.deploymentId} is in progress`,
+        });
+      }
+      break;
+    }
+    const watched = await watchDeployments(ctx, started, { deadline, seenEvents: seen, budget });
+    for (const r of watched) results.set(r.service, r);
+    if (watched.some((r) => r.state !== 'completed')) break;
+    ctx.log.info(`wave ${wave}: every service completed`);
+  }
+  const services = targets
+    .map((t) => results.get(t.service))
+    .filter((r): r is ServiceRolloutResult => r !== undefined);
+  return { ok: services.every((s) => s.state === 'completed'), services };
+}
+
+/** Our deployment in UpdateService's answer: the PRIMARY (running the revision we asked for). */
+function primaryOf(service: Service | undefined, taskDefinitionArn: string) {
+  const deployments = service?.deployments ?? [];
+  return (
+    deployments.find((d) => d.status === 'PRIMARY' && d.taskDefinition === taskDefinitionArn) ??
+    deployments.find((d) => d.status === 'PRIMARY')
+  );
+}

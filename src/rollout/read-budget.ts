@@ -1,0 +1,42 @@
+import type { Clock } from '../runtime/clock';
+
+/**
+ * A token bucket for ECS read calls, shared by everything one watch loop reads.
+ * Polls leave a reserve in the bucket, so the few reads a decision needs (the
+ * new tasks' targets at completion, the stopped tasks at a failure) run at once
+ * instead of waiting a poll interval; everything together stays under `rate`.
+ */
+export class ReadBudget {
+  private tokens: number;
+  private at: number;
+
+  constructor(
+    private readonly clock: Clock,
+    /** Sustained ECS reads per second. */
+    readonly rate = 0.8,
+    /** Bucket size: the most reads that may happen back to back. */
+    readonly capacity = 3,
+    /** Starting low keeps short watches under `rate` too (nothing completes in a deployment's first seconds). */
+    initial = 1,
+  ) {
+    this.tokens = initial;
+    this.at = clock.now();
+  }
+
+  private refill(): void {
+    const now = this.clock.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+  }
+
+  /** Waits until `count` reads fit while leaving `reserve` tokens, then spends them. */
+  async take(count: number, signal?: AbortSignal, reserve = 0): Promise<void> {
+    this.refill();
+    const needed = Math.min(this.capacity, count + reserve);
+    if (this.tokens < needed) {
+      await this.clock.sleep(Math.ceil(((needed - this.tokens) / this.rate) * 1000), signal);
+      this.refill();
+    }
+    this.tokens -= count;
+  }
+}
