@@ -1,7 +1,250 @@
+/**
+ * `command: rollback` (SPEC 3.6): find the target release by its record tags, check
+ * its images still exist, move every service to its revision at once, watch, gate.
+ * A failed rollout or gate puts the services back where they were (`rolled-back`).
+ */
+import { type GateDeps, runGate } from '../gate';
+import type { PreflightCheck } from '../preflight';
+import { runPreflight } from '../preflight';
+import {
+  type GithubDeployment,
+  type GithubFetch,
+  type GithubTarget,
+  releaseManifest,
+  setGithubDeploymentStatus,
+  startGithubDeployment,
+} from '../record';
+import {
+  type CurrentService,
+  decideRollback,
+  findReleases,
+  missingImages,
+  type RollbackTarget,
+  RollbackTargetError,
+  resolveTarget,
+  rollBack,
+} from '../rollback';
+import { shortArn } from '../rollback/resolve';
 import type { StageContext } from '../runtime/context';
-import type { Report } from './report';
-import { NotImplementedError } from './stage';
+import type { GateResult, LiveService, RolloutResult } from './contracts';
+import type { Report, ServiceOutcome } from './report';
+import { stage } from './stage';
 
-export async function rollbackRelease(_ctx: StageContext, _report: Report): Promise<void> {
-  throw new NotImplementedError('command "rollback"');
+export interface RollbackReleaseOptions {
+  /** Record a GitHub deployment (the caller built the target from the action's context). */
+  github?: GithubTarget;
+  githubFetch?: GithubFetch;
+  gate?: GateDeps;
+}
+
+/**
+ * `checkpoint(phase)` is called before AWS changes (main.ts saves the report for the
+ * post step there): `rollout` before the target's UpdateService calls, `gate` after
+ * the rollout, `rollback` before the way back.
+ */
+export async function rollbackRelease(
+  ctx: StageContext,
+  report: Report,
+  checkpoint: (phase: string) => void = () => undefined,
+  options: RollbackReleaseOptions = {},
+): Promise<void> {
+  let target: RollbackTarget | undefined;
+  const findTarget: PreflightCheck = async (c, found) => {
+    if (found.services.length !== c.config.services.length) return {};
+    try {
+      const history = await findReleases(c, found.services);
+      target = resolveTarget(history, c.config.to, currentOf(found.services));
+    } catch (error) {
+      if (error instanceof RollbackTargetError) return { problems: [`to: ${error.message}`] };
+      if (c.signal.aborted) throw error;
+      const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return {
+        problems: [
+          `to: could not read the release records (task definition tags) of ${found.services.map((s) => s.taskDefinition.family).join(', ')}: ${why}. The role needs ecs:ListTaskDefinitions and ecs:DescribeTaskDefinition.`,
+        ],
+      };
+    }
+    const uris = Object.values(found.repositories).map((r) => r.uri);
+    return { problems: await missingImages(c, target.services, uris) };
+  };
+  const preflight = await stage(ctx, report, 'preflight', () => runPreflight(ctx, { checks: [findTarget] }));
+  if (!target) throw new Error('preflight passed without resolving the rollback target');
+  const chosen: RollbackTarget = target;
+  const current = currentOf(preflight.services);
+  const release = chosen.release;
+  const runningId = chosen.running?.id;
+
+  report.services = chosen.services.map((s): ServiceOutcome => {
+    const before = current.find((c) => c.service === s.service)?.taskDefinitionArn;
+    return {
+      service: s.service,
+      ...(before ? { previous: before } : {}),
+      current: before ?? s.taskDefinitionArn,
+      state: before === s.taskDefinitionArn ? 'unchanged' : 'pending',
+    };
+  });
+  const moves = chosen.services
+    .filter((s) => current.find((c) => c.service === s.service)?.taskDefinitionArn !== s.taskDefinitionArn)
+    .map((s) => ({ service: s.service, taskDefinitionArn: s.taskDefinitionArn }));
+  ctx.log.info(
+    `rollback: to release ${release.id}${release.commit ? ` (commit ${release.commit.slice(0, 12)})` : ''}` +
+      `${runningId ? ` from ${runningId}` : ''}: ${chosen.services
+        .map(
+          (s) =>
+            `${s.service} → ${shortArn(s.taskDefinitionArn)}${moves.some((m) => m.service === s.service) ? '' : ' (already)'}`,
+        )
+        .join(', ')}`,
+  );
+  if (moves.length === 0) {
+    report.result = 'unchanged';
+    report.runningRelease = release.id;
+    report.notes.push(`Every service already runs release ${release.id}: nothing was changed.`);
+    return;
+  }
+  report.notes.push(
+    'Database migrations are never rolled back: the older code now runs against the schema the newest migration left.',
+  );
+
+  const github = options.github
+    ? await startGithubDeployment(
+        ctx,
+        { ...options.github, ref: release.commit || options.github.ref },
+        { ...releaseManifest(report, release.commit || ctx.config.commit), release: release.id },
+        options.githubFetch ? { fetch: options.githubFetch } : {},
+      )
+    : undefined;
+
+  for (const s of report.services) {
+    const moved = moves.find((m) => m.service === s.service);
+    if (moved) s.current = moved.taskDefinitionArn;
+  }
+  checkpoint('rollout');
+  const rollout = await judged(ctx, report, 'rollout', () => rollBack(ctx, moves));
+  if (!rollout.ok) {
+    await goBack(ctx, report, checkpoint, current, rollout, undefined, {
+      target: release.id,
+      running: runningId,
+    });
+    await finishGithub(ctx, github, report);
+    return;
+  }
+  checkpoint('gate');
+  let gate: GateResult;
+  try {
+    gate = await judged(ctx, report, 'gate', () => runGate(ctx, { alarms: preflight.alarms }, options.gate));
+  } catch (error) {
+    // Cancelled during the bake: the way back is issued at once (goBack does not wait on the signal).
+    if (!ctx.signal.aborted) throw error;
+    gate = { ok: false, alarms: [], reason: 'the run was cancelled during the bake' };
+  }
+  if (gate.alarms.length > 0) report.alarms = gate.alarms;
+  if (!gate.ok) {
+    await goBack(ctx, report, checkpoint, current, rollout, gate, { target: release.id, running: runningId });
+    await finishGithub(ctx, github, report);
+    return;
+  }
+  for (const s of report.services) if (s.state === 'pending') s.state = 'updated';
+  report.result = 'deployed';
+  report.runningRelease = release.id;
+  ctx.log.info(`rollback: release ${release.id} runs on every service`);
+  await finishGithub(ctx, github, report);
+}
+
+/** The rollback's own rollout or gate failed: every service goes back to where it was before it. */
+async function goBack(
+  ctx: StageContext,
+  report: Report,
+  checkpoint: (phase: string) => void,
+  before: CurrentService[],
+  rollout: RolloutResult,
+  gate: GateResult | undefined,
+  ids: { target: string; running: string | undefined },
+): Promise<void> {
+  const decision = decideRollback({
+    previous: before.map((b) => ({ service: b.service, previousArn: b.taskDefinitionArn })),
+    rollout,
+    ...(gate ? { gate } : {}),
+    autoRollback: ctx.config.gate.autoRollback,
+  });
+  ctx.log.error(`rollback: ${decision.reason ?? 'failed'}`);
+  checkpoint('rollback');
+  const back = await judged(ctx, report, 'rollback', () => rollBack(ctx, decision.targets));
+  for (const s of report.services) {
+    const moved = rollout.services.find((r) => r.service === s.service);
+    const returned = back.services.find((r) => r.service === s.service);
+    if (!moved) continue;
+    if (moved.state === 'rolled-back-by-ecs') {
+      s.state = 'rolled-back-by-ecs';
+      if (s.previous) s.current = s.previous;
+      s.detail = moved.detail ?? 'ECS circuit breaker rolled it back';
+    } else if (returned?.state === 'completed') {
+      s.state = 'rolled-back';
+      s.current = returned.taskDefinitionArn;
+    } else if (returned?.state === 'cancelled' && returned.deploymentId) {
+      s.state = 'pending';
+      s.current = returned.taskDefinitionArn;
+      s.detail =
+        `cancelled: UpdateService back to ${shortArn(returned.taskDefinitionArn)} was issued (deployment ${returned.deploymentId}) but not watched; ` +
+        `confirm with: aws ecs wait services-stable --region ${ctx.config.region} --cluster ${ctx.config.cluster} --services ${s.service}`;
+    } else if (returned) {
+      s.state = 'failed';
+      s.current = returned.taskDefinitionArn;
+      s.detail = `going back did not complete (${returned.state}): ${returned.detail ?? ''}`.trim();
+    } else if (
+      decision.left.some((l) => l.service === s.service && l.why.startsWith('auto-rollback is off'))
+    ) {
+      s.state = 'failed';
+      s.current = moved.taskDefinitionArn;
+      s.detail = 'auto-rollback is off: left on the target release';
+    }
+  }
+  const cameBack = back.ok && decision.result === 'rolled-back';
+  report.result = cameBack ? 'rolled-back' : 'failed';
+  if (cameBack && ids.running) report.runningRelease = ids.running;
+  const where = cameBack
+    ? `; every service is back where it was${ids.running ? ` (release ${ids.running})` : ''}`
+    : '; the services table shows what each service runs now';
+  report.error = `rollback to release ${ids.target} failed: ${decision.reason ?? 'unknown'}${where}`;
+}
+
+/** A stage whose result says whether it failed: recorded as failed in the report, returned either way. */
+async function judged<T extends { ok: boolean }>(
+  ctx: StageContext,
+  report: Report,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await stage(ctx, report, name, async () => {
+      const value = await fn();
+      if (!value.ok) throw new NotOk(value);
+      return value;
+    });
+  } catch (error) {
+    if (error instanceof NotOk) return error.value as T;
+    throw error;
+  }
+}
+
+class NotOk extends Error {
+  constructor(readonly value: { ok: boolean }) {
+    super('stage result not ok');
+  }
+}
+
+async function finishGithub(
+  ctx: StageContext,
+  deployment: GithubDeployment | undefined,
+  report: Report,
+): Promise<void> {
+  const ok = report.result === 'deployed';
+  const text = ok ? `Running ${report.runningRelease ?? ''}` : `Rollback ${report.result ?? 'failed'}`;
+  await setGithubDeploymentStatus(ctx, deployment, ok ? 'success' : 'failure', text);
+}
+
+function currentOf(services: LiveService[]): CurrentService[] {
+  return services.map((s) => ({
+    service: s.config.service,
+    taskDefinitionArn: s.taskDefinition.taskDefinitionArn ?? '',
+  }));
 }

@@ -1,0 +1,10 @@
+export {
+  type DeploymentState,
+  type GithubDeployment,
+  type GithubFetch,
+  type GithubTarget,
+  setGithubDeploymentStatus,
+  startGithubDeployment,
+} from './github';
+export { type ReleaseManifest, releaseManifest } from './manifest';
+export { type TagOutcomeResult, tagOutcome } from './outcome';
