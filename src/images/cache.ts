@@ -6,7 +6,7 @@
  */
 import type { RepositoryInfo } from '../pipeline/contracts';
 import type { StageContext } from '../runtime/context';
-import { existingTags, tagsOfDigest } from './ecr';
+import { digestExists, existingTags, tagsOfDigest } from './ecr';
 
 const CONTENT_TAG = /^content-([0-9a-f]{40})$/;
 
@@ -44,4 +44,34 @@ export async function stageCacheSources(
   const wanted = [...keys].flatMap((key) => stages.map((stage) => cacheTag(key, stage)));
   const found = await existingTags(ctx, repo.name, wanted);
   return found.map((tag) => `${repo.uri}:${tag}`);
+}
+
+/**
+ * The deployed images that can serve as layer cache: only those in this image's
+ * own ECR repository that still exist. BuildKit (Engine 20.10) fails the whole
+ * build on a cache source it cannot import, so a first release whose services
+ * still run a placeholder image, or an image from another registry, builds cold
+ * rather than not at all.
+ */
+export async function usableDeployedImages(
+  ctx: StageContext,
+  repo: RepositoryInfo,
+  deployed: string[],
+): Promise<string[]> {
+  if (!repo.exists) return [];
+  const usable: string[] = [];
+  for (const ref of deployed) {
+    const id = referenceIn(repo.uri, ref);
+    if (!id) {
+      ctx.log.debug(`${ref} is not in ${repo.uri}: not used as layer cache`);
+      continue;
+    }
+    const found = id.digest
+      ? (await tagsOfDigest(ctx, repo.name, id.digest)).length > 0 ||
+        (await digestExists(ctx, repo.name, id.digest))
+      : (await existingTags(ctx, repo.name, [id.tag ?? ''])).length > 0;
+    if (found) usable.push(ref);
+    else ctx.log.debug(`${ref} is no longer in ECR: not used as layer cache`);
+  }
+  return usable;
 }

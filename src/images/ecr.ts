@@ -7,6 +7,7 @@ import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
   DescribeImagesCommand,
+  DescribeRepositoriesCommand,
   GetAuthorizationTokenCommand,
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
@@ -77,8 +78,16 @@ export function createRepositoryCommand(name: string, region: string): string {
 }
 
 /** Creates a missing repository (immutable tags, scan on push), or explains how to. */
-export async function ensureRepository(ctx: StageContext, key: string, repo: RepositoryInfo): Promise<void> {
-  if (repo.exists) return;
+/**
+ * The repository, created when missing. Returns it with the URI ECR answered:
+ * before it exists, preflight can only guess the registry host.
+ */
+export async function ensureRepository(
+  ctx: StageContext,
+  key: string,
+  repo: RepositoryInfo,
+): Promise<RepositoryInfo> {
+  if (repo.exists) return repo;
   if (!ctx.config.createRepositories) {
     throw new ImagesError(
       key,
@@ -86,7 +95,7 @@ export async function ensureRepository(ctx: StageContext, key: string, repo: Rep
     );
   }
   try {
-    await ctx.aws.ecr.send(
+    const out = await ctx.aws.ecr.send(
       new CreateRepositoryCommand({
         repositoryName: repo.name,
         imageTagMutability: 'IMMUTABLE',
@@ -95,9 +104,18 @@ export async function ensureRepository(ctx: StageContext, key: string, repo: Rep
       { abortSignal: ctx.signal },
     );
     ctx.log.info(`Created ECR repository ${repo.name} (immutable tags, scan on push)`);
+    return { ...repo, uri: out.repository?.repositoryUri ?? repo.uri, exists: true };
   } catch (error) {
     // Created meanwhile by someone else: what we wanted.
-    if (errorName(error) === 'RepositoryAlreadyExistsException') return;
+    if (errorName(error) === 'RepositoryAlreadyExistsException') {
+      const found = await ctx.aws.ecr.send(
+        new DescribeRepositoriesCommand({ repositoryNames: [repo.name] }),
+        {
+          abortSignal: ctx.signal,
+        },
+      );
+      return { ...repo, uri: found.repositories?.[0]?.repositoryUri ?? repo.uri, exists: true };
+    }
     throw new ImagesError(
       key,
       `could not create the ECR repository "${repo.name}": ${(error as Error).message}`,
@@ -158,6 +176,19 @@ export async function existingTags(ctx: StageContext, repository: string, tags: 
     { abortSignal: ctx.signal },
   );
   return (out.images ?? []).map((i) => i.imageId?.imageTag).filter((t): t is string => t !== undefined);
+}
+
+/** Whether ECR holds a manifest with this digest (tagged or not). */
+export async function digestExists(ctx: StageContext, repository: string, digest: string): Promise<boolean> {
+  const out = await ctx.aws.ecr.send(
+    new BatchGetImageCommand({
+      repositoryName: repository,
+      imageIds: [{ imageDigest: digest }],
+      acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+    }),
+    { abortSignal: ctx.signal },
+  );
+  return (out.images ?? []).length > 0;
 }
 
 /** Tags of the image a digest names; none when ECR does not know it. */

@@ -7,7 +7,7 @@ import type { ImageConfig } from '../config/types';
 import type { BuiltImage, ImagesResult, RepositoryInfo } from '../pipeline/contracts';
 import type { StageContext } from '../runtime/context';
 import { prepareContext } from './build-context';
-import { cacheTag, stageCacheSources } from './cache';
+import { cacheTag, stageCacheSources, usableDeployedImages } from './cache';
 import { computeContentKey } from './content-key';
 import { cacheStages, parseStages } from './dockerfile';
 import { addTag, ecrLogin, ensureRepository, findImage } from './ecr';
@@ -67,9 +67,8 @@ async function releaseImage(
   const deps: EngineDeps = { docker: ctx.docker, log: ctx.log, signal };
   const prepared = await prepareContext(ctx.workdir, image.key, image.context, image.dockerfile);
   const stages = cacheStages(parseStages(prepared.dockerfileText), image.target);
-  const cacheFrom = [
-    ...new Set([...job.deployed, ...(await stageCacheSources(ctx, repo, job.deployed, stages))]),
-  ];
+  const deployed = await usableDeployedImages(ctx, repo, job.deployed);
+  const cacheFrom = [...new Set([...deployed, ...(await stageCacheSources(ctx, repo, deployed, stages))])];
   ctx.log.info(
     `${prefix} building ${repo.uri}:${key.tag}${cacheFrom.length > 0 ? ` with layer cache from ${cacheFrom.join(', ')}` : ' (no deployed image to use as cache)'}`,
   );
@@ -129,7 +128,7 @@ export async function buildImages(ctx: StageContext, input: ImagesInput): Promis
     }
     return { image, repo, deployed: input.deployed[image.key] ?? [] };
   });
-  for (const job of jobs) await ensureRepository(ctx, job.image.key, job.repo);
+  for (const job of jobs) job.repo = await ensureRepository(ctx, job.image.key, job.repo);
 
   const controller = new AbortController();
   const stop = (): void => controller.abort(ctx.signal.reason);
