@@ -2,12 +2,10 @@ import type Docker from 'dockerode';
 import type { AwsClients } from './aws/clients';
 import { ConfigError } from './config/errors';
 import { type LoadOptions, loadConfig } from './config/load';
-import { OUTPUTS } from './config/names';
+import { OUTPUTS, STATE } from './config/names';
 import type { ReleaseConfig } from './config/types';
-import { deployRelease } from './pipeline/deploy';
-import { planRelease } from './pipeline/plan-release';
 import { newReport, type Report } from './pipeline/report';
-import { rollbackRelease } from './pipeline/rollback-release';
+import { progressOf } from './post/progress';
 import { renderSummary } from './report/summary';
 import type { Clock } from './runtime/clock';
 import type { StageContext } from './runtime/context';
@@ -21,6 +19,8 @@ export interface Runtime extends LoadOptions {
   mask(secret: string): void;
   setOutput(name: string, value: string): void;
   writeSummary(markdown: string): Promise<void>;
+  /** core.saveState: read back by the post step. */
+  saveState(name: string, value: string): void;
   aws(region: string): Promise<AwsClients>;
   docker(): Promise<Docker>;
   workdir: string;
@@ -63,13 +63,17 @@ export async function run(rt: Runtime): Promise<RunOutcome> {
       mask: rt.mask,
       workdir: rt.workdir,
     };
-    if (config.command === 'plan') await planRelease(ctx, report);
-    else if (config.command === 'deploy') await deployRelease(ctx, report);
-    else await rollbackRelease(ctx, report);
+    // Saved whenever AWS is about to change, so the post step can report even after a kill.
+    const checkpoint = (phase: string) =>
+      rt.saveState(STATE.progress, JSON.stringify(progressOf(report, phase)));
+    // Loaded only now: a configuration error is reported before the SDK and the stages are even parsed.
+    const { runCommand } = await import('./pipeline/commands');
+    await runCommand(ctx, report, checkpoint);
   } catch (error) {
     report.error = error instanceof Error ? error.message : String(error);
     report.result ??= 'failed';
   } finally {
+    if (config.command !== 'plan') rt.saveState(STATE.progress, JSON.stringify(progressOf(report, 'done')));
     writeOutputs(rt, report);
     await rt.writeSummary(renderSummary(report)).catch((error: unknown) => {
       rt.log.warning(

@@ -10,7 +10,9 @@ describe('the demo world', () => {
     const { services = [] } = await world.aws.ecs.send(
       new DescribeServicesCommand({ cluster: DEMO.cluster, services: [DEMO.api.service, DEMO.web.service] }),
     );
-    expect(services.map((s) => [s.serviceName, s.taskDefinition, s.runningCount, s.deployments?.length])).toEqual([
+    expect(
+      services.map((s) => [s.serviceName, s.taskDefinition, s.runningCount, s.deployments?.length]),
+    ).toEqual([
       ['demo-api', arns.api, 2, 1],
       ['demo-web', arns.web, 2, 1],
     ]);

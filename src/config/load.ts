@@ -326,6 +326,7 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
   }
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = options.env;
   const githubToken = reader.string(INPUTS.githubToken);
+  const [owner, repoName] = (repo ?? '').split('/');
   const to = reader.string(INPUTS.to) ?? 'previous';
 
   const config: ReleaseConfig = {
@@ -358,6 +359,9 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
     to,
     ...(githubToken ? { githubToken } : {}),
     githubDeployment: reader.boolean(INPUTS.githubDeployment) ?? false,
+    ...(owner && repoName
+      ? { github: { owner, repo: repoName, apiUrl: options.env.GITHUB_API_URL || 'https://api.github.com' } }
+      : {}),
     createRepositories: reader.boolean(INPUTS.createRepositories) ?? true,
     ...(loaded ? { configFile: loaded.path } : {}),
   };

@@ -73,6 +73,8 @@ export interface ReleaseConfig {
   to: string;
   githubToken?: string;
   githubDeployment: boolean;
+  /** Where GitHub deployments go: from GITHUB_REPOSITORY and GITHUB_API_URL, when running in Actions. */
+  github?: { owner: string; repo: string; apiUrl: string };
   createRepositories: boolean;
   /** Where the config file was read from, when one was. */
   configFile?: string;

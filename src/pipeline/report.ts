@@ -12,8 +12,8 @@ export interface ImageOutcome {
 
 export interface ServiceOutcome {
   service: string;
-  previous?: string;
-  current?: string;
+  previous?: string | undefined;
+  current?: string | undefined;
   /** What the service runs at the end of the run, as far as we know. */
   state: 'unchanged' | 'updated' | 'rolled-back' | 'rolled-back-by-ecs' | 'failed' | 'pending';
   detail?: string;
@@ -32,7 +32,7 @@ export interface Report {
   region: string;
   release: string;
   /** The release running when the run ends (deployed, or rolled back to). */
-  runningRelease?: string;
+  runningRelease?: string | undefined;
   result?: Result;
   images: Record<string, ImageOutcome>;
   services: ServiceOutcome[];
@@ -46,5 +46,18 @@ export interface Report {
 export function newReport(
   fields: Pick<Report, 'command' | 'environment' | 'cluster' | 'region' | 'release'>,
 ): Report {
-  return { ...fields, images: {}, services: [], alarms: [], stages: [], notes: [] };
+  // Only these fields: callers pass the whole config, which holds the GitHub token.
+  const { command, environment, cluster, region, release } = fields;
+  return {
+    command,
+    environment,
+    cluster,
+    region,
+    release,
+    images: {},
+    services: [],
+    alarms: [],
+    stages: [],
+    notes: [],
+  };
 }

@@ -28,7 +28,7 @@ import { shortArn } from '../rollback/resolve';
 import type { StageContext } from '../runtime/context';
 import type { GateResult, LiveService, RolloutResult } from './contracts';
 import type { Report, ServiceOutcome } from './report';
-import { stage } from './stage';
+import { STAGES, stage } from './stage';
 
 export interface RollbackReleaseOptions {
   /** Record a GitHub deployment (the caller built the target from the action's context). */
@@ -67,7 +67,9 @@ export async function rollbackRelease(
     const uris = Object.values(found.repositories).map((r) => r.uri);
     return { problems: await missingImages(c, target.services, uris) };
   };
-  const preflight = await stage(ctx, report, 'preflight', () => runPreflight(ctx, { checks: [findTarget] }));
+  const preflight = await stage(ctx, report, STAGES.preflight, () =>
+    runPreflight(ctx, { checks: [findTarget] }),
+  );
   if (!target) throw new Error('preflight passed without resolving the rollback target');
   const chosen: RollbackTarget = target;
   const current = currentOf(preflight.services);
@@ -119,7 +121,7 @@ export async function rollbackRelease(
     if (moved) s.current = moved.taskDefinitionArn;
   }
   checkpoint('rollout');
-  const rollout = await judged(ctx, report, 'rollout', () => rollBack(ctx, moves));
+  const rollout = await judged(ctx, report, STAGES.rollout, () => rollBack(ctx, moves));
   if (!rollout.ok) {
     await goBack(ctx, report, checkpoint, current, rollout, undefined, {
       target: release.id,
@@ -131,7 +133,9 @@ export async function rollbackRelease(
   checkpoint('gate');
   let gate: GateResult;
   try {
-    gate = await judged(ctx, report, 'gate', () => runGate(ctx, { alarms: preflight.alarms }, options.gate));
+    gate = await judged(ctx, report, STAGES.gate, () =>
+      runGate(ctx, { alarms: preflight.alarms }, options.gate),
+    );
   } catch (error) {
     // Cancelled during the bake: the way back is issued at once (goBack does not wait on the signal).
     if (!ctx.signal.aborted) throw error;
@@ -168,7 +172,7 @@ async function goBack(
   });
   ctx.log.error(`rollback: ${decision.reason ?? 'failed'}`);
   checkpoint('rollback');
-  const back = await judged(ctx, report, 'rollback', () => rollBack(ctx, decision.targets));
+  const back = await judged(ctx, report, STAGES.rollback, () => rollBack(ctx, decision.targets));
   for (const s of report.services) {
     const moved = rollout.services.find((r) => r.service === s.service);
     const returned = back.services.find((r) => r.service === s.service);

@@ -10,6 +10,18 @@ export class NotImplementedError extends Error {
   }
 }
 
+/** Stage names, as log groups and in the summary's timings. */
+export const STAGES = {
+  configuration: 'Configuration',
+  preflight: 'Preflight',
+  images: 'Images',
+  render: 'Render',
+  migrate: 'Migrate',
+  rollout: 'Rollout',
+  gate: 'Gate',
+  rollback: 'Rollback',
+} as const;
+
 /** One log group per stage, with its duration recorded in the report. */
 export async function stage<T>(
   ctx: StageContext,

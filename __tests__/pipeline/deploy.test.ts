@@ -1,0 +1,291 @@
+/**
+ * The deploy pipeline end to end in-process: the demo world on a virtual clock,
+ * real image builds and registry (lab/up), scripted migration tasks. Asserts what
+ * a user sees: services' final task definitions, result, error, summary, calls.
+ */
+import { randomBytes } from 'node:crypto';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, seedDemo } from '../../lab/scenarios/demo';
+import type { ReleaseConfig } from '../../src/config/types';
+import { TAGS } from '../../src/pipeline/contracts';
+import { deployRelease } from '../../src/pipeline/deploy';
+import { planRelease } from '../../src/pipeline/plan-release';
+import { newReport, type Report } from '../../src/pipeline/report';
+import { STAGES } from '../../src/pipeline/stage';
+import { assess, progressOf } from '../../src/post/progress';
+import { renderSummary } from '../../src/report/summary';
+import { MemoryLogger } from '../../src/runtime/log';
+import { testConfig } from '../support/config';
+import { createWorld, labIsUp, type World } from '../support/world';
+
+const MIN = 60_000;
+const RUN = randomBytes(4).toString('hex');
+const COMMIT = randomBytes(20).toString('hex');
+
+function config(overrides: Partial<ReleaseConfig> = {}): ReleaseConfig {
+  const base = testConfig();
+  return testConfig({
+    cluster: DEMO.cluster,
+    release: COMMIT,
+    commit: COMMIT,
+    images: base.images.map((i) => ({ ...i, repository: `p${RUN}/${i.key}` })),
+    migration: {
+      service: DEMO.api.service,
+      container: 'api',
+      command: ['sh', '/app/migrate'],
+      mode: 'task',
+      timeoutMs: 5 * MIN,
+      always: false,
+    },
+    gate: { alarms: [DEMO.alarm], bakeTimeMs: 5 * MIN, autoRollback: true, waitTimeoutMs: 30 * MIN },
+    ...overrides,
+  });
+}
+
+interface Run {
+  world: World;
+  report: Report;
+  phases: string[];
+  error?: string;
+}
+
+/** Runs deploy as main.ts does: a thrown error is the run's error, result failed. */
+async function deploy(world: World, cfg: ReleaseConfig, log?: MemoryLogger): Promise<Run> {
+  const report = newReport(cfg);
+  const phases: string[] = [];
+  try {
+    await deployRelease({ ...world.context(cfg), ...(log ? { log } : {}) }, report, (phase) =>
+      phases.push(phase),
+    );
+  } catch (error) {
+    report.error = error instanceof Error ? error.message : String(error);
+    report.result ??= 'failed';
+  }
+  return { world, report, phases, ...(report.error ? { error: report.error } : {}) };
+}
+
+function demoWorld() {
+  const world = createWorld();
+  const initial = seedDemo(world.lab, { labEnv: world.labEnv });
+  return { world, initial };
+}
+
+async function running(world: World): Promise<Record<string, string>> {
+  const out = await world.aws.ecs.send(
+    new DescribeServicesCommand({ cluster: DEMO.cluster, services: [DEMO.api.service, DEMO.web.service] }),
+  );
+  return Object.fromEntries(
+    (out.services ?? []).map((s) => [
+      s.serviceName ?? '',
+      s.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? '',
+    ]),
+  );
+}
+
+async function outcomeTag(world: World, arn: string): Promise<string | undefined> {
+  const out = await world.aws.ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+  );
+  return out.tags?.find((t) => t.key === TAGS.outcome)?.value;
+}
+
+const updates = (world: World) => world.lab.recorder.calls('ecs', 'UpdateService').filter((c) => !c.error);
+
+/** A logger that schedules the alarm once the bake starts, whatever time that is. */
+class AlarmDuringBake extends MemoryLogger {
+  constructor(private readonly arm: () => void) {
+    super();
+  }
+  override async group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    if (name === STAGES.gate) this.arm();
+    return super.group(name, fn);
+  }
+}
+
+describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, virtual clock)', () => {
+  beforeAll(async () => {
+    // The first release builds both images; every later one here reuses them (content tags).
+    const { world } = demoWorld();
+    const first = await deploy(world, config());
+    expect(first.report.result, first.error).toBe('deployed');
+  }, 240_000);
+
+  it('deploys: both services on the new revisions, tagged succeeded, migration ran, summary written', async () => {
+    const { world, initial } = demoWorld();
+    const run = await deploy(world, config());
+    expect(run.report.result, run.error).toBe('deployed');
+    expect(run.report.runningRelease).toBe(COMMIT);
+    const now = await running(world);
+    expect(now[DEMO.api.service]).toMatch(/task-definition\/demo-api:2$/);
+    expect(now[DEMO.web.service]).toMatch(/task-definition\/demo-web:2$/);
+    expect(await outcomeTag(world, now[DEMO.api.service] ?? '')).toBe('succeeded');
+    expect(await outcomeTag(world, initial.api)).toBe('succeeded'); // the baseline
+    expect(run.report.migration?.outcome).toBe('succeeded');
+    expect(Object.values(run.report.images).every((i) => !i.built)).toBe(true);
+    // Waves: the api (wave 1) was updated before the web (wave 2).
+    expect(updates(world).map((c) => c.input.service)).toEqual([DEMO.api.service, DEMO.web.service]);
+    expect(run.phases).toEqual(['render', 'rollout', 'gate']);
+    const summary = renderSummary(run.report);
+    expect(summary).toContain(':white_check_mark: deployed');
+    expect(summary).toMatch(/\| demo-api \| .*demo-api:1 \| .*demo-api:2 \| updated \|/);
+  });
+
+  it('a re-run of the deployed commit changes nothing: unchanged, zero registrations and updates', async () => {
+    const { world } = demoWorld();
+    await deploy(world, config());
+    world.lab.recorder.clear();
+    const again = await deploy(world, config());
+    expect(again.report.result).toBe('unchanged');
+    expect(world.lab.recorder.calls('ecs', 'RegisterTaskDefinition')).toHaveLength(0);
+    expect(world.lab.recorder.calls('ecs', 'UpdateService')).toHaveLength(0);
+    expect(world.lab.recorder.calls('ecs', 'RunTask')).toHaveLength(0);
+  });
+
+  it('an alarm two minutes into a five-minute bake: every service back on the previous release', async () => {
+    let world: World | undefined;
+    const logger = new AlarmDuringBake(() => {
+      if (!world) return;
+      world.lab.cloudwatch.schedule(
+        DEMO.alarm,
+        new Date(world.clock.now() + 2 * MIN),
+        'ALARM',
+        'Threshold Crossed: 5xx > 10',
+      );
+    });
+    const demo = demoWorld();
+    world = demo.world;
+    const run = await deploy(world, config(), logger);
+    expect(run.report.result).toBe('rolled-back');
+    expect(run.report.error).toMatch(/demo-alb-5xx/);
+    expect(await running(world)).toEqual({
+      [DEMO.api.service]: demo.initial.api,
+      [DEMO.web.service]: demo.initial.web,
+    });
+    expect(await outcomeTag(world, `${demo.initial.api.replace(/:1$/, ':2')}`)).toBe('rolled-back');
+    expect(run.report.services.map((s) => s.state)).toEqual(['rolled-back', 'rolled-back']);
+    expect(renderSummary(run.report)).toContain('demo-alb-5xx');
+    expect(logger.text()).toMatch(/2m.*into the 5m bake|into the 5m bake/);
+  });
+
+  it('the frontend fails while the backend succeeded: both end on the previous release, ECS rollback not fought', async () => {
+    const { world, initial } = demoWorld();
+    world.lab.ecs.behave(
+      { family: DEMO.web.family, revision: 2 },
+      { outcome: 'unhealthy', httpCodes: [503] },
+    );
+    const run = await deploy(world, config());
+    expect(run.report.result).toBe('rolled-back');
+    expect(await running(world)).toEqual({
+      [DEMO.api.service]: initial.api,
+      [DEMO.web.service]: initial.web,
+    });
+    // Ours: api forward, api back. ECS rolled the web back itself: we sent it nothing more.
+    expect(
+      updates(world).map((c) => `${c.input.service}→${String(c.input.taskDefinition).split('/').pop()}`),
+    ).toEqual(['demo-api→demo-api:2', 'demo-web→demo-web:2', 'demo-api→demo-api:1']);
+    expect(run.report.services.find((s) => s.service === DEMO.web.service)?.state).toBe('rolled-back-by-ecs');
+    expect(run.report.error).toMatch(/demo-web/);
+  });
+
+  it('plan shows per service the task definition diff deploy would register, and changes nothing', async () => {
+    const { world } = demoWorld();
+    world.lab.recorder.clear();
+    const log = new MemoryLogger();
+    const cfg = config({ command: 'plan' });
+    const report = newReport(cfg);
+    await planRelease({ ...world.context(cfg), log }, report);
+    expect(report.result).toBe('planned');
+    const text = log.text();
+    expect(text).toMatch(/service demo-api \(wave 1\) runs demo-api:1/);
+    expect(text).toMatch(/would register a new revision of demo-api/);
+    expect(text).toMatch(/image backend: would build .*:content-[0-9a-f]{40}/);
+    expect(world.lab.recorder.mutations()).toEqual([]);
+    // Once deployed, the same plan finds everything in place.
+    await deploy(world, config());
+    const after = new MemoryLogger();
+    await planRelease({ ...world.context(cfg), log: after }, newReport(cfg));
+    expect(after.text()).toMatch(/image backend: .* is in ECR \(nothing to build\)/);
+    expect(after.text()).toMatch(/service demo-api \(wave 1\) runs demo-api:2\n {2}unchanged/);
+  });
+
+  it('refuses before any mutation when a gate alarm is already in ALARM', async () => {
+    const { world } = demoWorld();
+    world.lab.cloudwatch.putAlarm({
+      name: DEMO.alarm,
+      type: 'metric',
+      state: 'ALARM',
+      reason: 'already firing',
+    });
+    world.lab.recorder.clear();
+    const run = await deploy(world, config());
+    expect(run.report.result).toBe('failed');
+    expect(run.error).toMatch(/demo-alb-5xx.*ALARM|ALARM.*demo-alb-5xx/);
+    expect(world.lab.recorder.mutations()).toEqual([]);
+  });
+
+  it('a migration that exits 3 stops the release before any service changes', async () => {
+    const { world, initial } = demoWorld();
+    world.lab.ecs.behave(
+      { family: DEMO.api.family, revision: 2 },
+      {
+        outcome: 'exit',
+        exitCode: 3,
+        logLines: ['migrate: applying 003_bad', 'ERROR: relation "nowhere" does not exist'],
+      },
+    );
+    const run = await deploy(
+      world,
+      config({ migration: { ...config().migration, always: true } as ReleaseConfig['migration'] & object }),
+    );
+    expect(run.report.result).toBe('failed');
+    expect(run.error).toMatch(/code 3/);
+    expect(run.error).toContain('relation "nowhere" does not exist');
+    expect(updates(world)).toHaveLength(0);
+    expect(await running(world)).toEqual({
+      [DEMO.api.service]: initial.api,
+      [DEMO.web.service]: initial.web,
+    });
+    expect(run.report.migration?.outcome).toBe('failed');
+  });
+
+  it('cancelled mid-rollout: the rollback UpdateService calls go out within 1 s and the post step sees one release', async () => {
+    const { world, initial } = demoWorld();
+    let cancelledAt = 0;
+    // 10 s (virtual) into the rollout, the runner sends SIGINT.
+    const logger = new (class extends MemoryLogger {
+      override async group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+        if (name === STAGES.rollout) {
+          void world.clock.sleep(10_000).then(() => {
+            cancelledAt = world.clock.now();
+            world.controller.abort(new Error('cancelled (SIGINT)'));
+          });
+        }
+        return super.group(name, fn);
+      }
+    })();
+    const cfg = config();
+    const report = newReport(cfg);
+    await deployRelease({ ...world.context(cfg), log: logger }, report, () => undefined).catch(
+      () => undefined,
+    );
+    expect(cancelledAt).toBeGreaterThan(0);
+    const back = updates(world).filter((c) => String(c.input.taskDefinition) === initial.api);
+    expect(back).toHaveLength(1);
+    expect((back[0]?.at ?? Number.POSITIVE_INFINITY) - cancelledAt).toBeLessThanOrEqual(1000);
+    // Let ECS finish what was issued, then ask what the post step would say.
+    world.clock.advance(5 * MIN);
+    const out = await world.aws.ecs.send(
+      new DescribeServicesCommand({ cluster: DEMO.cluster, services: [DEMO.api.service, DEMO.web.service] }),
+    );
+    const verdict = assess(
+      progressOf(report, 'rollback'),
+      (out.services ?? []).map((s) => ({
+        service: s.serviceName ?? '',
+        taskDefinition: s.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? '',
+        deployments: s.deployments?.length ?? 0,
+      })),
+    );
+    expect(verdict.consistent).toBe(true);
+  });
+});

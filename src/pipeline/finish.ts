@@ -1,0 +1,131 @@
+import { runGate } from '../gate';
+import { tagOutcome } from '../record';
+import { decideRollback, rollBack } from '../rollback';
+import { type StartedDeployment, watchDeployments } from '../rollout';
+import type { StageContext } from '../runtime/context';
+import type { GateResult, RenderResult, RolloutResult, ServiceRolloutResult } from './contracts';
+import type { Report } from './report';
+import { STAGES, stage } from './stage';
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The bake. A gate that cannot be judged (cancelled, or AWS unreachable after
+ * the SDK's retries) is a failed gate: the release is rolled back, never left
+ * running unverified.
+ */
+export async function gateRelease(ctx: StageContext, report: Report, alarms: string[]): Promise<GateResult> {
+  try {
+    const gate = await stage(ctx, report, STAGES.gate, () => runGate(ctx, { alarms }));
+    report.alarms = gate.alarms;
+    return gate;
+  } catch (error) {
+    const reason = ctx.signal.aborted
+      ? `cancelled during the bake (${errorText(ctx.signal.reason)})`
+      : errorText(error);
+    return { ok: false, alarms: report.alarms, reason };
+  }
+}
+
+/** rollOut, where an unexpected error counts every target as touched: better one needless rollback than a half-deployed release. */
+export async function safeRollOut(
+  fn: () => Promise<RolloutResult>,
+  targets: { service: string; taskDefinitionArn: string }[],
+): Promise<RolloutResult> {
+  try {
+    return await fn();
+  } catch (error) {
+    return {
+      ok: false,
+      services: targets.map((t) => ({
+        service: t.service,
+        taskDefinitionArn: t.taskDefinitionArn,
+        deploymentId: 'unknown',
+        state: 'failed',
+        detail: `the rollout stopped on an error: ${errorText(error)}`,
+      })),
+    };
+  }
+}
+
+export interface FailedRelease {
+  render: RenderResult;
+  rollout: RolloutResult;
+  gate?: GateResult;
+  /** Revisions this release registered (their outcome tag is written here). */
+  registered: string[];
+  checkpoint: (phase: string) => void;
+}
+
+/** ECS's own rollbacks are watched, never fought: we only confirm they finish. */
+function ecsRollbacks(rollout: RolloutResult, render: RenderResult): StartedDeployment[] {
+  return rollout.services.flatMap((r) => {
+    const previous = render.services.find((s) => s.live.config.service === r.service)?.previousArn;
+    return r.state === 'rolled-back-by-ecs' && r.ecsRollbackDeploymentId && previous
+      ? [{ service: r.service, deploymentId: r.ecsRollbackDeploymentId, taskDefinitionArn: previous }]
+      : [];
+  });
+}
+
+/**
+ * A release is all of its services or none: every service it touched goes back to
+ * the revision it ran before, in parallel, watched to completion. The outcome tag
+ * and the report say exactly what happened, including what could not be undone.
+ */
+export async function finishFailedRelease(
+  ctx: StageContext,
+  report: Report,
+  failed: FailedRelease,
+): Promise<void> {
+  const decision = decideRollback({
+    previous: failed.render.services.map((s) => ({
+      service: s.live.config.service,
+      previousArn: s.previousArn,
+    })),
+    rollout: failed.rollout,
+    ...(failed.gate ? { gate: failed.gate } : {}),
+    autoRollback: ctx.config.gate.autoRollback,
+  });
+  report.error = decision.reason ?? 'the release failed';
+  ctx.log.error(report.error);
+  for (const left of decision.left)
+    ctx.log.info(`${left.service}: not rolled back by ecs-release (${left.why})`);
+
+  const byEcs = ecsRollbacks(failed.rollout, failed.render);
+  let back: ServiceRolloutResult[] = [];
+  if (decision.targets.length > 0 || byEcs.length > 0) {
+    failed.checkpoint('rollback');
+    back = await stage(ctx, report, STAGES.rollback, async () => {
+      const [ours, theirs] = await Promise.all([
+        rollBack(ctx, decision.targets),
+        byEcs.length > 0 ? watchDeployments(ctx, byEcs, { failFast: false }) : Promise.resolve([]),
+      ]);
+      return [...ours.services, ...theirs];
+    });
+  }
+  for (const r of back) {
+    const entry = report.services.find((s) => s.service === r.service);
+    if (!entry) continue;
+    const wasEcs = entry.state === 'rolled-back-by-ecs';
+    if (r.state === 'completed') {
+      entry.state = wasEcs ? 'rolled-back-by-ecs' : 'rolled-back';
+      entry.current = entry.previous;
+    } else {
+      entry.state = 'failed';
+      entry.detail = `rollback ${r.state}${r.detail ? `: ${r.detail}` : ''}`;
+    }
+  }
+  const allBack =
+    decision.result === 'rolled-back' && back.every((r) => r.state === 'completed') && !ctx.signal.aborted;
+  const outcome = allBack ? 'rolled-back' : 'failed';
+  await tagOutcome(ctx, failed.registered, outcome);
+  report.result = outcome;
+  if (!allBack) {
+    report.runningRelease = undefined;
+    report.notes.push(
+      ctx.signal.aborted
+        ? 'Cancelled: the rollback was issued but not watched to the end. The post step reports where each service stands.'
+        : 'Not every service could be put back on its previous revision: the table above says which service runs what.',
+    );
+  }
+}
