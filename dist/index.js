@@ -4,7 +4,7 @@
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -13,7 +13,6 @@
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -25,10 +24,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -277,7 +276,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -286,7 +285,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -314,29 +312,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -390,11 +388,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -405,57 +403,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28463,6 +28461,48 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7840:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+"use strict";
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   Fp: () => (/* binding */ DURATION_HINT),
+/* harmony export */   a3: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/**
+ * `90s`, `15m`, `1h`, `1h30m`, `500ms`. Bare numbers are refused on purpose: is
+ * `300` seconds or minutes? A release gate must not guess.
+ */
+function parseDuration(text) {
+    const trimmed = text.trim();
+    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(trimmed))
+        return undefined;
+    let total = 0;
+    for (const match of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+        const [, amount, unit] = match;
+        total += Number(amount) * (UNITS[unit ?? ''] ?? Number.NaN);
+    }
+    return Number.isFinite(total) ? Math.round(total) : undefined;
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    const seconds = ms / 1000;
+    if (seconds < 60)
+        return `${Number(seconds.toFixed(1))}s`;
+    const whole = Math.round(seconds);
+    const h = Math.floor(whole / 3600);
+    const m = Math.floor((whole % 3600) / 60);
+    const s = whole % 60;
+    return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('') || '0s';
+}
+const DURATION_HINT = 'a duration like 90s, 15m or 1h';
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -28716,6 +28756,14 @@ module.exports = require("node:process");
 
 "use strict";
 module.exports = require("node:querystring");
+
+/***/ }),
+
+/***/ 481:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:readline");
 
 /***/ }),
 
@@ -37541,6 +37589,18 @@ exports.visitAsync = visitAsync;
 /******/ 	/* webpack/runtime/asset-relocator-loader */
 /******/ 	if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = __dirname + "/";
 /******/ 	
+/******/ 	/* webpack/runtime/compat get default export */
+/******/ 	(() => {
+/******/ 		// getDefaultExport function for compatibility with non-harmony modules
+/******/ 		__nccwpck_require__.n = (module) => {
+/******/ 			var getter = module && module.__esModule ?
+/******/ 				() => (module['default']) :
+/******/ 				() => (module);
+/******/ 			__nccwpck_require__.d(getter, { a: getter });
+/******/ 			return getter;
+/******/ 		};
+/******/ 	})();
+/******/ 	
 /******/ 	/* webpack/runtime/create fake namespace object */
 /******/ 	(() => {
 /******/ 		var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
@@ -40579,9 +40639,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -40629,37 +40689,8 @@ class ConfigError extends Error {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/config/duration.ts
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * `90s`, `15m`, `1h`, `1h30m`, `500ms`. Bare numbers are refused on purpose: is
- * `300` seconds or minutes? A release gate must not guess.
- */
-function parseDuration(text) {
-    const trimmed = text.trim();
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(trimmed))
-        return undefined;
-    let total = 0;
-    for (const match of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-        const [, amount, unit] = match;
-        total += Number(amount) * (UNITS[unit ?? ''] ?? Number.NaN);
-    }
-    return Number.isFinite(total) ? Math.round(total) : undefined;
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    const seconds = ms / 1000;
-    if (seconds < 60)
-        return `${Number(seconds.toFixed(1))}s`;
-    const whole = Math.round(seconds);
-    const h = Math.floor(whole / 3600);
-    const m = Math.floor((whole % 3600) / 60);
-    const s = whole % 60;
-    return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('') || '0s';
-}
-const DURATION_HINT = 'a duration like 90s, 15m or 1h';
-
+// EXTERNAL MODULE: ./src/config/duration.ts
+var duration = __nccwpck_require__(7840);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -42008,7 +42039,7 @@ function nanoidOfLength(length) {
     return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
 }
 /** ISO 8601-1 duration regex. Does not support the 8601-2 extensions like negative durations or fractional/negative components. */
-const duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+const regexes_duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
 /** Implements ISO 8601-2 extensions like explicit +- prefixes, mixing weeks with other units, and fractional/negative components. */
 const extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
 /** A regex for any UUID-like identifier: 8-4-4-4-12 hex pattern */
@@ -43094,7 +43125,7 @@ const $ZodISOTime = /*@__PURE__*/ $constructor("$ZodISOTime", (inst, def) => {
     $ZodStringFormat.init(inst, def);
 });
 const $ZodISODuration = /*@__PURE__*/ $constructor("$ZodISODuration", (inst, def) => {
-    def.pattern ?? (def.pattern = duration);
+    def.pattern ?? (def.pattern = regexes_duration);
     $ZodStringFormat.init(inst, def);
 });
 const $ZodIPv4 = /*@__PURE__*/ $constructor("$ZodIPv4", (inst, def) => {
@@ -50204,8 +50235,8 @@ function preprocess(fn, schema) {
  */
 const file_schema_name = schemas_string().trim().min(1, 'must not be empty');
 const file_schema_duration = schemas_string()
-    .refine((value) => parseDuration(value) !== undefined, { message: `expected ${DURATION_HINT}` })
-    .meta({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h))+$', description: `${DURATION_HINT}` });
+    .refine((value) => (0,duration/* parseDuration */.E9)(value) !== undefined, { message: `expected ${duration/* DURATION_HINT */.Fp}` })
+    .meta({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h))+$', description: `${duration/* DURATION_HINT */.Fp}` });
 const scalar = union([schemas_string(), schemas_number(), schemas_boolean()]);
 const imageSchema = strictObject({
     repository: file_schema_name.describe('ECR repository name, e.g. acme/frontend'),
@@ -50220,7 +50251,9 @@ const imageSchema = strictObject({
 const serviceSchema = strictObject({
     service: file_schema_name.describe('ECS service name'),
     containers: record(file_schema_name, file_schema_name)
-        .refine((value) => Object.keys(value).length > 0, { message: 'map at least one container to an image key' })
+        .refine((value) => Object.keys(value).length > 0, {
+        message: 'map at least one container to an image key',
+    })
         .describe('container name -> image key'),
     wave: schemas_number().int().min(1).max(100).optional().describe('waves roll in ascending order; default 1'),
 });
@@ -50251,7 +50284,8 @@ const sections = {
         .optional(),
     cluster: file_schema_name.optional(),
     'account-id': accountId.optional(),
-    images: record(schemas_string().regex(/^[a-z0-9][a-z0-9-]*$/, 'image keys are lower-case words'), imageSchema).optional(),
+    images: record(schemas_string().regex(/^[a-z0-9][a-z0-9-]*$/, 'image keys are lower-case words'), imageSchema)
+        .optional(),
     services: array(serviceSchema).optional(),
     migrations: migrationsSchema.optional(),
     gate: gateSchema.optional(),
@@ -50295,8 +50329,8 @@ class InputReader {
         const value = this.string(name);
         if (value === undefined)
             return undefined;
-        const ms = parseDuration(value);
-        return ms === undefined ? this.fail(name, `expected ${DURATION_HINT}, got "${value}"`) : ms;
+        const ms = (0,duration/* parseDuration */.E9)(value);
+        return ms === undefined ? this.fail(name, `expected ${duration/* DURATION_HINT */.Fp}, got "${value}"`) : ms;
     }
     oneOf(name, allowed) {
         const value = this.string(name);
@@ -50590,7 +50624,10 @@ function readConfigFile(options, reader, problems) {
         document = parsed.toJS({ maxAliasCount: 100 });
     }
     catch (error) {
-        problems.push({ key: path, message: `is not valid YAML: ${error instanceof Error ? error.message : String(error)}` });
+        problems.push({
+            key: path,
+            message: `is not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
+        });
         return undefined;
     }
     if (document === null || document === undefined)
@@ -50672,7 +50709,10 @@ function crossCheck(config, where, problems) {
     const seen = new Set();
     config.services.forEach((service, index) => {
         if (seen.has(service.service)) {
-            problems.push({ key: `${where}services[${index}].service`, message: `"${service.service}" is listed twice` });
+            problems.push({
+                key: `${where}services[${index}].service`,
+                message: `"${service.service}" is listed twice`,
+            });
         }
         seen.add(service.service);
         for (const mapping of service.containers) {
@@ -50703,10 +50743,16 @@ function crossCheck(config, where, problems) {
         });
     }
     if (migration?.mode === 'runner' && !migration.dbSecret) {
-        problems.push({ key: `input "${INPUTS.dbSecret}"`, message: 'runner-mode migrations need the DB credentials secret' });
+        problems.push({
+            key: `input "${INPUTS.dbSecret}"`,
+            message: 'runner-mode migrations need the DB credentials secret',
+        });
     }
     if (migration?.mode === 'runner' && !config.database) {
-        problems.push({ key: `input "${INPUTS.dbInstance}"`, message: 'runner-mode migrations need the DB instance for its endpoint' });
+        problems.push({
+            key: `input "${INPUTS.dbInstance}"`,
+            message: 'runner-mode migrations need the DB instance for its endpoint',
+        });
     }
 }
 /**
@@ -50732,7 +50778,10 @@ function loadConfig(options) {
         else
             sections = mergeSections(sections, environments[environment]);
     }
-    const region = reader.string(INPUTS.awsRegion) ?? sections.region ?? options.env.AWS_REGION ?? options.env.AWS_DEFAULT_REGION;
+    const region = reader.string(INPUTS.awsRegion) ??
+        sections.region ??
+        options.env.AWS_REGION ??
+        options.env.AWS_DEFAULT_REGION;
     if (!region) {
         problems.push({
             key: `input "${INPUTS.awsRegion}"`,
@@ -50741,16 +50790,21 @@ function loadConfig(options) {
     }
     const cluster = reader.string(INPUTS.cluster) ?? sections.cluster;
     if (!cluster) {
-        problems.push({ key: `input "${INPUTS.cluster}"`, message: 'required: the ECS cluster name or ARN (input or "cluster" in the config file)' });
+        problems.push({
+            key: `input "${INPUTS.cluster}"`,
+            message: 'required: the ECS cluster name or ARN (input or "cluster" in the config file)',
+        });
     }
     const images = imagesFromInputs(reader, sections.images ?? {}, reader.string(INPUTS.platform));
     const services = servicesFromInputs(reader, sections.services ?? []);
     const fileMigration = sections.migrations;
     const migrationCommand = reader.command(INPUTS.migrationCommand) ??
-        (typeof fileMigration?.command === 'string' ? ['sh', '-c', fileMigration.command] : fileMigration?.command);
+        (typeof fileMigration?.command === 'string'
+            ? ['sh', '-c', fileMigration.command]
+            : fileMigration?.command);
     const mode = reader.oneOf(INPUTS.migrationMode, ['task', 'runner']) ?? fileMigration?.mode ?? 'task';
     const timeoutMs = reader.duration(INPUTS.migrationTimeout) ??
-        (fileMigration?.timeout ? parseDuration(fileMigration.timeout) : undefined) ??
+        (fileMigration?.timeout ? (0,duration/* parseDuration */.E9)(fileMigration.timeout) : undefined) ??
         DEFAULTS.migrationTimeoutMs;
     const backendService = services.find((s) => s.containers.some((c) => c.image === 'backend'));
     const migrationService = fileMigration?.service ?? reader.string(INPUTS.backendService) ?? backendService?.service;
@@ -50777,13 +50831,20 @@ function loadConfig(options) {
     const commit = options.env.GITHUB_SHA?.trim() || options.gitHead();
     const release = reader.string(INPUTS.release) ?? commit;
     if (!release) {
-        problems.push({ key: `input "${INPUTS.release}"`, message: 'no release id: set the input, GITHUB_SHA, or run inside a git checkout' });
+        problems.push({
+            key: `input "${INPUTS.release}"`,
+            message: 'no release id: set the input, GITHUB_SHA, or run inside a git checkout',
+        });
     }
     else if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/.test(release)) {
-        problems.push({ key: `input "${INPUTS.release}"`, message: `"${release}" must be 1-128 letters, digits, or . _ + -` });
+        problems.push({
+            key: `input "${INPUTS.release}"`,
+            message: `"${release}" must be 1-128 letters, digits, or . _ + -`,
+        });
     }
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = options.env;
     const githubToken = reader.string(INPUTS.githubToken);
+    const [owner, repoName] = (repo ?? '').split('/');
     const to = reader.string(INPUTS.to) ?? 'previous';
     const config = {
         command,
@@ -50802,17 +50863,20 @@ function loadConfig(options) {
             alarms: reader.lines(INPUTS.alarms) ?? gate.alarms ?? [],
             ...(alarmPrefix ? { alarmPrefix } : {}),
             bakeTimeMs: reader.duration(INPUTS.bakeTime) ??
-                (gate['bake-time'] ? parseDuration(gate['bake-time']) : undefined) ??
+                (gate['bake-time'] ? (0,duration/* parseDuration */.E9)(gate['bake-time']) : undefined) ??
                 DEFAULTS.bakeTimeMs,
             ...(smokeUrl ? { smokeUrl } : {}),
             autoRollback: reader.boolean(INPUTS.autoRollback) ?? gate['auto-rollback'] ?? true,
             waitTimeoutMs: reader.duration(INPUTS.waitTimeout) ??
-                (gate['wait-timeout'] ? parseDuration(gate['wait-timeout']) : undefined) ??
+                (gate['wait-timeout'] ? (0,duration/* parseDuration */.E9)(gate['wait-timeout']) : undefined) ??
                 DEFAULTS.waitTimeoutMs,
         },
         to,
         ...(githubToken ? { githubToken } : {}),
         githubDeployment: reader.boolean(INPUTS.githubDeployment) ?? false,
+        ...(owner && repoName
+            ? { github: { owner, repo: repoName, apiUrl: options.env.GITHUB_API_URL || 'https://api.github.com' } }
+            : {}),
         createRepositories: reader.boolean(INPUTS.createRepositories) ?? true,
         ...(loaded ? { configFile: loaded.path } : {}),
     };
@@ -50820,7 +50884,10 @@ function loadConfig(options) {
         problems.push({ key: `input "${INPUTS.dbSnapshot}"`, message: `needs "${INPUTS.dbInstance}"` });
     }
     if (command === 'rollback' && to !== 'previous' && !/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/.test(to)) {
-        problems.push({ key: `input "${INPUTS.to}"`, message: `expected "previous", a release id, or a commit SHA (7+ characters), got "${to}"` });
+        problems.push({
+            key: `input "${INPUTS.to}"`,
+            message: `expected "previous", a release id, or a commit SHA (7+ characters), got "${to}"`,
+        });
     }
     crossCheck(config, where, problems);
     const all = [...reader.problems, ...problems];
@@ -50829,67 +50896,77 @@ function loadConfig(options) {
     return config;
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/stage.ts
-
-/** Thrown by a stage that the product does not have yet: never pretend success. */
-class NotImplementedError extends Error {
-    constructor(what) {
-        super(`${what} is not implemented yet in this version of ecs-release`);
-        this.name = 'NotImplementedError';
-    }
-}
-/** One log group per stage, with its duration recorded in the report. */
-async function stage(ctx, report, name, fn) {
-    const started = ctx.clock.now();
-    return ctx.log.group(name, async () => {
-        try {
-            const value = await fn();
-            const ms = ctx.clock.now() - started;
-            report.stages.push({ stage: name, ms, outcome: 'ok' });
-            ctx.log.info(`${name}: done in ${formatDuration(ms)}`);
-            return value;
-        }
-        catch (error) {
-            const ms = ctx.clock.now() - started;
-            report.stages.push({ stage: name, ms, outcome: 'failed' });
-            ctx.log.info(`${name}: failed after ${formatDuration(ms)}`);
-            throw error;
-        }
-    });
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
-
-async function deployRelease(_ctx, _report) {
-    throw new NotImplementedError('command "deploy"');
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/plan.ts
-/** The resolved configuration as `plan` prints it: the GitHub token never leaves memory. */
-function describeConfig(config) {
-    const shown = { ...config, ...(config.githubToken ? { githubToken: '***' } : {}) };
-    return JSON.stringify(shown, null, 2);
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/plan-release.ts
-
-
-async function planRelease(ctx, report) {
-    await stage(ctx, report, 'Configuration', async () => {
-        ctx.log.info(describeConfig(ctx.config));
-    });
-    report.result = 'planned';
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/report.ts
 function newReport(fields) {
-    return { ...fields, images: {}, services: [], alarms: [], stages: [], notes: [] };
+    // Only these fields: callers pass the whole config, which holds the GitHub token.
+    const { command, environment, cluster, region, release } = fields;
+    return {
+        command,
+        environment,
+        cluster,
+        region,
+        release,
+        images: {},
+        services: [],
+        alarms: [],
+        stages: [],
+        notes: [],
+    };
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/rollback-release.ts
-
-async function rollbackRelease(_ctx, _report) {
-    throw new NotImplementedError('command "rollback"');
+;// CONCATENATED MODULE: ./src/post/progress.ts
+function progressOf(report, phase) {
+    return {
+        command: report.command,
+        release: report.release,
+        environment: report.environment,
+        cluster: report.cluster,
+        region: report.region,
+        phase,
+        ...(report.result ? { result: report.result } : {}),
+        services: report.services.map((s) => ({
+            service: s.service,
+            ...(s.previous ? { previous: s.previous } : {}),
+            ...(s.current ? { current: s.current } : {}),
+            state: s.state,
+        })),
+    };
+}
+/** Which release each service is on (or heading to) right now. Pure: tested without AWS. */
+function assess(progress, observed) {
+    const lines = [];
+    const sides = new Set();
+    for (const s of progress.services) {
+        const seen = observed.find((o) => o.service === s.service);
+        const td = seen?.taskDefinition;
+        const side = td && td === s.previous && td === s.current
+            ? 'unchanged'
+            : td === s.previous
+                ? 'previous'
+                : td === s.current
+                    ? 'release'
+                    : 'unknown';
+        if (side !== 'unchanged')
+            sides.add(side);
+        const moving = seen && (seen.rolloutState === 'IN_PROGRESS' || seen.deployments > 1)
+            ? ', deployment still in progress'
+            : '';
+        const label = side === 'previous'
+            ? 'the previous release'
+            : side === 'release'
+                ? `release ${progress.release}`
+                : side === 'unchanged'
+                    ? 'unchanged by this release'
+                    : 'a task definition this run did not set';
+        lines.push(`${s.service}: ${td ?? 'not found'} (${label}${moving})`);
+    }
+    const services = progress.services.map((s) => s.service).join(' ');
+    return {
+        consistent: sides.size <= 1 && !sides.has('unknown'),
+        lines,
+        confirm: `aws ecs describe-services --region ${progress.region} --cluster ${progress.cluster} --services ${services} ` +
+            `--query 'services[].{service:serviceName,deployments:deployments[].{id:id,taskDefinition:taskDefinition,rolloutState:rolloutState}}'`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -50937,7 +51014,7 @@ function renderSummary(report) {
     if (report.stages.length > 0) {
         lines.push('', '| stage | duration | outcome |', '|---|---|---|');
         for (const s of report.stages)
-            lines.push(`| ${s.stage} | ${formatDuration(s.ms)} | ${s.outcome} |`);
+            lines.push(`| ${s.stage} | ${(0,duration/* formatDuration */.a3)(s.ms)} | ${s.outcome} |`);
     }
     if (report.notes.length > 0)
         lines.push('', ...report.notes.map((n) => `> ${n}`));
@@ -50945,8 +51022,6 @@ function renderSummary(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-
-
 
 
 
@@ -50964,7 +51039,10 @@ async function run(rt) {
             for (const p of error.problems)
                 rt.log.error(`${p.key}: ${p.message}`);
             const count = error.problems.length;
-            return { exitCode: 1, error: `The configuration has ${count} problem${count === 1 ? '' : 's'} (listed above); nothing was changed in AWS.` };
+            return {
+                exitCode: 1,
+                error: `The configuration has ${count} problem${count === 1 ? '' : 's'} (listed above); nothing was changed in AWS.`,
+            };
         }
         throw error;
     }
@@ -50982,25 +51060,28 @@ async function run(rt) {
             mask: rt.mask,
             workdir: rt.workdir,
         };
-        if (config.command === 'plan')
-            await planRelease(ctx, report);
-        else if (config.command === 'deploy')
-            await deployRelease(ctx, report);
-        else
-            await rollbackRelease(ctx, report);
+        // Saved whenever AWS is about to change, so the post step can report even after a kill.
+        const checkpoint = (phase) => rt.saveState(names_STATE.progress, JSON.stringify(progressOf(report, phase)));
+        // Loaded only now: a configuration error is reported before the SDK and the stages are even parsed.
+        const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(375), __nccwpck_require__.e(400), __nccwpck_require__.e(413), __nccwpck_require__.e(831)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5831));
+        await runCommand(ctx, report, checkpoint);
     }
     catch (error) {
         report.error = error instanceof Error ? error.message : String(error);
         report.result ??= 'failed';
     }
     finally {
+        if (config.command !== 'plan')
+            rt.saveState(names_STATE.progress, JSON.stringify(progressOf(report, 'done')));
         writeOutputs(rt, report);
         await rt.writeSummary(renderSummary(report)).catch((error) => {
             rt.log.warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
         });
     }
     const ok = report.result === 'deployed' || report.result === 'unchanged' || report.result === 'planned';
-    return ok ? { exitCode: 0, report } : { exitCode: 1, error: report.error ?? `release ${report.result}`, report };
+    return ok
+        ? { exitCode: 0, report }
+        : { exitCode: 1, error: report.error ?? `release ${report.result}`, report };
 }
 function writeOutputs(rt, report) {
     const taskDefinitions = Object.fromEntries(report.services.map((s) => [s.service, { previous: s.previous ?? null, current: s.current ?? null }]));
@@ -51016,6 +51097,18 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/runtime/actions-logger.ts
+
+/** The Logger of a real run; kept apart so the logger's interface loads without @actions/core (ESM-only). */
+const actionsLogger = {
+    info: (m) => info(m),
+    debug: (m) => core_debug(m),
+    notice: (m) => notice(m),
+    warning: (m) => warning(m),
+    error: (m) => error(m),
+    group: (name, fn) => group(name, fn),
+};
+
 ;// CONCATENATED MODULE: ./src/runtime/clock.ts
 const systemClock = {
     now: () => Date.now(),
@@ -51059,14 +51152,23 @@ class VirtualClock {
         if (signal?.aborted)
             return Promise.reject(signal.reason);
         return new Promise((resolve, reject) => {
-            const timer = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve };
-            this.timers.push(timer);
-            signal?.addEventListener('abort', () => {
+            const onAbort = () => {
                 const i = this.timers.indexOf(timer);
                 if (i >= 0)
                     this.timers.splice(i, 1);
-                reject(signal.reason);
-            }, { once: true });
+                reject(signal?.reason);
+            };
+            const timer = {
+                at: this.current + Math.max(0, ms),
+                seq: this.seq++,
+                resolve: () => {
+                    // A finished sleep must not leave its listener on a long-lived signal.
+                    signal?.removeEventListener('abort', onAbort);
+                    resolve();
+                },
+            };
+            this.timers.push(timer);
+            signal?.addEventListener('abort', onAbort, { once: true });
             this.schedule();
         });
     }
@@ -51088,51 +51190,6 @@ class VirtualClock {
     }
 }
 
-;// CONCATENATED MODULE: ./src/runtime/log.ts
-
-const actionsLogger = {
-    info: (m) => info(m),
-    debug: (m) => core_debug(m),
-    notice: (m) => notice(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
-    group: (name, fn) => group(name, fn),
-};
-/** Keeps every line in memory; `text()` gives what the job log would show. */
-class MemoryLogger {
-    lines = [];
-    info(message) {
-        this.lines.push({ level: 'info', message });
-    }
-    debug(message) {
-        this.lines.push({ level: 'debug', message });
-    }
-    notice(message) {
-        this.lines.push({ level: 'notice', message });
-    }
-    warning(message) {
-        this.lines.push({ level: 'warning', message });
-    }
-    error(message) {
-        this.lines.push({ level: 'error', message });
-    }
-    async group(name, fn) {
-        this.lines.push({ level: 'group', message: name });
-        try {
-            return await fn();
-        }
-        finally {
-            this.lines.push({ level: 'endgroup', message: name });
-        }
-    }
-    text(options = {}) {
-        return this.lines
-            .filter((l) => l.level !== 'endgroup' && (options.debug || l.level !== 'debug'))
-            .map((l) => (l.level === 'info' ? l.message : `${l.level}: ${l.message}`))
-            .join('\n');
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/runtime/action-runtime.ts
 
 
@@ -51150,7 +51207,11 @@ function readInputs() {
 }
 function gitHead(cwd) {
     try {
-        return (0,external_node_child_process_.execFileSync)('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+        return (0,external_node_child_process_.execFileSync)('git', ['rev-parse', 'HEAD'], {
+            cwd,
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
     }
     catch {
         return undefined;
@@ -51172,6 +51233,7 @@ function actionRuntime(signal) {
         signal,
         mask: (secret) => core_setSecret(secret),
         setOutput: (name, value) => setOutput(name, value),
+        saveState: (name, value) => saveState(name, value),
         writeSummary: async (markdown) => {
             // Outside a runner (the CLI, the demo) there is no summary file: print it instead.
             if (!process.env.GITHUB_STEP_SUMMARY) {
@@ -51183,7 +51245,7 @@ function actionRuntime(signal) {
         // Loaded on first use so a configuration error is reported before the SDK is even parsed.
         aws: async (region) => (await Promise.all(/* import() */[__nccwpck_require__.e(375), __nccwpck_require__.e(76)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6076))).createClients({ region }),
         docker: async () => {
-            const { default: Docker } = await __nccwpck_require__.e(/* import() */ 40).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9040, 23));
+            const { default: Docker } = await Promise.all(/* import() */[__nccwpck_require__.e(400), __nccwpck_require__.e(40)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9040, 23));
             return new Docker();
         },
         workdir,

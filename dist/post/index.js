@@ -28527,6 +28527,14 @@ module.exports = require("node:buffer");
 
 /***/ }),
 
+/***/ 1421:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:child_process");
+
+/***/ }),
+
 /***/ 7540:
 /***/ ((module) => {
 
@@ -28567,6 +28575,22 @@ module.exports = require("node:events");
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -28583,6 +28607,14 @@ module.exports = require("node:http2");
 
 /***/ }),
 
+/***/ 4708:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:https");
+
+/***/ }),
+
 /***/ 7030:
 /***/ ((module) => {
 
@@ -28591,11 +28623,35 @@ module.exports = require("node:net");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
 "use strict";
 module.exports = require("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:process");
 
 /***/ }),
 
@@ -28709,7 +28765,7 @@ module.exports = require("util");
 /******/ 		// Execute the module function
 /******/ 		var threw = true;
 /******/ 		try {
-/******/ 			__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 			__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 			threw = false;
 /******/ 		} finally {
 /******/ 			if(threw) delete __webpack_module_cache__[moduleId];
@@ -28719,9 +28775,134 @@ module.exports = require("util");
 /******/ 		return module.exports;
 /******/ 	}
 /******/ 	
+/******/ 	// expose the modules object (__webpack_modules__)
+/******/ 	__nccwpck_require__.m = __webpack_modules__;
+/******/ 	
 /************************************************************************/
 /******/ 	/* webpack/runtime/asset-relocator-loader */
 /******/ 	if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = __dirname + "/";
+/******/ 	
+/******/ 	/* webpack/runtime/create fake namespace object */
+/******/ 	(() => {
+/******/ 		var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 		var leafPrototypes;
+/******/ 		// create a fake namespace object
+/******/ 		// mode & 1: value is a module id, require it
+/******/ 		// mode & 2: merge all properties of value into the ns
+/******/ 		// mode & 4: return value when already ns object
+/******/ 		// mode & 16: return value when it's Promise-like
+/******/ 		// mode & 8|1: behave like require
+/******/ 		__nccwpck_require__.t = function(value, mode) {
+/******/ 			if(mode & 1) value = this(value);
+/******/ 			if(mode & 8) return value;
+/******/ 			if(typeof value === 'object' && value) {
+/******/ 				if((mode & 4) && value.__esModule) return value;
+/******/ 				if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 			}
+/******/ 			var ns = Object.create(null);
+/******/ 			__nccwpck_require__.r(ns);
+/******/ 			var def = {};
+/******/ 			leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 			for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 				Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 			}
+/******/ 			def['default'] = () => (value);
+/******/ 			__nccwpck_require__.d(ns, def);
+/******/ 			return ns;
+/******/ 		};
+/******/ 	})();
+/******/ 	
+/******/ 	/* webpack/runtime/define property getters */
+/******/ 	(() => {
+/******/ 		// define getter functions for harmony exports
+/******/ 		__nccwpck_require__.d = (exports, definition) => {
+/******/ 			for(var key in definition) {
+/******/ 				if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 					Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 				}
+/******/ 			}
+/******/ 		};
+/******/ 	})();
+/******/ 	
+/******/ 	/* webpack/runtime/ensure chunk */
+/******/ 	(() => {
+/******/ 		__nccwpck_require__.f = {};
+/******/ 		// This file contains only the entry chunk.
+/******/ 		// The chunk loading function for additional chunks
+/******/ 		__nccwpck_require__.e = (chunkId) => {
+/******/ 			return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 				__nccwpck_require__.f[key](chunkId, promises);
+/******/ 				return promises;
+/******/ 			}, []));
+/******/ 		};
+/******/ 	})();
+/******/ 	
+/******/ 	/* webpack/runtime/get javascript chunk filename */
+/******/ 	(() => {
+/******/ 		// This function allow to reference async chunks
+/******/ 		__nccwpck_require__.u = (chunkId) => {
+/******/ 			// return url for filenames based on template
+/******/ 			return "" + chunkId + ".index.js";
+/******/ 		};
+/******/ 	})();
+/******/ 	
+/******/ 	/* webpack/runtime/hasOwnProperty shorthand */
+/******/ 	(() => {
+/******/ 		__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ 	})();
+/******/ 	
+/******/ 	/* webpack/runtime/make namespace object */
+/******/ 	(() => {
+/******/ 		// define __esModule on exports
+/******/ 		__nccwpck_require__.r = (exports) => {
+/******/ 			if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 				Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 			}
+/******/ 			Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 		};
+/******/ 	})();
+/******/ 	
+/******/ 	/* webpack/runtime/require chunk loading */
+/******/ 	(() => {
+/******/ 		// no baseURI
+/******/ 		
+/******/ 		// object to store loaded chunks
+/******/ 		// "1" means "loaded", otherwise not loaded yet
+/******/ 		var installedChunks = {
+/******/ 			792: 1
+/******/ 		};
+/******/ 		
+/******/ 		// no on chunks loaded
+/******/ 		
+/******/ 		var installChunk = (chunk) => {
+/******/ 			var moreModules = chunk.modules, chunkIds = chunk.ids, runtime = chunk.runtime;
+/******/ 			for(var moduleId in moreModules) {
+/******/ 				if(__nccwpck_require__.o(moreModules, moduleId)) {
+/******/ 					__nccwpck_require__.m[moduleId] = moreModules[moduleId];
+/******/ 				}
+/******/ 			}
+/******/ 			if(runtime) runtime(__nccwpck_require__);
+/******/ 			for(var i = 0; i < chunkIds.length; i++)
+/******/ 				installedChunks[chunkIds[i]] = 1;
+/******/ 		
+/******/ 		};
+/******/ 		
+/******/ 		// require() chunk loading for javascript
+/******/ 		__nccwpck_require__.f.require = (chunkId, promises) => {
+/******/ 			// "1" is the signal for "already loaded"
+/******/ 			if(!installedChunks[chunkId]) {
+/******/ 				if(true) { // all chunks have JS
+/******/ 					installChunk(require("./" + __nccwpck_require__.u(chunkId)));
+/******/ 				} else installedChunks[chunkId] = 1;
+/******/ 			}
+/******/ 		};
+/******/ 		
+/******/ 		// no external install chunk
+/******/ 		
+/******/ 		// no HMR
+/******/ 		
+/******/ 		// no HMR manifest
+/******/ 	})();
 /******/ 	
 /************************************************************************/
 var __webpack_exports__ = {};
@@ -30125,7 +30306,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -31674,20 +31855,171 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/config/names.ts
+/** Every action input, output and saved-state name, in one place. */
+const INPUTS = {
+    command: 'command',
+    config: 'config',
+    environment: 'environment',
+    awsRegion: 'aws-region',
+    cluster: 'cluster',
+    release: 'release',
+    frontendService: 'frontend-service',
+    backendService: 'backend-service',
+    frontendContainer: 'frontend-container',
+    backendContainer: 'backend-container',
+    frontendRepository: 'frontend-repository',
+    backendRepository: 'backend-repository',
+    frontendContext: 'frontend-context',
+    backendContext: 'backend-context',
+    frontendDockerfile: 'frontend-dockerfile',
+    backendDockerfile: 'backend-dockerfile',
+    frontendBuildArgs: 'frontend-build-args',
+    backendBuildArgs: 'backend-build-args',
+    frontendTarget: 'frontend-target',
+    backendTarget: 'backend-target',
+    platform: 'platform',
+    migrationCommand: 'migration-command',
+    migrationMode: 'migration-mode',
+    migrationTimeout: 'migration-timeout',
+    migrationAlways: 'migration-always',
+    dbInstance: 'db-instance',
+    dbSnapshot: 'db-snapshot',
+    dbSecret: 'db-secret',
+    alarms: 'alarms',
+    alarmPrefix: 'alarm-prefix',
+    bakeTime: 'bake-time',
+    smokeUrl: 'smoke-url',
+    waitTimeout: 'wait-timeout',
+    autoRollback: 'auto-rollback',
+    to: 'to',
+    githubToken: 'github-token',
+    githubDeployment: 'github-deployment',
+    createRepositories: 'create-repositories',
+};
+const INPUT_NAMES = Object.values(INPUTS);
+const OUTPUTS = {
+    release: 'release',
+    result: 'result',
+    images: 'images',
+    taskDefinitions: 'task-definitions',
+};
+/** Saved between the main and post steps (core.saveState). */
+const STATE = {
+    isPost: 'isPost',
+    /** JSON of what the main step had issued, for the post step's report. */
+    progress: 'progress',
+};
+const DEFAULT_CONFIG_FILE = '.github/ecs-release.yml';
+/** Image keys used when everything comes from inputs (SPEC section 1). */
+const INPUT_IMAGE_KEYS = (/* unused pure expression or super */ null && (['frontend', 'backend']));
+
+;// CONCATENATED MODULE: ./src/post/progress.ts
+function progressOf(report, phase) {
+    return {
+        command: report.command,
+        release: report.release,
+        environment: report.environment,
+        cluster: report.cluster,
+        region: report.region,
+        phase,
+        ...(report.result ? { result: report.result } : {}),
+        services: report.services.map((s) => ({
+            service: s.service,
+            ...(s.previous ? { previous: s.previous } : {}),
+            ...(s.current ? { current: s.current } : {}),
+            state: s.state,
+        })),
+    };
+}
+/** Which release each service is on (or heading to) right now. Pure: tested without AWS. */
+function assess(progress, observed) {
+    const lines = [];
+    const sides = new Set();
+    for (const s of progress.services) {
+        const seen = observed.find((o) => o.service === s.service);
+        const td = seen?.taskDefinition;
+        const side = td && td === s.previous && td === s.current
+            ? 'unchanged'
+            : td === s.previous
+                ? 'previous'
+                : td === s.current
+                    ? 'release'
+                    : 'unknown';
+        if (side !== 'unchanged')
+            sides.add(side);
+        const moving = seen && (seen.rolloutState === 'IN_PROGRESS' || seen.deployments > 1)
+            ? ', deployment still in progress'
+            : '';
+        const label = side === 'previous'
+            ? 'the previous release'
+            : side === 'release'
+                ? `release ${progress.release}`
+                : side === 'unchanged'
+                    ? 'unchanged by this release'
+                    : 'a task definition this run did not set';
+        lines.push(`${s.service}: ${td ?? 'not found'} (${label}${moving})`);
+    }
+    const services = progress.services.map((s) => s.service).join(' ');
+    return {
+        consistent: sides.size <= 1 && !sides.has('unknown'),
+        lines,
+        confirm: `aws ecs describe-services --region ${progress.region} --cluster ${progress.cluster} --services ${services} ` +
+            `--query 'services[].{service:serviceName,deployments:deployments[].{id:id,taskDefinition:taskDefinition,rolloutState:rolloutState}}'`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/post.ts
+
+
 
 /**
  * The post step runs after the main step, even when it failed or was cancelled.
- * It only reports (warnings, never failures): what the main step issued and
- * where each service stands.
+ * It cannot wait minutes for ALB draining: it reports what the main step had
+ * issued and where each service stands at this moment. Warnings, never failures.
  */
 async function post() {
-    const progress = getState('progress');
-    if (!progress) {
-        core_debug('ecs-release post: the main step left nothing to verify');
+    const saved = getState(STATE.progress);
+    if (!saved) {
+        core_debug('ecs-release post: the main step changed nothing in AWS');
         return;
     }
-    info(`ecs-release post: main step progress ${progress}`);
+    const progress = JSON.parse(saved);
+    if (progress.phase === 'done') {
+        core_debug(`ecs-release post: the main step finished (${progress.result ?? 'no result'})`);
+        return;
+    }
+    const { createClients } = await Promise.all(/* import() */[__nccwpck_require__.e(212), __nccwpck_require__.e(878), __nccwpck_require__.e(76)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6076));
+    const { DescribeServicesCommand } = await __nccwpck_require__.e(/* import() */ 212).then(__nccwpck_require__.t.bind(__nccwpck_require__, 212, 19));
+    const aws = createClients({ region: progress.region, maxAttempts: 3 });
+    const observed = [];
+    const names = progress.services.map((s) => s.service);
+    for (let i = 0; i < names.length; i += 10) {
+        const { services = [] } = await aws.ecs.send(new DescribeServicesCommand({ cluster: progress.cluster, services: names.slice(i, i + 10) }));
+        for (const s of services) {
+            const primary = s.deployments?.find((d) => d.status === 'PRIMARY');
+            observed.push({
+                service: s.serviceName ?? '',
+                ...(primary?.taskDefinition ? { taskDefinition: primary.taskDefinition } : {}),
+                ...(primary?.rolloutState ? { rolloutState: primary.rolloutState } : {}),
+                deployments: s.deployments?.length ?? 0,
+            });
+        }
+    }
+    const result = assess(progress, observed);
+    info(`ecs-release post: the main step stopped during ${progress.phase}. Where each service stands now:`);
+    for (const line of result.lines)
+        info(`  ${line}`);
+    if (result.consistent)
+        info('ecs-release post: every service is on one release (deployments may still be draining).');
+    else
+        warning(`ecs-release post: services are not on one release yet: ${result.lines.join('; ')}`);
+    await summary
+        .addHeading('ecs-release: after cancellation', 3)
+        .addList(result.lines)
+        .addRaw(`Confirm with:\n\n\`\`\`sh\n${result.confirm}\n\`\`\`\n`)
+        .write()
+        .catch(() => undefined);
 }
 post().catch((error) => {
     warning(`ecs-release post step: ${error instanceof Error ? error.message : String(error)}`);
