@@ -51049,6 +51049,7 @@ async function run(rt) {
     if (config.githubToken)
         rt.mask(config.githubToken);
     const report = newReport(config);
+    let lastPhase;
     try {
         const ctx = {
             config,
@@ -51061,7 +51062,10 @@ async function run(rt) {
             workdir: rt.workdir,
         };
         // Saved whenever AWS is about to change, so the post step can report even after a kill.
-        const checkpoint = (phase) => rt.saveState(names_STATE.progress, JSON.stringify(progressOf(report, phase)));
+        const checkpoint = (phase) => {
+            lastPhase = phase;
+            rt.saveState(names_STATE.progress, JSON.stringify(progressOf(report, phase)));
+        };
         // Loaded only now: a configuration error is reported before the SDK and the stages are even parsed.
         const { runCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(375), __nccwpck_require__.e(400), __nccwpck_require__.e(413), __nccwpck_require__.e(831)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5831));
         await runCommand(ctx, report, checkpoint);
@@ -51071,8 +51075,11 @@ async function run(rt) {
         report.result ??= 'failed';
     }
     finally {
-        if (config.command !== 'plan')
-            rt.saveState(names_STATE.progress, JSON.stringify(progressOf(report, 'done')));
+        // A failed run that had changed AWS leaves its phase: the post step then checks each service.
+        const settled = !lastPhase || report.result !== 'failed';
+        if (config.command !== 'plan') {
+            rt.saveState(names_STATE.progress, JSON.stringify(progressOf(report, settled ? 'done' : (lastPhase ?? 'done'))));
+        }
         writeOutputs(rt, report);
         await rt.writeSummary(renderSummary(report)).catch((error) => {
             rt.log.warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);

@@ -52,6 +52,7 @@ export async function run(rt: Runtime): Promise<RunOutcome> {
   if (config.githubToken) rt.mask(config.githubToken);
 
   const report = newReport(config);
+  let lastPhase: string | undefined;
   try {
     const ctx: StageContext = {
       config,
@@ -64,8 +65,10 @@ export async function run(rt: Runtime): Promise<RunOutcome> {
       workdir: rt.workdir,
     };
     // Saved whenever AWS is about to change, so the post step can report even after a kill.
-    const checkpoint = (phase: string) =>
+    const checkpoint = (phase: string) => {
+      lastPhase = phase;
       rt.saveState(STATE.progress, JSON.stringify(progressOf(report, phase)));
+    };
     // Loaded only now: a configuration error is reported before the SDK and the stages are even parsed.
     const { runCommand } = await import('./pipeline/commands');
     await runCommand(ctx, report, checkpoint);
@@ -73,7 +76,14 @@ export async function run(rt: Runtime): Promise<RunOutcome> {
     report.error = error instanceof Error ? error.message : String(error);
     report.result ??= 'failed';
   } finally {
-    if (config.command !== 'plan') rt.saveState(STATE.progress, JSON.stringify(progressOf(report, 'done')));
+    // A failed run that had changed AWS leaves its phase: the post step then checks each service.
+    const settled = !lastPhase || report.result !== 'failed';
+    if (config.command !== 'plan') {
+      rt.saveState(
+        STATE.progress,
+        JSON.stringify(progressOf(report, settled ? 'done' : (lastPhase ?? 'done'))),
+      );
+    }
     writeOutputs(rt, report);
     await rt.writeSummary(renderSummary(report)).catch((error: unknown) => {
       rt.log.warning(
