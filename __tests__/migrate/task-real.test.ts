@@ -53,7 +53,7 @@ describe.skipIf(!env)(`migrate, task mode on the lab engine (${env ? 'lab up' : 
     if (!env) throw new Error(reason);
     const database = await createDatabase(env);
     databases.push(database);
-    const world = createWorld();
+    const world = createWorld({ runTasks: 'real' });
     const handoff = await seedMigrationService(world, {
       oldImage: env.baseImage,
       newImage,

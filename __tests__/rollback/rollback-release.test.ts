@@ -95,9 +95,9 @@ describe('command: rollback (lab, virtual clock)', () => {
     ]);
     expect(s.report.alarms).toEqual([{ name: ALARM, state: 'OK' }]);
     expect(s.report.stages.map((x) => `${x.stage}:${x.outcome}`)).toEqual([
-      'preflight:ok',
-      'rollout:ok',
-      'gate:ok',
+      'Preflight:ok',
+      'Rollout:ok',
+      'Gate:ok',
     ]);
     expect(s.world.log.text()).toContain('rollback: to release r2 (commit b2b2b2b2b2b2) from r4');
   });
@@ -184,10 +184,10 @@ describe('command: rollback (lab, virtual clock)', () => {
     ]);
     expect(s.report.alarms).toEqual([{ name: ALARM, state: 'ALARM' }]);
     expect(s.report.stages.map((x) => `${x.stage}:${x.outcome}`)).toEqual([
-      'preflight:ok',
-      'rollout:ok',
-      'gate:failed',
-      'rollback:ok',
+      'Preflight:ok',
+      'Rollout:ok',
+      'Gate:failed',
+      'Rollback:ok',
     ]);
     // The post step's checkpoints, saved before each change: what each service was being moved to.
     expect(s.phases).toEqual([
