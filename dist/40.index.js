@@ -2,7 +2,7 @@ exports.id = 40;
 exports.ids = [40];
 exports.modules = {
 
-/***/ 6081:
+/***/ 76081:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -26,11 +26,11 @@ exports.modules = {
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.loadFileDescriptorSetFromObject = exports.loadFileDescriptorSetFromBuffer = exports.fromJSON = exports.loadSync = exports.load = exports.IdempotencyLevel = exports.isAnyExtension = exports.Long = void 0;
-const camelCase = __webpack_require__(4277);
-const Protobuf = __webpack_require__(3928);
+const camelCase = __webpack_require__(14277);
+const Protobuf = __webpack_require__(23928);
 const descriptor = __webpack_require__(6412);
-const util_1 = __webpack_require__(8057);
-const Long = __webpack_require__(6390);
+const util_1 = __webpack_require__(48057);
+const Long = __webpack_require__(66390);
 exports.Long = Long;
 function isAnyExtension(obj) {
     return ('@type' in obj) && (typeof obj['@type'] === 'string');
@@ -253,7 +253,7 @@ exports.loadFileDescriptorSetFromObject = loadFileDescriptorSetFromObject;
 
 /***/ }),
 
-/***/ 8057:
+/***/ 48057:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -277,9 +277,9 @@ exports.loadFileDescriptorSetFromObject = loadFileDescriptorSetFromObject;
  */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
-const fs = __webpack_require__(9896);
-const path = __webpack_require__(6928);
-const Protobuf = __webpack_require__(3928);
+const fs = __webpack_require__(79896);
+const path = __webpack_require__(16928);
+const Protobuf = __webpack_require__(23928);
 function addIncludePathResolver(root, includePaths) {
     const originalResolvePath = root.resolvePath;
     root.resolvePath = (origin, target) => {
@@ -335,10 +335,10 @@ function addCommonProtos() {
     // Protobuf.js exposes: any, duration, empty, field_mask, struct, timestamp,
     // and wrappers. compiler/plugin is excluded in Protobuf.js and here.
     // Using constant strings for compatibility with tools like Webpack
-    const apiDescriptor = __webpack_require__(5434);
-    const descriptorDescriptor = __webpack_require__(3951);
-    const sourceContextDescriptor = __webpack_require__(2939);
-    const typeDescriptor = __webpack_require__(6710);
+    const apiDescriptor = __webpack_require__(15434);
+    const descriptorDescriptor = __webpack_require__(93951);
+    const sourceContextDescriptor = __webpack_require__(92939);
+    const typeDescriptor = __webpack_require__(36710);
     Protobuf.common('api', apiDescriptor.nested.google.nested.protobuf.nested);
     Protobuf.common('descriptor', descriptorDescriptor.nested.google.nested.protobuf.nested);
     Protobuf.common('source_context', sourceContextDescriptor.nested.google.nested.protobuf.nested);
@@ -349,7 +349,7 @@ exports.addCommonProtos = addCommonProtos;
 
 /***/ }),
 
-/***/ 6656:
+/***/ 36656:
 /***/ ((module) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
@@ -369,16 +369,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7703:
+/***/ 87703:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
 
-var errors = __webpack_require__(6656);
-var types = __webpack_require__(254);
+var errors = __webpack_require__(36656);
+var types = __webpack_require__(30254);
 
-var Reader = __webpack_require__(1996);
-var Writer = __webpack_require__(9816);
+var Reader = __webpack_require__(21996);
+var Writer = __webpack_require__(79816);
 
 
 // --- Exports
@@ -403,16 +403,16 @@ for (var e in errors) {
 
 /***/ }),
 
-/***/ 1996:
+/***/ 21996:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
 
-var assert = __webpack_require__(2613);
-var Buffer = (__webpack_require__(2803).Buffer);
+var assert = __webpack_require__(42613);
+var Buffer = (__webpack_require__(12803).Buffer);
 
-var ASN1 = __webpack_require__(254);
-var errors = __webpack_require__(6656);
+var ASN1 = __webpack_require__(30254);
+var errors = __webpack_require__(36656);
 
 
 // --- Globals
@@ -672,7 +672,7 @@ module.exports = Reader;
 
 /***/ }),
 
-/***/ 254:
+/***/ 30254:
 /***/ ((module) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
@@ -715,15 +715,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9816:
+/***/ 79816:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
 
-var assert = __webpack_require__(2613);
-var Buffer = (__webpack_require__(2803).Buffer);
-var ASN1 = __webpack_require__(254);
-var errors = __webpack_require__(6656);
+var assert = __webpack_require__(42613);
+var Buffer = (__webpack_require__(12803).Buffer);
+var ASN1 = __webpack_require__(30254);
+var errors = __webpack_require__(36656);
 
 
 // --- Globals
@@ -1039,7 +1039,7 @@ module.exports = Writer;
 
 /***/ }),
 
-/***/ 9837:
+/***/ 89837:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright 2011 Mark Cavage <mcavage@gmail.com> All rights reserved.
@@ -1047,7 +1047,7 @@ module.exports = Writer;
 // If you have no idea what ASN.1 or BER is, see this:
 // ftp://ftp.rsa.com/pub/pkcs/ascii/layman.asc
 
-var Ber = __webpack_require__(7703);
+var Ber = __webpack_require__(87703);
 
 
 
@@ -1066,13 +1066,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 686:
+/***/ 30686:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var crypto_hash_sha512 = (__webpack_require__(668).lowlevel).crypto_hash;
+var crypto_hash_sha512 = (__webpack_require__(80668).lowlevel).crypto_hash;
 
 /*
  * This file is a 1:1 port from the OpenBSD blowfish.c and bcrypt_pbkdf.c. As a
@@ -1630,13 +1630,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5234:
+/***/ 85234:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { Buffer } = __webpack_require__(181)
+const { Buffer } = __webpack_require__(20181)
 const symbol = Symbol.for('BufferList')
 
 function BufferList (buf) {
@@ -2034,15 +2034,15 @@ module.exports = BufferList
 
 /***/ }),
 
-/***/ 794:
+/***/ 80794:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const DuplexStream = (__webpack_require__(6131).Duplex)
-const inherits = __webpack_require__(9598)
-const BufferList = __webpack_require__(5234)
+const DuplexStream = (__webpack_require__(86131).Duplex)
+const inherits = __webpack_require__(39598)
+const BufferList = __webpack_require__(85234)
 
 function BufferListStream (callback) {
   if (!(this instanceof BufferListStream)) {
@@ -2126,13 +2126,13 @@ module.exports.BufferList = BufferList
 
 /***/ }),
 
-/***/ 5384:
+/***/ 25384:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-const fs = __webpack_require__(9896)
-const path = __webpack_require__(6928)
+const fs = __webpack_require__(79896)
+const path = __webpack_require__(16928)
 
 /* istanbul ignore next */
 const LCHOWN = fs.lchown ? 'lchown' : 'chown'
@@ -2301,13 +2301,13 @@ chownr.sync = chownrSync
 
 /***/ }),
 
-/***/ 4982:
+/***/ 84982:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const binding = __webpack_require__(5243);
+const binding = __webpack_require__(65243);
 
 module.exports = binding.getCPUInfo;
 
@@ -2574,7 +2574,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __webpack_require__(897)(exports);
+module.exports = __webpack_require__(40897)(exports);
 
 const {formatters} = module.exports;
 
@@ -2593,7 +2593,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 897:
+/***/ 40897:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -2609,7 +2609,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __webpack_require__(744);
+	createDebug.humanize = __webpack_require__(70744);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -2903,21 +2903,21 @@ module.exports = setup;
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
 	module.exports = __webpack_require__(6110);
 } else {
-	module.exports = __webpack_require__(5108);
+	module.exports = __webpack_require__(95108);
 }
 
 
 /***/ }),
 
-/***/ 5108:
+/***/ 95108:
 /***/ ((module, exports, __webpack_require__) => {
 
 /**
  * Module dependencies.
  */
 
-const tty = __webpack_require__(2018);
-const util = __webpack_require__(9023);
+const tty = __webpack_require__(52018);
+const util = __webpack_require__(39023);
 
 /**
  * This is the Node.js implementation of `debug()`.
@@ -2943,7 +2943,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __webpack_require__(9069);
+	const supportsColor = __webpack_require__(99069);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -3151,7 +3151,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __webpack_require__(897)(exports);
+module.exports = __webpack_require__(40897)(exports);
 
 const {formatters} = module.exports;
 
@@ -3179,14 +3179,14 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 9167:
+/***/ 99167:
 /***/ ((module, exports, __webpack_require__) => {
 
 //Based on follow-redirects v0.0.x
 
-var nativeHttps = __webpack_require__(5692),
-  nativeHttp = __webpack_require__(8611),
-  url = __webpack_require__(7016),
+var nativeHttps = __webpack_require__(65692),
+  nativeHttp = __webpack_require__(58611),
+  url = __webpack_require__(87016),
   utils = __webpack_require__(4510);
 
 var maxRedirects = module.exports.maxRedirects = 5;
@@ -3273,13 +3273,13 @@ for (var protocol in protocols) {
 
 /***/ }),
 
-/***/ 9976:
+/***/ 99976:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = HttpDuplex;
 
-var util = __webpack_require__(9023),
-  stream = __webpack_require__(6131);
+var util = __webpack_require__(39023),
+  stream = __webpack_require__(86131);
 
 util.inherits(HttpDuplex, stream.Duplex);
 
@@ -3335,21 +3335,21 @@ HttpDuplex.prototype.destroySoon = function() {
 
 /***/ }),
 
-/***/ 7133:
+/***/ 47133:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var querystring = __webpack_require__(3480),
-  http = __webpack_require__(9167),
-  fs = __webpack_require__(9896),
-  path = __webpack_require__(6928),
-  url = __webpack_require__(7016),
-  ssh = __webpack_require__(954),
-  HttpDuplex = __webpack_require__(9976),
+var querystring = __webpack_require__(83480),
+  http = __webpack_require__(99167),
+  fs = __webpack_require__(79896),
+  path = __webpack_require__(16928),
+  url = __webpack_require__(87016),
+  ssh = __webpack_require__(58573),
+  HttpDuplex = __webpack_require__(99976),
   debug = __webpack_require__(2830)('modem'),
   utils = __webpack_require__(4510),
-  util = __webpack_require__(9023),
-  splitca = __webpack_require__(4087),
-  os = __webpack_require__(857),
+  util = __webpack_require__(39023),
+  splitca = __webpack_require__(74087),
+  os = __webpack_require__(70857),
   isWin = os.type() === 'Windows_NT',
   stream = __webpack_require__(2203);
 
@@ -3919,11 +3919,11 @@ module.exports = Modem;
 
 /***/ }),
 
-/***/ 954:
+/***/ 58573:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Client = (__webpack_require__(5472).Client),
-  http = __webpack_require__(8611);
+var Client = (__webpack_require__(85472).Client),
+  http = __webpack_require__(58611);
 
 module.exports = function (opt) {
   var conn = new Client();
@@ -4005,11 +4005,11 @@ module.exports.parseJSON = function(s) {
 
 /***/ }),
 
-/***/ 7056:
+/***/ 47056:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var protobuf = __webpack_require__(3928);
-var path = __webpack_require__(6928);
+var protobuf = __webpack_require__(23928);
+var path = __webpack_require__(16928);
 
 // Constants
 var BUILDKIT_TRACE_ID = "moby.buildkit.trace";
@@ -4254,10 +4254,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2474:
+/***/ 92474:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents a config
@@ -4269,7 +4269,7 @@ var Config = function(modem, id) {
   this.id = id;
 };
 
-Config.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Config.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -4396,12 +4396,12 @@ module.exports = Config;
 
 /***/ }),
 
-/***/ 8521:
+/***/ 28521:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var extend = (__webpack_require__(8300).extend),
-  Exec = __webpack_require__(209),
-  util = __webpack_require__(8300);
+var extend = (__webpack_require__(38300).extend),
+  Exec = __webpack_require__(30209),
+  util = __webpack_require__(38300);
 
 /**
  * Represents a Container
@@ -4437,7 +4437,7 @@ var Container = function(modem, id) {
   };
 };
 
-Container.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Container.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -5488,24 +5488,24 @@ module.exports = Container;
 
 /***/ }),
 
-/***/ 9040:
+/***/ 39040:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var EventEmitter = (__webpack_require__(4434).EventEmitter),
-  Modem = __webpack_require__(7133),
-  Container = __webpack_require__(8521),
-  Image = __webpack_require__(9607),
-  Volume = __webpack_require__(8302),
-  Network = __webpack_require__(8224),
-  Service = __webpack_require__(4769),
+var EventEmitter = (__webpack_require__(24434).EventEmitter),
+  Modem = __webpack_require__(47133),
+  Container = __webpack_require__(28521),
+  Image = __webpack_require__(79607),
+  Volume = __webpack_require__(78302),
+  Network = __webpack_require__(68224),
+  Service = __webpack_require__(14769),
   Plugin = __webpack_require__(8247),
   Secret = __webpack_require__(6080),
-  Config = __webpack_require__(2474),
-  Task = __webpack_require__(5325),
-  Node = __webpack_require__(6680),
-  Exec = __webpack_require__(209),
-  util = __webpack_require__(8300),
-  withSession = __webpack_require__(638),
+  Config = __webpack_require__(92474),
+  Task = __webpack_require__(85325),
+  Node = __webpack_require__(36680),
+  Exec = __webpack_require__(30209),
+  util = __webpack_require__(38300),
+  withSession = __webpack_require__(10638),
   extend = util.extend;
 
 var Docker = function(opts) {
@@ -5848,7 +5848,7 @@ Docker.prototype.buildImage = function(file, opts, callback) {
  * @param {Function} onProgress - Optional callback for each event: (event) => void
  */
 Docker.prototype.followProgress = function(stream, onFinished, onProgress) {
-  var buildkit = __webpack_require__(7056);
+  var buildkit = __webpack_require__(47056);
   return buildkit.followProgress(stream, onFinished, onProgress);
 };
 
@@ -7398,10 +7398,10 @@ module.exports = Docker;
 
 /***/ }),
 
-/***/ 209:
+/***/ 30209:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents an Exec
@@ -7413,7 +7413,7 @@ var Exec = function(modem, id) {
   this.id = id;
 };
 
-Exec.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Exec.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Start the exec call that was setup.
@@ -7544,10 +7544,10 @@ module.exports = Exec;
 
 /***/ }),
 
-/***/ 9607:
+/***/ 79607:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents an image
@@ -7559,7 +7559,7 @@ var Image = function(modem, name) {
   this.name = name;
 };
 
-Image.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Image.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -7830,10 +7830,10 @@ module.exports = Image;
 
 /***/ }),
 
-/***/ 8224:
+/***/ 68224:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents an network
@@ -7845,7 +7845,7 @@ var Network = function(modem, id) {
   this.id = id;
 };
 
-Network.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Network.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -8008,10 +8008,10 @@ module.exports = Network;
 
 /***/ }),
 
-/***/ 6680:
+/***/ 36680:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents an Node
@@ -8023,7 +8023,7 @@ var Node = function(modem, id) {
   this.id = id;
 };
 
-Node.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Node.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Query Docker for Node details.
@@ -8153,7 +8153,7 @@ module.exports = Node;
 /***/ 8247:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents a plugin
@@ -8166,7 +8166,7 @@ var Plugin = function(modem, name, remote) {
   this.remote = remote || name;
 };
 
-Plugin.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Plugin.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -8532,7 +8532,7 @@ module.exports = Plugin;
 /***/ 6080:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents a secret
@@ -8544,7 +8544,7 @@ var Secret = function(modem, id) {
   this.id = id;
 };
 
-Secret.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Secret.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -8670,10 +8670,10 @@ module.exports = Secret;
 
 /***/ }),
 
-/***/ 4769:
+/***/ 14769:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents an Service
@@ -8685,7 +8685,7 @@ var Service = function(modem, id) {
   this.id = id;
 };
 
-Service.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Service.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Query Docker for service details.
@@ -8860,13 +8860,13 @@ module.exports = Service;
 
 /***/ }),
 
-/***/ 638:
+/***/ 10638:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var grpc = __webpack_require__(3033),
-  protoLoader = __webpack_require__(6081),
-  path = __webpack_require__(6928),
-  crypto = __webpack_require__(6982);
+var grpc = __webpack_require__(83033),
+  protoLoader = __webpack_require__(76081),
+  path = __webpack_require__(16928),
+  crypto = __webpack_require__(76982);
 
 function withSession(docker, auth, handler) {
   const sessionId = crypto.randomUUID();
@@ -8930,10 +8930,10 @@ module.exports = withSession;
 
 /***/ }),
 
-/***/ 5325:
+/***/ 85325:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents an Task
@@ -8949,7 +8949,7 @@ var Task = function(modem, id) {
   };
 };
 
-Task.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Task.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Query Docker for Task details.
@@ -9034,14 +9034,14 @@ module.exports = Task;
 
 /***/ }),
 
-/***/ 8300:
+/***/ 38300:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var DockerIgnore = __webpack_require__(4158);
-var fs = __webpack_require__(9896);
-var path = __webpack_require__(6928);
-var tar = __webpack_require__(5645);
-var zlib = __webpack_require__(3106);
+var DockerIgnore = __webpack_require__(44158);
+var fs = __webpack_require__(79896);
+var path = __webpack_require__(16928);
+var tar = __webpack_require__(35645);
+var zlib = __webpack_require__(43106);
 
 // https://github.com/HenrikJoreteg/extend-object/blob/v0.1.0/extend-object.js
 
@@ -9147,10 +9147,10 @@ module.exports.prepareBuildContext = function(file, next) {
 
 /***/ }),
 
-/***/ 8302:
+/***/ 78302:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(8300);
+var util = __webpack_require__(38300);
 
 /**
  * Represents a volume
@@ -9162,7 +9162,7 @@ var Volume = function(modem, name) {
   this.name = name;
 };
 
-Volume.prototype[(__webpack_require__(9023).inspect).custom] = function() { return this; };
+Volume.prototype[(__webpack_require__(39023).inspect).custom] = function() { return this; };
 
 /**
  * Inspect
@@ -9244,10 +9244,10 @@ module.exports = Volume;
 
 /***/ }),
 
-/***/ 1424:
+/***/ 31424:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var once = __webpack_require__(5560);
+var once = __webpack_require__(55560);
 
 var noop = function() {};
 
@@ -9347,15 +9347,15 @@ module.exports = eos;
 
 /***/ }),
 
-/***/ 2147:
+/***/ 12147:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-module.exports = (__webpack_require__(9896).constants) || __webpack_require__(9140)
+module.exports = (__webpack_require__(79896).constants) || __webpack_require__(49140)
 
 
 /***/ }),
 
-/***/ 3813:
+/***/ 83813:
 /***/ ((module) => {
 
 "use strict";
@@ -9371,23 +9371,23 @@ module.exports = (flag, argv = process.argv) => {
 
 /***/ }),
 
-/***/ 9598:
+/***/ 39598:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 try {
-  var util = __webpack_require__(9023);
+  var util = __webpack_require__(39023);
   /* istanbul ignore next */
   if (typeof util.inherits !== 'function') throw '';
   module.exports = util.inherits;
 } catch (e) {
   /* istanbul ignore next */
-  module.exports = __webpack_require__(6589);
+  module.exports = __webpack_require__(26589);
 }
 
 
 /***/ }),
 
-/***/ 6589:
+/***/ 26589:
 /***/ ((module) => {
 
 if (typeof Object.create === 'function') {
@@ -9421,11 +9421,11 @@ if (typeof Object.create === 'function') {
 
 /***/ }),
 
-/***/ 9200:
+/***/ 99200:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var path = __webpack_require__(6928);
-var fs = __webpack_require__(9896);
+var path = __webpack_require__(16928);
+var fs = __webpack_require__(79896);
 var _0777 = parseInt('0777', 8);
 
 module.exports = mkdirP.mkdirp = mkdirP.mkdirP = mkdirP;
@@ -9526,7 +9526,7 @@ mkdirP.sync = function sync (p, opts, made) {
 
 /***/ }),
 
-/***/ 744:
+/***/ 70744:
 /***/ ((module) => {
 
 /**
@@ -9695,10 +9695,10 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 5560:
+/***/ 55560:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var wrappy = __webpack_require__(8264)
+var wrappy = __webpack_require__(58264)
 module.exports = wrappy(once)
 module.exports.strict = wrappy(onceStrict)
 
@@ -9744,15 +9744,15 @@ function onceStrict (fn) {
 
 /***/ }),
 
-/***/ 7898:
+/***/ 87898:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var once = __webpack_require__(5560)
-var eos = __webpack_require__(1424)
+var once = __webpack_require__(55560)
+var eos = __webpack_require__(31424)
 var fs
 
 try {
-  fs = __webpack_require__(9896) // we only need fs to get the ReadStream and WriteStream prototypes
+  fs = __webpack_require__(79896) // we only need fs to get the ReadStream and WriteStream prototypes
 } catch (e) {}
 
 var noop = function () {}
@@ -9837,7 +9837,7 @@ module.exports = pump
 
 /***/ }),
 
-/***/ 5500:
+/***/ 25500:
 /***/ ((module) => {
 
 "use strict";
@@ -9961,7 +9961,7 @@ module.exports.F = codes;
 
 /***/ }),
 
-/***/ 2063:
+/***/ 82063:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -10002,9 +10002,9 @@ var objectKeys = Object.keys || function (obj) {
 /*</replacement>*/
 
 module.exports = Duplex;
-var Readable = __webpack_require__(6893);
-var Writable = __webpack_require__(8797);
-__webpack_require__(9598)(Duplex, Readable);
+var Readable = __webpack_require__(86893);
+var Writable = __webpack_require__(38797);
+__webpack_require__(39598)(Duplex, Readable);
 {
   // Allow the keys array to be GC'ed.
   var keys = objectKeys(Writable.prototype);
@@ -10094,7 +10094,7 @@ Object.defineProperty(Duplex.prototype, 'destroyed', {
 
 /***/ }),
 
-/***/ 5283:
+/***/ 35283:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -10126,8 +10126,8 @@ Object.defineProperty(Duplex.prototype, 'destroyed', {
 
 
 module.exports = PassThrough;
-var Transform = __webpack_require__(2337);
-__webpack_require__(9598)(PassThrough, Transform);
+var Transform = __webpack_require__(12337);
+__webpack_require__(39598)(PassThrough, Transform);
 function PassThrough(options) {
   if (!(this instanceof PassThrough)) return new PassThrough(options);
   Transform.call(this, options);
@@ -10138,7 +10138,7 @@ PassThrough.prototype._transform = function (chunk, encoding, cb) {
 
 /***/ }),
 
-/***/ 6893:
+/***/ 86893:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -10174,17 +10174,17 @@ var Duplex;
 Readable.ReadableState = ReadableState;
 
 /*<replacement>*/
-var EE = (__webpack_require__(4434).EventEmitter);
+var EE = (__webpack_require__(24434).EventEmitter);
 var EElistenerCount = function EElistenerCount(emitter, type) {
   return emitter.listeners(type).length;
 };
 /*</replacement>*/
 
 /*<replacement>*/
-var Stream = __webpack_require__(3283);
+var Stream = __webpack_require__(63283);
 /*</replacement>*/
 
-var Buffer = (__webpack_require__(181).Buffer);
+var Buffer = (__webpack_require__(20181).Buffer);
 var OurUint8Array = (typeof global !== 'undefined' ? global : typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : {}).Uint8Array || function () {};
 function _uint8ArrayToBuffer(chunk) {
   return Buffer.from(chunk);
@@ -10194,7 +10194,7 @@ function _isUint8Array(obj) {
 }
 
 /*<replacement>*/
-var debugUtil = __webpack_require__(9023);
+var debugUtil = __webpack_require__(39023);
 var debug;
 if (debugUtil && debugUtil.debuglog) {
   debug = debugUtil.debuglog('stream');
@@ -10203,11 +10203,11 @@ if (debugUtil && debugUtil.debuglog) {
 }
 /*</replacement>*/
 
-var BufferList = __webpack_require__(7336);
-var destroyImpl = __webpack_require__(5089);
-var _require = __webpack_require__(4874),
+var BufferList = __webpack_require__(77336);
+var destroyImpl = __webpack_require__(65089);
+var _require = __webpack_require__(54874),
   getHighWaterMark = _require.getHighWaterMark;
-var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
   ERR_INVALID_ARG_TYPE = _require$codes.ERR_INVALID_ARG_TYPE,
   ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF,
   ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED,
@@ -10217,7 +10217,7 @@ var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
 var StringDecoder;
 var createReadableStreamAsyncIterator;
 var from;
-__webpack_require__(9598)(Readable, Stream);
+__webpack_require__(39598)(Readable, Stream);
 var errorOrDestroy = destroyImpl.errorOrDestroy;
 var kProxyEvents = ['error', 'close', 'destroy', 'pause', 'resume'];
 function prependListener(emitter, event, fn) {
@@ -10232,7 +10232,7 @@ function prependListener(emitter, event, fn) {
   if (!emitter._events || !emitter._events[event]) emitter.on(event, fn);else if (Array.isArray(emitter._events[event])) emitter._events[event].unshift(fn);else emitter._events[event] = [fn, emitter._events[event]];
 }
 function ReadableState(options, stream, isDuplex) {
-  Duplex = Duplex || __webpack_require__(2063);
+  Duplex = Duplex || __webpack_require__(82063);
   options = options || {};
 
   // Duplex streams are both readable and writable, but share
@@ -10299,13 +10299,13 @@ function ReadableState(options, stream, isDuplex) {
   this.decoder = null;
   this.encoding = null;
   if (options.encoding) {
-    if (!StringDecoder) StringDecoder = (__webpack_require__(634)/* .StringDecoder */ .I);
+    if (!StringDecoder) StringDecoder = (__webpack_require__(80634)/* .StringDecoder */ .I);
     this.decoder = new StringDecoder(options.encoding);
     this.encoding = options.encoding;
   }
 }
 function Readable(options) {
-  Duplex = Duplex || __webpack_require__(2063);
+  Duplex = Duplex || __webpack_require__(82063);
   if (!(this instanceof Readable)) return new Readable(options);
 
   // Checking for a Stream.Duplex instance is faster here instead of inside
@@ -10442,7 +10442,7 @@ Readable.prototype.isPaused = function () {
 
 // backwards compatibility.
 Readable.prototype.setEncoding = function (enc) {
-  if (!StringDecoder) StringDecoder = (__webpack_require__(634)/* .StringDecoder */ .I);
+  if (!StringDecoder) StringDecoder = (__webpack_require__(80634)/* .StringDecoder */ .I);
   var decoder = new StringDecoder(enc);
   this._readableState.decoder = decoder;
   // If setEncoding(null), decoder.encoding equals utf8
@@ -11061,7 +11061,7 @@ Readable.prototype.wrap = function (stream) {
 if (typeof Symbol === 'function') {
   Readable.prototype[Symbol.asyncIterator] = function () {
     if (createReadableStreamAsyncIterator === undefined) {
-      createReadableStreamAsyncIterator = __webpack_require__(4868);
+      createReadableStreamAsyncIterator = __webpack_require__(14868);
     }
     return createReadableStreamAsyncIterator(this);
   };
@@ -11172,7 +11172,7 @@ function indexOf(xs, x) {
 
 /***/ }),
 
-/***/ 2337:
+/***/ 12337:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -11242,13 +11242,13 @@ function indexOf(xs, x) {
 
 
 module.exports = Transform;
-var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
   ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED,
   ERR_MULTIPLE_CALLBACK = _require$codes.ERR_MULTIPLE_CALLBACK,
   ERR_TRANSFORM_ALREADY_TRANSFORMING = _require$codes.ERR_TRANSFORM_ALREADY_TRANSFORMING,
   ERR_TRANSFORM_WITH_LENGTH_0 = _require$codes.ERR_TRANSFORM_WITH_LENGTH_0;
-var Duplex = __webpack_require__(2063);
-__webpack_require__(9598)(Transform, Duplex);
+var Duplex = __webpack_require__(82063);
+__webpack_require__(39598)(Transform, Duplex);
 function afterTransform(er, data) {
   var ts = this._transformState;
   ts.transforming = false;
@@ -11369,7 +11369,7 @@ function done(stream, er, data) {
 
 /***/ }),
 
-/***/ 8797:
+/***/ 38797:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -11430,15 +11430,15 @@ Writable.WritableState = WritableState;
 
 /*<replacement>*/
 var internalUtil = {
-  deprecate: __webpack_require__(4488)
+  deprecate: __webpack_require__(24488)
 };
 /*</replacement>*/
 
 /*<replacement>*/
-var Stream = __webpack_require__(3283);
+var Stream = __webpack_require__(63283);
 /*</replacement>*/
 
-var Buffer = (__webpack_require__(181).Buffer);
+var Buffer = (__webpack_require__(20181).Buffer);
 var OurUint8Array = (typeof global !== 'undefined' ? global : typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : {}).Uint8Array || function () {};
 function _uint8ArrayToBuffer(chunk) {
   return Buffer.from(chunk);
@@ -11446,10 +11446,10 @@ function _uint8ArrayToBuffer(chunk) {
 function _isUint8Array(obj) {
   return Buffer.isBuffer(obj) || obj instanceof OurUint8Array;
 }
-var destroyImpl = __webpack_require__(5089);
-var _require = __webpack_require__(4874),
+var destroyImpl = __webpack_require__(65089);
+var _require = __webpack_require__(54874),
   getHighWaterMark = _require.getHighWaterMark;
-var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
   ERR_INVALID_ARG_TYPE = _require$codes.ERR_INVALID_ARG_TYPE,
   ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED,
   ERR_MULTIPLE_CALLBACK = _require$codes.ERR_MULTIPLE_CALLBACK,
@@ -11459,10 +11459,10 @@ var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
   ERR_STREAM_WRITE_AFTER_END = _require$codes.ERR_STREAM_WRITE_AFTER_END,
   ERR_UNKNOWN_ENCODING = _require$codes.ERR_UNKNOWN_ENCODING;
 var errorOrDestroy = destroyImpl.errorOrDestroy;
-__webpack_require__(9598)(Writable, Stream);
+__webpack_require__(39598)(Writable, Stream);
 function nop() {}
 function WritableState(options, stream, isDuplex) {
-  Duplex = Duplex || __webpack_require__(2063);
+  Duplex = Duplex || __webpack_require__(82063);
   options = options || {};
 
   // Duplex streams are both readable and writable, but share
@@ -11604,7 +11604,7 @@ if (typeof Symbol === 'function' && Symbol.hasInstance && typeof Function.protot
   };
 }
 function Writable(options) {
-  Duplex = Duplex || __webpack_require__(2063);
+  Duplex = Duplex || __webpack_require__(82063);
 
   // Writable ctor is applied to Duplexes, too.
   // `realHasInstance` is necessary because using plain `instanceof`
@@ -12017,7 +12017,7 @@ Writable.prototype._destroy = function (err, cb) {
 
 /***/ }),
 
-/***/ 4868:
+/***/ 14868:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -12027,7 +12027,7 @@ var _Object$setPrototypeO;
 function _defineProperty(obj, key, value) { key = _toPropertyKey(key); if (key in obj) { Object.defineProperty(obj, key, { value: value, enumerable: true, configurable: true, writable: true }); } else { obj[key] = value; } return obj; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var finished = __webpack_require__(6815);
+var finished = __webpack_require__(36815);
 var kLastResolve = Symbol('lastResolve');
 var kLastReject = Symbol('lastReject');
 var kError = Symbol('error');
@@ -12204,7 +12204,7 @@ module.exports = createReadableStreamAsyncIterator;
 
 /***/ }),
 
-/***/ 7336:
+/***/ 77336:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -12218,9 +12218,9 @@ function _defineProperties(target, props) { for (var i = 0; i < props.length; i+
 function _createClass(Constructor, protoProps, staticProps) { if (protoProps) _defineProperties(Constructor.prototype, protoProps); if (staticProps) _defineProperties(Constructor, staticProps); Object.defineProperty(Constructor, "prototype", { writable: false }); return Constructor; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var _require = __webpack_require__(181),
+var _require = __webpack_require__(20181),
   Buffer = _require.Buffer;
-var _require2 = __webpack_require__(9023),
+var _require2 = __webpack_require__(39023),
   inspect = _require2.inspect;
 var custom = inspect && inspect.custom || 'inspect';
 function copyBuffer(src, target, offset) {
@@ -12394,7 +12394,7 @@ module.exports = /*#__PURE__*/function () {
 
 /***/ }),
 
-/***/ 5089:
+/***/ 65089:
 /***/ ((module) => {
 
 "use strict";
@@ -12497,7 +12497,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6815:
+/***/ 36815:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -12506,7 +12506,7 @@ module.exports = {
 
 
 
-var ERR_STREAM_PREMATURE_CLOSE = (__webpack_require__(5500)/* .codes */ .F).ERR_STREAM_PREMATURE_CLOSE;
+var ERR_STREAM_PREMATURE_CLOSE = (__webpack_require__(25500)/* .codes */ .F).ERR_STREAM_PREMATURE_CLOSE;
 function once(callback) {
   var called = false;
   return function () {
@@ -12603,7 +12603,7 @@ function _objectSpread(target) { for (var i = 1; i < arguments.length; i++) { va
 function _defineProperty(obj, key, value) { key = _toPropertyKey(key); if (key in obj) { Object.defineProperty(obj, key, { value: value, enumerable: true, configurable: true, writable: true }); } else { obj[key] = value; } return obj; }
 function _toPropertyKey(arg) { var key = _toPrimitive(arg, "string"); return typeof key === "symbol" ? key : String(key); }
 function _toPrimitive(input, hint) { if (typeof input !== "object" || input === null) return input; var prim = input[Symbol.toPrimitive]; if (prim !== undefined) { var res = prim.call(input, hint || "default"); if (typeof res !== "object") return res; throw new TypeError("@@toPrimitive must return a primitive value."); } return (hint === "string" ? String : Number)(input); }
-var ERR_INVALID_ARG_TYPE = (__webpack_require__(5500)/* .codes */ .F).ERR_INVALID_ARG_TYPE;
+var ERR_INVALID_ARG_TYPE = (__webpack_require__(25500)/* .codes */ .F).ERR_INVALID_ARG_TYPE;
 function from(Readable, iterable, opts) {
   var iterator;
   if (iterable && typeof iterable.next === 'function') {
@@ -12650,7 +12650,7 @@ module.exports = from;
 
 /***/ }),
 
-/***/ 6701:
+/***/ 16701:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -12668,7 +12668,7 @@ function once(callback) {
     callback.apply(void 0, arguments);
   };
 }
-var _require$codes = (__webpack_require__(5500)/* .codes */ .F),
+var _require$codes = (__webpack_require__(25500)/* .codes */ .F),
   ERR_MISSING_ARGS = _require$codes.ERR_MISSING_ARGS,
   ERR_STREAM_DESTROYED = _require$codes.ERR_STREAM_DESTROYED;
 function noop(err) {
@@ -12684,7 +12684,7 @@ function destroyer(stream, reading, writing, callback) {
   stream.on('close', function () {
     closed = true;
   });
-  if (eos === undefined) eos = __webpack_require__(6815);
+  if (eos === undefined) eos = __webpack_require__(36815);
   eos(stream, {
     readable: reading,
     writable: writing
@@ -12743,13 +12743,13 @@ module.exports = pipeline;
 
 /***/ }),
 
-/***/ 4874:
+/***/ 54874:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-var ERR_INVALID_OPT_VALUE = (__webpack_require__(5500)/* .codes */ .F).ERR_INVALID_OPT_VALUE;
+var ERR_INVALID_OPT_VALUE = (__webpack_require__(25500)/* .codes */ .F).ERR_INVALID_OPT_VALUE;
 function highWaterMarkFrom(options, isDuplex, duplexKey) {
   return options.highWaterMark != null ? options.highWaterMark : isDuplex ? options[duplexKey] : null;
 }
@@ -12772,7 +12772,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3283:
+/***/ 63283:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(2203);
@@ -12780,7 +12780,7 @@ module.exports = __webpack_require__(2203);
 
 /***/ }),
 
-/***/ 6131:
+/***/ 86131:
 /***/ ((module, exports, __webpack_require__) => {
 
 var Stream = __webpack_require__(2203);
@@ -12789,26 +12789,26 @@ if (process.env.READABLE_STREAM === 'disable' && Stream) {
   Object.assign(module.exports, Stream);
   module.exports.Stream = Stream;
 } else {
-  exports = module.exports = __webpack_require__(6893);
+  exports = module.exports = __webpack_require__(86893);
   exports.Stream = Stream || exports;
   exports.Readable = exports;
-  exports.Writable = __webpack_require__(8797);
-  exports.Duplex = __webpack_require__(2063);
-  exports.Transform = __webpack_require__(2337);
-  exports.PassThrough = __webpack_require__(5283);
-  exports.finished = __webpack_require__(6815);
-  exports.pipeline = __webpack_require__(6701);
+  exports.Writable = __webpack_require__(38797);
+  exports.Duplex = __webpack_require__(82063);
+  exports.Transform = __webpack_require__(12337);
+  exports.PassThrough = __webpack_require__(35283);
+  exports.finished = __webpack_require__(36815);
+  exports.pipeline = __webpack_require__(16701);
 }
 
 
 /***/ }),
 
-/***/ 3058:
+/***/ 93058:
 /***/ ((module, exports, __webpack_require__) => {
 
 /*! safe-buffer. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> */
 /* eslint-disable node/no-deprecated-api */
-var buffer = __webpack_require__(181)
+var buffer = __webpack_require__(20181)
 var Buffer = buffer.Buffer
 
 // alternative to using Object.keys for old browsers
@@ -12875,7 +12875,7 @@ SafeBuffer.allocUnsafeSlow = function (size) {
 
 /***/ }),
 
-/***/ 2803:
+/***/ 12803:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -12883,7 +12883,7 @@ SafeBuffer.allocUnsafeSlow = function (size) {
 
 
 
-var buffer = __webpack_require__(181)
+var buffer = __webpack_require__(20181)
 var Buffer = buffer.Buffer
 
 var safer = {}
@@ -12960,10 +12960,10 @@ module.exports = safer
 
 /***/ }),
 
-/***/ 4087:
+/***/ 74087:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var fs = __webpack_require__(9896);
+var fs = __webpack_require__(79896);
 
 module.exports = function (filepath, split, encoding) {
   split = typeof split !== 'undefined' ? split : "\n";
@@ -12994,7 +12994,7 @@ module.exports = function (filepath, split, encoding) {
 
 /***/ }),
 
-/***/ 5683:
+/***/ 75683:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -13008,8 +13008,8 @@ const {
 
 const {
   CHANNEL_EXTENDED_DATATYPE: { STDERR },
-} = __webpack_require__(4020);
-const { bufferSlice } = __webpack_require__(2184);
+} = __webpack_require__(44020);
+const { bufferSlice } = __webpack_require__(42184);
 
 const PACKET_SIZE = 32 * 1024;
 const MAX_WINDOW = 2 * 1024 * 1024;
@@ -13297,26 +13297,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3849:
+/***/ 63849:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { Socket } = __webpack_require__(9278);
+const { Socket } = __webpack_require__(69278);
 const { Duplex } = __webpack_require__(2203);
-const { resolve } = __webpack_require__(6928);
-const { readFile } = __webpack_require__(9896);
-const { execFile, spawn } = __webpack_require__(5317);
+const { resolve } = __webpack_require__(16928);
+const { readFile } = __webpack_require__(79896);
+const { execFile, spawn } = __webpack_require__(35317);
 
-const { isParsedKey, parseKey } = __webpack_require__(1789);
+const { isParsedKey, parseKey } = __webpack_require__(41789);
 
 const {
   makeBufferParser,
   readUInt32BE,
   writeUInt32BE,
   writeUInt32LE,
-} = __webpack_require__(2184);
+} = __webpack_require__(42184);
 
 function once(cb) {
   let called = false;
@@ -14428,7 +14428,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6297:
+/***/ 66297:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -14442,10 +14442,10 @@ const {
   createHash,
   getHashes,
   randomFillSync,
-} = __webpack_require__(6982);
-const { Socket } = __webpack_require__(9278);
-const { lookup: dnsLookup } = __webpack_require__(2250);
-const EventEmitter = __webpack_require__(4434);
+} = __webpack_require__(76982);
+const { Socket } = __webpack_require__(69278);
+const { lookup: dnsLookup } = __webpack_require__(72250);
+const EventEmitter = __webpack_require__(24434);
 const HASHES = getHashes();
 
 const {
@@ -14464,11 +14464,11 @@ const {
   SUPPORTED_KEX,
   SUPPORTED_MAC,
   SUPPORTED_SERVER_HOST_KEY,
-} = __webpack_require__(4020);
-const { init: cryptoInit } = __webpack_require__(2888);
-const Protocol = __webpack_require__(7841);
-const { parseKey } = __webpack_require__(1789);
-const { SFTP } = __webpack_require__(4996);
+} = __webpack_require__(44020);
+const { init: cryptoInit } = __webpack_require__(62888);
+const Protocol = __webpack_require__(87841);
+const { parseKey } = __webpack_require__(41789);
+const { SFTP } = __webpack_require__(44996);
 const {
   bufferCopy,
   makeBufferParser,
@@ -14476,23 +14476,23 @@ const {
   readUInt32BE,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(42184);
 
-const { AgentContext, createAgent, isAgent } = __webpack_require__(3849);
+const { AgentContext, createAgent, isAgent } = __webpack_require__(63849);
 const {
   Channel,
   MAX_WINDOW,
   PACKET_SIZE,
   windowAdjust,
   WINDOW_THRESHOLD,
-} = __webpack_require__(5683);
+} = __webpack_require__(75683);
 const {
   ChannelManager,
   generateAlgorithmList,
   isWritable,
   onChannelOpenFailure,
   onCHANNEL_CLOSE,
-} = __webpack_require__(2137);
+} = __webpack_require__(82137);
 
 const bufferParser = makeBufferParser();
 const sigParser = makeBufferParser();
@@ -16612,15 +16612,15 @@ module.exports = Client;
 
 /***/ }),
 
-/***/ 2518:
+/***/ 40137:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { Agent: HttpAgent } = __webpack_require__(8611);
-const { Agent: HttpsAgent } = __webpack_require__(5692);
-const { connect: tlsConnect } = __webpack_require__(4756);
+const { Agent: HttpAgent } = __webpack_require__(58611);
+const { Agent: HttpsAgent } = __webpack_require__(65692);
+const { connect: tlsConnect } = __webpack_require__(64756);
 
 let Client;
 
@@ -16640,7 +16640,7 @@ for (const ctor of [HttpAgent, HttpsAgent]) {
       const dstPort = options.port;
 
       if (Client === undefined)
-        Client = __webpack_require__(6297);
+        Client = __webpack_require__(66297);
 
       const client = new Client();
       let triedForward = false;
@@ -16704,7 +16704,7 @@ function decorateStream(stream, ctor, options) {
 
 /***/ }),
 
-/***/ 5472:
+/***/ 85472:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -16717,30 +16717,30 @@ const {
   CygwinAgent,
   OpenSSHAgent,
   PageantAgent,
-} = __webpack_require__(3849);
+} = __webpack_require__(63849);
 const {
   SSHTTPAgent: HTTPAgent,
   SSHTTPSAgent: HTTPSAgent,
-} = __webpack_require__(2518);
-const { parseKey } = __webpack_require__(1789);
+} = __webpack_require__(40137);
+const { parseKey } = __webpack_require__(41789);
 const {
   flagsToString,
   OPEN_MODE,
   STATUS_CODE,
   stringToFlags,
-} = __webpack_require__(4996);
+} = __webpack_require__(44996);
 
 module.exports = {
   AgentProtocol,
   BaseAgent,
   createAgent,
-  Client: __webpack_require__(6297),
+  Client: __webpack_require__(66297),
   CygwinAgent,
   HTTPAgent,
   HTTPSAgent,
   OpenSSHAgent,
   PageantAgent,
-  Server: __webpack_require__(2605),
+  Server: __webpack_require__(72605),
   utils: {
     parseKey,
     ...__webpack_require__(3489),
@@ -16768,12 +16768,12 @@ const {
   generateKeyPairSync: generateKeyPairSync_,
   getCurves,
   randomBytes,
-} = __webpack_require__(6982);
+} = __webpack_require__(76982);
 
-const { Ber } = __webpack_require__(9837);
-const bcrypt_pbkdf = (__webpack_require__(686).pbkdf);
+const { Ber } = __webpack_require__(89837);
+const bcrypt_pbkdf = (__webpack_require__(30686).pbkdf);
 
-const { CIPHER_INFO } = __webpack_require__(2888);
+const { CIPHER_INFO } = __webpack_require__(62888);
 
 const SALT_LEN = 16;
 const DEFAULT_ROUNDS = 16;
@@ -17346,7 +17346,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7841:
+/***/ 87841:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -17390,9 +17390,9 @@ module.exports = {
 
 
 
-const { inspect } = __webpack_require__(9023);
+const { inspect } = __webpack_require__(39023);
 
-const { bindingAvailable, NullCipher, NullDecipher } = __webpack_require__(2888);
+const { bindingAvailable, NullCipher, NullDecipher } = __webpack_require__(62888);
 const {
   COMPAT_CHECKS,
   DISCONNECT_REASON,
@@ -17400,18 +17400,18 @@ const {
   MESSAGE,
   SIGNALS,
   TERMINAL_MODE,
-} = __webpack_require__(4020);
+} = __webpack_require__(44020);
 const {
   DEFAULT_KEXINIT_CLIENT,
   DEFAULT_KEXINIT_SERVER,
   KexInit,
   kexinit,
   onKEXPayload,
-} = __webpack_require__(4637);
+} = __webpack_require__(24637);
 const {
   parseKey,
-} = __webpack_require__(1789);
-const MESSAGE_HANDLERS = __webpack_require__(9244);
+} = __webpack_require__(41789);
+const MESSAGE_HANDLERS = __webpack_require__(59244);
 const {
   bufferCopy,
   bufferFill,
@@ -17419,15 +17419,15 @@ const {
   convertSignature,
   sendPacket,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(42184);
 const {
   PacketReader,
   PacketWriter,
   ZlibPacketReader,
   ZlibPacketWriter,
-} = __webpack_require__(4592);
+} = __webpack_require__(74592);
 
-const MODULE_VER = (__webpack_require__(8342)/* .version */ .rE);
+const MODULE_VER = (__webpack_require__(78342)/* .version */ .rE);
 
 const VALID_DISCONNECT_REASONS = new Map(
   Object.values(DISCONNECT_REASON).map((n) => [n, 1])
@@ -19490,20 +19490,20 @@ module.exports = Protocol;
 
 /***/ }),
 
-/***/ 4996:
+/***/ 44996:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const EventEmitter = __webpack_require__(4434);
-const fs = __webpack_require__(9896);
+const EventEmitter = __webpack_require__(24434);
+const fs = __webpack_require__(79896);
 const { constants } = fs;
 const {
   Readable: ReadableStream,
   Writable: WritableStream
 } = __webpack_require__(2203);
-const { inherits, types: { isDate } } = __webpack_require__(9023);
+const { inherits, types: { isDate } } = __webpack_require__(39023);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -19512,7 +19512,7 @@ const {
   bufferSlice,
   makeBufferParser,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(42184);
 
 const ATTR = {
   SIZE: 0x00000001,
@@ -23092,7 +23092,7 @@ const {
   ERR_INVALID_ARG_TYPE,
   ERR_OUT_OF_RANGE,
   validateNumber
-} = __webpack_require__(3208);
+} = __webpack_require__(13208);
 
 const kMinPoolSpace = 128;
 
@@ -23550,20 +23550,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4020:
+/***/ 44020:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const crypto = __webpack_require__(6982);
+const crypto = __webpack_require__(76982);
 
 let cpuInfo;
 try {
-  cpuInfo = __webpack_require__(4982)();
+  cpuInfo = __webpack_require__(84982)();
 } catch {}
 
-const { bindingAvailable, CIPHER_INFO, MAC_INFO } = __webpack_require__(2888);
+const { bindingAvailable, CIPHER_INFO, MAC_INFO } = __webpack_require__(62888);
 
 const eddsaSupported = (() => {
   if (typeof crypto.sign === 'function'
@@ -23914,7 +23914,7 @@ module.exports.DISCONNECT_REASON_BY_VALUE =
 
 /***/ }),
 
-/***/ 2888:
+/***/ 62888:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -23928,9 +23928,9 @@ module.exports.DISCONNECT_REASON_BY_VALUE =
 
 const {
   createCipheriv, createDecipheriv, createHmac, randomFillSync, timingSafeEqual
-} = __webpack_require__(6982);
+} = __webpack_require__(76982);
 
-const { readUInt32BE, writeUInt32BE } = __webpack_require__(2184);
+const { readUInt32BE, writeUInt32BE } = __webpack_require__(42184);
 
 const FastBuffer = Buffer[Symbol.species];
 const MAX_SEQNO = 2 ** 32 - 1;
@@ -23947,7 +23947,7 @@ let AESGCMDecipher;
 let ChaChaPolyDecipher;
 let GenericDecipher;
 try {
-  binding = __webpack_require__(8440);
+  binding = __webpack_require__(68440);
   ({ AESGCMCipher, ChaChaPolyCipher, GenericCipher,
      AESGCMDecipher, ChaChaPolyDecipher, GenericDecipher } = binding);
 } catch {}
@@ -25501,7 +25501,7 @@ module.exports = {
     // eslint-disable-next-line no-async-promise-executor
     return new Promise(async (resolve, reject) => {
       try {
-        POLY1305_WASM_MODULE = await __webpack_require__(7830)();
+        POLY1305_WASM_MODULE = await __webpack_require__(27830)();
         POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
         poly1305_auth = POLY1305_WASM_MODULE.cwrap(
           'poly1305_auth',
@@ -25524,7 +25524,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7830:
+/***/ 27830:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -25537,7 +25537,7 @@ function(createPoly1305) {
 
 
 var b;b||(b=typeof createPoly1305 !== 'undefined' ? createPoly1305 : {});var q,r;b.ready=new Promise(function(a,c){q=a;r=c});var u={},w;for(w in b)b.hasOwnProperty(w)&&(u[w]=b[w]);var x="object"===typeof window,y="function"===typeof importScripts,z="object"===typeof process&&"object"===typeof process.versions&&"string"===typeof process.versions.node,B="",C,D,E,F,G;
-if(z)B=y?(__webpack_require__(6928).dirname)(B)+"/":__dirname+"/",C=function(a,c){var d=H(a);if(d)return c?d:d.toString();F||(F=__webpack_require__(9896));G||(G=__webpack_require__(6928));a=G.normalize(a);return F.readFileSync(a,c?null:"utf8")},E=function(a){a=C(a,!0);a.buffer||(a=new Uint8Array(a));assert(a.buffer);return a},D=function(a,c,d){var e=H(a);e&&c(e);F||(F=__webpack_require__(9896));G||(G=__webpack_require__(6928));a=G.normalize(a);F.readFile(a,function(f,l){f?d(f):c(l.buffer)})},1<process.argv.length&&process.argv[1].replace(/\\/g,"/"),process.argv.slice(2),
+if(z)B=y?(__webpack_require__(16928).dirname)(B)+"/":__dirname+"/",C=function(a,c){var d=H(a);if(d)return c?d:d.toString();F||(F=__webpack_require__(79896));G||(G=__webpack_require__(16928));a=G.normalize(a);return F.readFileSync(a,c?null:"utf8")},E=function(a){a=C(a,!0);a.buffer||(a=new Uint8Array(a));assert(a.buffer);return a},D=function(a,c,d){var e=H(a);e&&c(e);F||(F=__webpack_require__(79896));G||(G=__webpack_require__(16928));a=G.normalize(a);F.readFile(a,function(f,l){f?d(f):c(l.buffer)})},1<process.argv.length&&process.argv[1].replace(/\\/g,"/"),process.argv.slice(2),
 b.inspect=function(){return"[Emscripten Module object]"};else if(x||y)y?B=self.location.href:"undefined"!==typeof document&&document.currentScript&&(B=document.currentScript.src),_scriptDir&&(B=_scriptDir),0!==B.indexOf("blob:")?B=B.substr(0,B.lastIndexOf("/")+1):B="",C=function(a){try{var c=new XMLHttpRequest;c.open("GET",a,!1);c.send(null);return c.responseText}catch(f){if(a=H(a)){c=[];for(var d=0;d<a.length;d++){var e=a[d];255<e&&(ba&&assert(!1,"Character code "+e+" ("+String.fromCharCode(e)+")  at offset "+
 d+" not in 0x00-0xFF."),e&=255);c.push(String.fromCharCode(e))}return c.join("")}throw f;}},y&&(E=function(a){try{var c=new XMLHttpRequest;c.open("GET",a,!1);c.responseType="arraybuffer";c.send(null);return new Uint8Array(c.response)}catch(d){if(a=H(a))return a;throw d;}}),D=function(a,c,d){var e=new XMLHttpRequest;e.open("GET",a,!0);e.responseType="arraybuffer";e.onload=function(){if(200==e.status||0==e.status&&e.response)c(e.response);else{var f=H(a);f?c(f.buffer):d()}};e.onerror=d;e.send(null)};
 b.print||console.log.bind(console);var I=b.printErr||console.warn.bind(console);for(w in u)u.hasOwnProperty(w)&&(b[w]=u[w]);u=null;var J;b.wasmBinary&&(J=b.wasmBinary);var noExitRuntime=b.noExitRuntime||!0;"object"!==typeof WebAssembly&&K("no native wasm support detected");var L,M=!1;function assert(a,c){a||K("Assertion failed: "+c)}function N(a){var c=b["_"+a];assert(c,"Cannot call unknown function "+a+", make sure it is exported");return c}
@@ -25571,7 +25571,7 @@ else {}
 
 /***/ }),
 
-/***/ 9244:
+/***/ 59244:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -25579,8 +25579,8 @@ else {}
 
 const MESSAGE_HANDLERS = new Array(256);
 [
-  (__webpack_require__(4637).HANDLERS),
-  __webpack_require__(9964),
+  (__webpack_require__(24637).HANDLERS),
+  __webpack_require__(99964),
 ].forEach((handlers) => {
   // eslint-disable-next-line prefer-const
   for (let [type, handler] of Object.entries(handlers)) {
@@ -25595,7 +25595,7 @@ module.exports = MESSAGE_HANDLERS;
 
 /***/ }),
 
-/***/ 9964:
+/***/ 99964:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -25607,18 +25607,18 @@ const {
   doFatalError,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(42184);
 
 const {
   CHANNEL_OPEN_FAILURE,
   COMPAT,
   MESSAGE,
   TERMINAL_MODE,
-} = __webpack_require__(4020);
+} = __webpack_require__(44020);
 
 const {
   parseKey,
-} = __webpack_require__(1789);
+} = __webpack_require__(41789);
 
 const TERMINAL_MODE_BY_VALUE =
   Array.from(Object.entries(TERMINAL_MODE))
@@ -26888,7 +26888,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4637:
+/***/ 24637:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -26903,9 +26903,9 @@ const {
   diffieHellman,
   generateKeyPairSync,
   randomFillSync,
-} = __webpack_require__(6982);
+} = __webpack_require__(76982);
 
-const { Ber } = __webpack_require__(9837);
+const { Ber } = __webpack_require__(89837);
 
 const {
   COMPAT,
@@ -26917,14 +26917,14 @@ const {
   DEFAULT_COMPRESSION,
   DISCONNECT_REASON,
   MESSAGE,
-} = __webpack_require__(4020);
+} = __webpack_require__(44020);
 const {
   CIPHER_INFO,
   createCipher,
   createDecipher,
   MAC_INFO,
-} = __webpack_require__(2888);
-const { parseDERKey } = __webpack_require__(1789);
+} = __webpack_require__(62888);
+const { parseDERKey } = __webpack_require__(41789);
 const {
   bufferFill,
   bufferParser,
@@ -26933,13 +26933,13 @@ const {
   FastBuffer,
   sigSSHToASN1,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(42184);
 const {
   PacketReader,
   PacketWriter,
   ZlibPacketReader,
   ZlibPacketWriter,
-} = __webpack_require__(4592);
+} = __webpack_require__(74592);
 
 let MESSAGE_HANDLERS;
 
@@ -28683,7 +28683,7 @@ function onKEXPayload(state, payload) {
       case MESSAGE.UNIMPLEMENTED:
       case MESSAGE.DEBUG:
         if (!MESSAGE_HANDLERS)
-          MESSAGE_HANDLERS = __webpack_require__(9244);
+          MESSAGE_HANDLERS = __webpack_require__(59244);
         return MESSAGE_HANDLERS[type](this, payload);
     }
   }
@@ -28691,7 +28691,7 @@ function onKEXPayload(state, payload) {
   switch (type) {
     case MESSAGE.DISCONNECT:
       if (!MESSAGE_HANDLERS)
-        MESSAGE_HANDLERS = __webpack_require__(9244);
+        MESSAGE_HANDLERS = __webpack_require__(59244);
       return MESSAGE_HANDLERS[type](this, payload);
     case MESSAGE.KEXINIT:
       if (!state.firstPacket) {
@@ -28804,7 +28804,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1789:
+/***/ 41789:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -28824,21 +28824,21 @@ const {
   getCiphers,
   sign: sign_,
   verify: verify_,
-} = __webpack_require__(6982);
+} = __webpack_require__(76982);
 const supportedOpenSSLCiphers = getCiphers();
 
-const { Ber } = __webpack_require__(9837);
-const bcrypt_pbkdf = (__webpack_require__(686).pbkdf);
+const { Ber } = __webpack_require__(89837);
+const bcrypt_pbkdf = (__webpack_require__(30686).pbkdf);
 
-const { CIPHER_INFO } = __webpack_require__(2888);
-const { eddsaSupported, SUPPORTED_CIPHER } = __webpack_require__(4020);
+const { CIPHER_INFO } = __webpack_require__(62888);
+const { eddsaSupported, SUPPORTED_CIPHER } = __webpack_require__(44020);
 const {
   bufferSlice,
   makeBufferParser,
   readString,
   readUInt32BE,
   writeUInt32BE,
-} = __webpack_require__(2184);
+} = __webpack_require__(42184);
 
 const SYM_HASH_ALGO = Symbol('Hash Algorithm');
 const SYM_PRIV_PEM = Symbol('Private key PEM');
@@ -30296,14 +30296,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3208:
+/***/ 13208:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
 
 
-const assert = __webpack_require__(2613);
-const { inspect } = __webpack_require__(9023);
+const assert = __webpack_require__(42613);
+const { inspect } = __webpack_require__(39023);
 
 // Only use this for integers! Decimal numbers do not work with this function.
 function addNumericalSeparator(val) {
@@ -30419,13 +30419,13 @@ exports.validateNumber = function validateNumber(value, name) {
 
 /***/ }),
 
-/***/ 2184:
+/***/ 42184:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const Ber = (__webpack_require__(9837).Ber);
+const Ber = (__webpack_require__(89837).Ber);
 
 let DISCONNECT_REASON;
 
@@ -30596,7 +30596,7 @@ module.exports = {
   doFatalError: (protocol, msg, level, reason) => {
     let err;
     if (DISCONNECT_REASON === undefined)
-      ({ DISCONNECT_REASON } = __webpack_require__(4020));
+      ({ DISCONNECT_REASON } = __webpack_require__(44020));
     if (msg instanceof Error) {
       // doFatalError(protocol, err[, reason])
       err = msg;
@@ -30783,13 +30783,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4592:
+/***/ 74592:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { kMaxLength } = __webpack_require__(181);
+const { kMaxLength } = __webpack_require__(20181);
 const {
   createInflate,
   constants: {
@@ -30802,7 +30802,7 @@ const {
     Z_DEFAULT_WINDOWBITS,
     Z_PARTIAL_FLUSH,
   }
-} = __webpack_require__(3106);
+} = __webpack_require__(43106);
 const ZlibHandle = createInflate()._handle.constructor;
 
 function processCallback() {
@@ -31046,7 +31046,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2605:
+/***/ 72605:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -31057,8 +31057,8 @@ module.exports = {
 //     immediate connection status checking
 
 
-const { Server: netServer } = __webpack_require__(9278);
-const EventEmitter = __webpack_require__(4434);
+const { Server: netServer } = __webpack_require__(69278);
+const EventEmitter = __webpack_require__(24434);
 const { listenerCount } = EventEmitter;
 
 const {
@@ -31075,13 +31075,13 @@ const {
   SUPPORTED_KEX,
   SUPPORTED_MAC,
   SUPPORTED_SERVER_HOST_KEY,
-} = __webpack_require__(4020);
-const { init: cryptoInit } = __webpack_require__(2888);
-const { KexInit } = __webpack_require__(4637);
-const { parseKey } = __webpack_require__(1789);
-const Protocol = __webpack_require__(7841);
-const { SFTP } = __webpack_require__(4996);
-const { writeUInt32BE } = __webpack_require__(2184);
+} = __webpack_require__(44020);
+const { init: cryptoInit } = __webpack_require__(62888);
+const { KexInit } = __webpack_require__(24637);
+const { parseKey } = __webpack_require__(41789);
+const Protocol = __webpack_require__(87841);
+const { SFTP } = __webpack_require__(44996);
+const { writeUInt32BE } = __webpack_require__(42184);
 
 const {
   Channel,
@@ -31089,7 +31089,7 @@ const {
   PACKET_SIZE,
   windowAdjust,
   WINDOW_THRESHOLD,
-} = __webpack_require__(5683);
+} = __webpack_require__(75683);
 
 const {
   ChannelManager,
@@ -31097,7 +31097,7 @@ const {
   isWritable,
   onChannelOpenFailure,
   onCHANNEL_CLOSE,
-} = __webpack_require__(2137);
+} = __webpack_require__(82137);
 
 const MAX_PENDING_AUTHS = 10;
 
@@ -32434,13 +32434,13 @@ module.exports.IncomingClient = Client;
 
 /***/ }),
 
-/***/ 2137:
+/***/ 82137:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
 
-const { SFTP } = __webpack_require__(4996);
+const { SFTP } = __webpack_require__(44996);
 
 const MAX_CHANNEL = 2 ** 32 - 1;
 
@@ -32778,7 +32778,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 634:
+/***/ 80634:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 "use strict";
@@ -32807,7 +32807,7 @@ module.exports = {
 
 /*<replacement>*/
 
-var Buffer = (__webpack_require__(3058).Buffer);
+var Buffer = (__webpack_require__(93058).Buffer);
 /*</replacement>*/
 
 var isEncoding = Buffer.isEncoding || function (encoding) {
@@ -33081,14 +33081,14 @@ function simpleEnd(buf) {
 
 /***/ }),
 
-/***/ 9069:
+/***/ 99069:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
 
-const os = __webpack_require__(857);
-const tty = __webpack_require__(2018);
-const hasFlag = __webpack_require__(3813);
+const os = __webpack_require__(70857);
+const tty = __webpack_require__(52018);
+const hasFlag = __webpack_require__(83813);
 
 const {env} = process;
 
@@ -33224,16 +33224,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5645:
+/***/ 35645:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var chownr = __webpack_require__(5384)
-var tar = __webpack_require__(6118)
-var pump = __webpack_require__(7898)
-var mkdirp = __webpack_require__(9200)
-var fs = __webpack_require__(9896)
-var path = __webpack_require__(6928)
-var os = __webpack_require__(857)
+var chownr = __webpack_require__(25384)
+var tar = __webpack_require__(56118)
+var pump = __webpack_require__(87898)
+var mkdirp = __webpack_require__(99200)
+var fs = __webpack_require__(79896)
+var path = __webpack_require__(16928)
+var os = __webpack_require__(70857)
 
 var win32 = os.platform() === 'win32'
 
@@ -33680,15 +33680,15 @@ function inCwd (dst, cwd) {
 
 /***/ }),
 
-/***/ 8144:
+/***/ 58144:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var util = __webpack_require__(9023)
-var bl = __webpack_require__(794)
-var headers = __webpack_require__(8428)
+var util = __webpack_require__(39023)
+var bl = __webpack_require__(80794)
+var headers = __webpack_require__(88428)
 
-var Writable = (__webpack_require__(6131).Writable)
-var PassThrough = (__webpack_require__(6131).PassThrough)
+var Writable = (__webpack_require__(86131).Writable)
+var PassThrough = (__webpack_require__(86131).PassThrough)
 
 var noop = function () {}
 
@@ -33944,7 +33944,7 @@ module.exports = Extract
 
 /***/ }),
 
-/***/ 8428:
+/***/ 88428:
 /***/ ((__unused_webpack_module, exports) => {
 
 var alloc = Buffer.alloc
@@ -34246,28 +34246,28 @@ exports.decode = function (buf, filenameEncoding, allowUnknownFormat) {
 
 /***/ }),
 
-/***/ 6118:
+/***/ 56118:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-exports.extract = __webpack_require__(8144)
-exports.pack = __webpack_require__(861)
+exports.extract = __webpack_require__(58144)
+exports.pack = __webpack_require__(80861)
 
 
 /***/ }),
 
-/***/ 861:
+/***/ 80861:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var constants = __webpack_require__(2147)
-var eos = __webpack_require__(1424)
-var inherits = __webpack_require__(9598)
+var constants = __webpack_require__(12147)
+var eos = __webpack_require__(31424)
+var inherits = __webpack_require__(39598)
 var alloc = Buffer.alloc
 
-var Readable = (__webpack_require__(6131).Readable)
-var Writable = (__webpack_require__(6131).Writable)
-var StringDecoder = (__webpack_require__(3193).StringDecoder)
+var Readable = (__webpack_require__(86131).Readable)
+var Writable = (__webpack_require__(86131).Writable)
+var StringDecoder = (__webpack_require__(13193).StringDecoder)
 
-var headers = __webpack_require__(8428)
+var headers = __webpack_require__(88428)
 
 var DMODE = parseInt('755', 8)
 var FMODE = parseInt('644', 8)
@@ -34517,7 +34517,7 @@ module.exports = Pack
 
 /***/ }),
 
-/***/ 668:
+/***/ 80668:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 (function(nacl) {
@@ -36896,7 +36896,7 @@ nacl.setPRNG = function(fn) {
     });
   } else if (true) {
     // Node.js.
-    crypto = __webpack_require__(6982);
+    crypto = __webpack_require__(76982);
     if (crypto && crypto.randomBytes) {
       nacl.setPRNG(function(x, n) {
         var i, v = crypto.randomBytes(n);
@@ -36912,7 +36912,7 @@ nacl.setPRNG = function(fn) {
 
 /***/ }),
 
-/***/ 4488:
+/***/ 24488:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -36920,12 +36920,12 @@ nacl.setPRNG = function(fn) {
  * For Node.js, simply re-export the core `util.deprecate` function.
  */
 
-module.exports = __webpack_require__(9023).deprecate;
+module.exports = __webpack_require__(39023).deprecate;
 
 
 /***/ }),
 
-/***/ 8264:
+/***/ 58264:
 /***/ ((module) => {
 
 // Returns a wrapper function that returns a wrapped callback
@@ -36965,21 +36965,21 @@ function wrappy (fn, cb) {
 
 /***/ }),
 
-/***/ 5243:
+/***/ 65243:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = require(__webpack_require__.ab + "build/Release/cpufeatures.node")
 
 /***/ }),
 
-/***/ 8440:
+/***/ 68440:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = require(__webpack_require__.ab + "lib/protocol/crypto/build/Release/sshcrypto.node")
 
 /***/ }),
 
-/***/ 8342:
+/***/ 78342:
 /***/ ((module) => {
 
 "use strict";

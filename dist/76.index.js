@@ -3,7 +3,7 @@ exports.id = 76;
 exports.ids = [76];
 exports.modules = {
 
-/***/ 6076:
+/***/ 96076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -15,21 +15,21 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var dist_cjs = __webpack_require__(4085);
+var dist_cjs = __webpack_require__(44085);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var client_cloudwatch_logs_dist_cjs = __webpack_require__(2684);
+var client_cloudwatch_logs_dist_cjs = __webpack_require__(70303);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecr/dist-cjs/index.js
-var client_ecr_dist_cjs = __webpack_require__(8249);
+var client_ecr_dist_cjs = __webpack_require__(28249);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ecs/dist-cjs/index.js
-var client_ecs_dist_cjs = __webpack_require__(212);
+var client_ecs_dist_cjs = __webpack_require__(80212);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
-var client_elastic_load_balancing_v2_dist_cjs = __webpack_require__(586);
+var client_elastic_load_balancing_v2_dist_cjs = __webpack_require__(50586);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-rds/dist-cjs/index.js
-var client_rds_dist_cjs = __webpack_require__(7202);
+var client_rds_dist_cjs = __webpack_require__(57202);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js
-var client_secrets_manager_dist_cjs = __webpack_require__(2994);
+var client_secrets_manager_dist_cjs = __webpack_require__(12994);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(1695);
+var client_sts_dist_cjs = __webpack_require__(71695);
 ;// CONCATENATED MODULE: ./src/version.ts
 /** Kept in step with package.json by `npm run bundle` (checked by a test). */
 const VERSION = '0.1.0';

@@ -1,11 +1,17 @@
-import * as core from '@actions/core';
-import { run } from './main';
-import { actionRuntime } from './runtime/action-runtime';
+import { ConfigError } from './config/errors';
+import { loadConfig } from './config/load';
 import { CLI_USAGE, cliInputs } from './runtime/cli-args';
+import { issueCommand } from './runtime/workflow-commands';
+import { workspaceLoadOptions } from './runtime/workspace';
 
 const controller = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => controller.abort(new Error(`cancelled (${signal})`)));
+}
+
+function fail(message: string): void {
+  issueCommand('error', message);
+  process.exitCode = 1;
 }
 
 async function main(): Promise<void> {
@@ -16,10 +22,24 @@ async function main(): Promise<void> {
   }
   // Arguments are the CLI; the runner passes none and sets INPUT_* itself.
   Object.assign(process.env, cliInputs(args));
-  const outcome = await run(actionRuntime(controller.signal));
-  if (outcome.exitCode !== 0) core.setFailed(outcome.error ?? 'ecs-release failed');
+  const workdir = process.env.GITHUB_WORKSPACE || process.cwd();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(workspaceLoadOptions(process.env, workdir));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const p of error.problems) issueCommand('error', `${p.key}: ${p.message}`);
+    const count = error.problems.length;
+    fail(
+      `The configuration has ${count} problem${count === 1 ? '' : 's'} (listed above); nothing was changed in AWS.`,
+    );
+    return;
+  }
+  // The rest of the action (the SDK, Docker, @actions/core) loads only for a valid configuration.
+  const { runAction } = await import('./action');
+  await runAction(config, controller.signal, workdir);
 }
 
-main().catch((error: unknown) => {
-  core.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
-});
+main().catch((error: unknown) =>
+  fail(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+);

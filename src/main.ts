@@ -1,7 +1,5 @@
 import type Docker from 'dockerode';
 import type { AwsClients } from './aws/clients';
-import { ConfigError } from './config/errors';
-import { type LoadOptions, loadConfig } from './config/load';
 import { OUTPUTS, STATE } from './config/names';
 import type { ReleaseConfig } from './config/types';
 import { newReport, type Report } from './pipeline/report';
@@ -12,7 +10,7 @@ import type { StageContext } from './runtime/context';
 import type { Logger } from './runtime/log';
 
 /** Everything the action needs from the outside world, injected so tests run it whole. */
-export interface Runtime extends LoadOptions {
+export interface Runtime {
   log: Logger;
   clock: Clock;
   signal: AbortSignal;
@@ -33,22 +31,8 @@ export interface RunOutcome {
   report?: Report;
 }
 
-/** Orders the stages for the command; every stage's work lives in its own module. */
-export async function run(rt: Runtime): Promise<RunOutcome> {
-  let config: ReleaseConfig;
-  try {
-    config = loadConfig(rt);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      for (const p of error.problems) rt.log.error(`${p.key}: ${p.message}`);
-      const count = error.problems.length;
-      return {
-        exitCode: 1,
-        error: `The configuration has ${count} problem${count === 1 ? '' : 's'} (listed above); nothing was changed in AWS.`,
-      };
-    }
-    throw error;
-  }
+/** Runs the command for a validated configuration; every stage's work lives in its own module. */
+export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcome> {
   if (config.githubToken) rt.mask(config.githubToken);
 
   const report = newReport(config);

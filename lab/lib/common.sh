@@ -3,7 +3,7 @@
 # Shared settings and helpers for lab/up and lab/down. Sourced, never executed.
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-LAB_STATE="$LAB_ROOT/.lab"            # per-checkout state: env file, secrets, logs
+LAB_STATE="$LAB_ROOT/.lab"            # per-checkout state: env file, logs, CLI login
 LAB_LOGS="$LAB_STATE/logs"
 LAB_RUN=/run/ecs-release-lab          # sockets and pid files (tmpfs: gone after a reboot)
 LAB_DATA=/var/lib/ecs-release-lab     # image store, registry storage (kept unless --purge)
@@ -18,7 +18,7 @@ LAB_REGISTRY_HOST="127.0.0.1:$LAB_REGISTRY_PORT"
 LAB_REGISTRY_USER=AWS
 LAB_REGISTRY_PIDFILE="$LAB_RUN/registry.pid"
 LAB_REGISTRY_DATA="$LAB_DATA/registry"
-LAB_REGISTRY_CONF_DIR="$LAB_STATE/registry"
+LAB_REGISTRY_CONF_DIR="$LAB_DATA/registry-conf" # host-wide, like the registry it configures
 
 LAB_PG_STARTED_MARK="$LAB_RUN/postgres.started-by-lab"
 
@@ -44,11 +44,19 @@ require_root() {
 # random_token BYTES -> hex string
 random_token() { od -An -tx1 -N"${1:-24}" /dev/urandom | tr -d ' \n'; }
 
-# secret_file NAME -> path of a secret generated once and kept in .lab/
+# secret_file NAME -> path of a secret generated once per host. The engine, registry and
+# PostgreSQL are one per host, so their secrets are too: every checkout's lab/up (a CI
+# clone's included) agrees on them instead of rewriting the registry's htpasswd.
+LAB_SECRETS="$LAB_DATA/secrets"
 secret_file() {
-  local f="$LAB_STATE/$1"
+  local f="$LAB_SECRETS/$1"
   if [ ! -s "$f" ]; then
-    (umask 077 && random_token 24 >"$f")
+    mkdir -p "$LAB_SECRETS" && chmod 700 "$LAB_SECRETS"
+    if [ -s "$LAB_STATE/$1" ]; then
+      (umask 077 && cp "$LAB_STATE/$1" "$f") # an older lab kept it per checkout
+    else
+      (umask 077 && random_token 24 >"$f")
+    fi
   fi
   printf '%s' "$f"
 }

@@ -1,18 +1,5 @@
 import type { Tag } from '@aws-sdk/client-ecs';
-import { type Comparable, normalize } from './task-definition';
-
-const READ_ONLY = new Set([
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'registeredBy',
-  'deregisteredAt',
-  'deleteRequestedAt',
-  'tags',
-]);
+import { type Comparable, normalize, READ_ONLY } from './task-definition';
 
 /** Flattens a revision into `path → value`, containers keyed by name so reordering reads as what it is. */
 function flatten(td: Comparable): Map<string, string> {
@@ -23,7 +10,8 @@ function flatten(td: Comparable): Map<string, string> {
     } else if (value !== undefined) out.set(path, JSON.stringify(value));
   };
   for (const [k, v] of Object.entries(td)) {
-    if (READ_ONLY.has(k)) continue;
+    // Tags are diffed on their own, below.
+    if (READ_ONLY.has(k) || k === 'tags') continue;
     if (k === 'containerDefinitions' && Array.isArray(v)) {
       for (const c of v as { name?: string }[]) walk(`container "${c.name ?? '?'}"`, normalize(c));
     } else walk(k, normalize(v));

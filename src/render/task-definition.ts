@@ -13,7 +13,7 @@ export interface ReleaseRecord {
 }
 
 /** What ECS adds to a registered revision; RegisterTaskDefinition refuses or ignores these. */
-const READ_ONLY = new Set([
+export const READ_ONLY = new Set([
   'taskDefinitionArn',
   'revision',
   'status',

@@ -1,6 +1,5 @@
-import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { RolloutResult, ServiceRolloutResult } from '../pipeline/contracts';
-import { type StartedDeployment, watchDeployments } from '../rollout';
+import { type StartedDeployment, startDeployment, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
 import type { RollbackStep } from './decide';
 import { shortArn } from './resolve';
@@ -23,28 +22,12 @@ export async function issueRollback(ctx: StageContext, targets: RollbackStep[]):
   const seenEvents = new Map<string, Set<string>>();
   const settled = await Promise.allSettled(
     targets.map(async (t): Promise<StartedDeployment> => {
-      const out = await ctx.aws.ecs.send(
-        new UpdateServiceCommand({
-          cluster: ctx.config.cluster,
-          service: t.service,
-          taskDefinition: t.taskDefinitionArn,
-        }),
-      );
-      const deployments = out.service?.deployments ?? [];
-      const primary =
-        deployments.find((d) => d.status === 'PRIMARY' && d.taskDefinition === t.taskDefinitionArn) ??
-        deployments.find((d) => d.status === 'PRIMARY');
-      if (!primary?.id) throw new Error('UpdateService returned no PRIMARY deployment');
-      seenEvents.set(t.service, new Set((out.service?.events ?? []).map((e) => e.id ?? '')));
+      const { started, seenEvents: seen } = await startDeployment(ctx, t.service, t.taskDefinitionArn);
+      seenEvents.set(t.service, seen);
       ctx.log.info(
-        `${t.service}: rolling back to ${shortArn(t.taskDefinitionArn)} (deployment ${primary.id})`,
+        `${t.service}: rolling back to ${shortArn(t.taskDefinitionArn)} (deployment ${started.deploymentId})`,
       );
-      return {
-        service: t.service,
-        deploymentId: primary.id,
-        taskDefinitionArn: t.taskDefinitionArn,
-        ...(primary.createdAt ? { createdAt: primary.createdAt } : {}),
-      };
+      return started;
     }),
   );
   const started: StartedDeployment[] = [];

@@ -3,15 +3,16 @@
  * at once, then watched together by deployment id. A wave that does not complete
  * stops the rollout: later waves are `not-started`.
  */
-import { type Service, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../pipeline/contracts';
 import type { StageContext } from '../runtime/context';
 import { ReadBudget } from './read-budget';
+import { startDeployment } from './start';
 import { type StartedDeployment, watchDeployments } from './watch';
 
 export { assess, progressLine, type Verdict } from './assess';
 export { describeStoppedTask, logStream } from './diagnose';
 export { ReadBudget } from './read-budget';
+export { startDeployment } from './start';
 export { POLL_MS, RESERVE, type StartedDeployment, type WatchOptions, watchDeployments } from './watch';
 
 export interface RolloutOptions {
@@ -43,32 +44,15 @@ export async function rollOut(
       `wave ${wave}: updating ${members.map((t) => `${t.service} → ${revision(t.taskDefinitionArn)}`).join(', ')}`,
     );
     const seen = new Map<string, Set<string>>();
-    // Mutations are not aborted midway: a cancelled run must know exactly which updates happened.
     const updates = await Promise.allSettled(
       members.map(async (t): Promise<StartedDeployment> => {
-        const out = await ctx.aws.ecs.send(
-          new UpdateServiceCommand({
-            cluster: ctx.config.cluster,
-            service: t.service,
-            taskDefinition: t.taskDefinitionArn,
-          }),
-        );
-        const primary = primaryOf(out.service, t.taskDefinitionArn);
-        if (!primary?.id) throw new Error(`UpdateService returned no PRIMARY deployment for ${t.service}`);
-        seen.set(t.service, new Set((out.service?.events ?? []).map((e) => e.id ?? '')));
-        options.onUpdate?.(t.service, primary.id);
+        const { started, seenEvents } = await startDeployment(ctx, t.service, t.taskDefinitionArn);
+        seen.set(t.service, seenEvents);
+        options.onUpdate?.(t.service, started.deploymentId);
         ctx.log.info(
-          `${t.service}: UpdateService started deployment ${primary.id} (${revision(t.taskDefinitionArn)})`,
+          `${t.service}: UpdateService started deployment ${started.deploymentId} (${revision(t.taskDefinitionArn)})`,
         );
-        return {
-          service: t.service,
-          deploymentId: primary.id,
-          taskDefinitionArn: t.taskDefinitionArn,
-          ...(primary.createdAt !== undefined && { createdAt: primary.createdAt }),
-          priorDeploymentIds: (out.service?.deployments ?? [])
-            .map((d) => d.id ?? '')
-            .filter((id) => id && id !== primary.id),
-        };
+        return started;
       }),
     );
     const started: StartedDeployment[] = [];
@@ -125,10 +109,3 @@ export async function rollOut(
 }
 
 /** Our deployment in UpdateService's answer: the PRIMARY (running the revision we asked for). */
-function primaryOf(service: Service | undefined, taskDefinitionArn: string) {
-  const deployments = service?.deployments ?? [];
-  return (
-    deployments.find((d) => d.status === 'PRIMARY' && d.taskDefinition === taskDefinitionArn) ??
-    deployments.find((d) => d.status === 'PRIMARY')
-  );
-}

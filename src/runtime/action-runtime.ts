@@ -1,43 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import * as core from '@actions/core';
-import type { RawInputs } from '../config/load';
-import { INPUT_NAMES } from '../config/names';
 import type { Runtime } from '../main';
 import { actionsLogger } from './actions-logger';
 import { systemClock } from './clock';
 
-/** The one place that reads action inputs. */
-export function readInputs(): RawInputs {
-  const inputs: RawInputs = {};
-  for (const name of INPUT_NAMES) inputs[name] = core.getInput(name);
-  return inputs;
-}
-
-function gitHead(cwd: string): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
 /** The runtime of a real action run: @actions/core, process env, the SDK and the Docker engine. */
-export function actionRuntime(signal: AbortSignal): Runtime {
-  const workdir = process.env.GITHUB_WORKSPACE || process.cwd();
+export function actionRuntime(signal: AbortSignal, workdir: string): Runtime {
   return {
-    inputs: readInputs(),
-    env: process.env,
-    readFile: (path) => {
-      const full = resolve(workdir, path);
-      return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-    },
-    gitHead: () => gitHead(workdir),
     log: actionsLogger,
     clock: systemClock,
     signal,
