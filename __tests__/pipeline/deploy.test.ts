@@ -8,6 +8,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
+import { runCommand } from '../../src/pipeline/commands';
 import { TAGS } from '../../src/pipeline/contracts';
 import { deployRelease } from '../../src/pipeline/deploy';
 import { planRelease } from '../../src/pipeline/plan-release';
@@ -16,6 +17,7 @@ import { STAGES } from '../../src/pipeline/stage';
 import { assess, progressOf } from '../../src/post/progress';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
+import { fakeGithub } from '../record/github-api';
 import { testConfig } from '../support/config';
 import { createWorld, labIsUp, type World } from '../support/world';
 
@@ -207,6 +209,39 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
     await planRelease({ ...world.context(cfg), log: after }, newReport(cfg));
     expect(after.text()).toMatch(/image backend: .* is in ECR \(nothing to build\)/);
     expect(after.text()).toMatch(/service demo-api \(wave 1\) runs demo-api:2\n {2}unchanged/);
+  });
+
+  it('records a GitHub deployment for a deploy: in_progress then success, payload the release manifest', async () => {
+    const api = await fakeGithub({ token: 'ghs_deploy' });
+    try {
+      const { world } = demoWorld();
+      const cfg = config({
+        githubDeployment: true,
+        githubToken: 'ghs_deploy',
+        github: { owner: 'acme', repo: 'shop', apiUrl: api.url },
+      });
+      const report = newReport(cfg);
+      await runCommand(world.context(cfg), report, () => undefined);
+      expect(report.result).toBe('deployed');
+      const created = api.requests.find(
+        (r) => r.method === 'POST' && r.path === '/repos/acme/shop/deployments',
+      );
+      expect(created?.body).toMatchObject({
+        ref: COMMIT,
+        environment: 'production',
+        auto_merge: false,
+        required_contexts: [],
+      });
+      expect(JSON.parse(String(created?.body.payload))).toMatchObject({
+        release: COMMIT,
+        environment: 'production',
+      });
+      expect(api.statuses(1000)).toEqual(['in_progress', 'success']);
+      expect(world.masked).toContain('ghs_deploy');
+      expect(world.log.text({ debug: true })).not.toContain('ghs_deploy');
+    } finally {
+      await api.close();
+    }
   });
 
   it('refuses before any mutation when a gate alarm is already in ALARM', async () => {
