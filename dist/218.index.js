@@ -100,6 +100,16 @@ const RESULT_TEXT = {
     failed: ':x: failed',
     planned: ':memo: planned (nothing changed)',
 };
+/** The ECS console page of a service, for the summary's links. */
+function serviceConsoleUrl(region, cluster, service) {
+    const name = cluster.split('/').pop() ?? cluster;
+    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(name)}/services/${encodeURIComponent(service)}/deployments?region=${region}`;
+}
+/** The ECS console page of a task definition revision (`family:revision` from its ARN). */
+function taskDefinitionConsoleUrl(region, arn) {
+    const [family = arn, revision = ''] = (arn.split('/').pop() ?? arn).split(':');
+    return `https://${region}.console.aws.amazon.com/ecs/v2/task-definitions/${encodeURIComponent(family)}/${revision}/containers?region=${region}`;
+}
 function cell(text) {
     return (text ?? '—').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -116,8 +126,11 @@ function renderSummary(report) {
         lines.push('', '**Error**', '', '```', report.error, '```');
     if (report.services.length > 0) {
         lines.push('', '| service | previous | new | state |', '|---|---|---|---|');
+        const revision = (arn) => arn ? `[${cell(arn.split('/').pop())}](${taskDefinitionConsoleUrl(report.region, arn)})` : '—';
         for (const s of report.services) {
-            lines.push(`| ${cell(s.service)} | ${cell(s.previous)} | ${cell(s.current)} | ${cell(s.state)}${s.detail ? `: ${cell(s.detail)}` : ''} |`);
+            const service = `[${cell(s.service)}](${serviceConsoleUrl(report.region, report.cluster, s.service)})`;
+            const state = `${cell(s.state)}${s.detail ? `: ${cell(s.detail)}` : ''}`;
+            lines.push(`| ${service} | ${revision(s.previous)} | ${revision(s.current)} | ${state} |`);
         }
     }
     const images = Object.entries(report.images);

@@ -130,7 +130,9 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
     expect(run.phases).toEqual(['render', 'rollout', 'gate']);
     const summary = renderSummary(run.report);
     expect(summary).toContain(':white_check_mark: deployed');
-    expect(summary).toMatch(/\| demo-api \| .*demo-api:1 \| .*demo-api:2 \| updated \|/);
+    expect(summary).toMatch(
+      /\| \[demo-api\]\(.*\) \| \[demo-api:1\]\(.*\) \| \[demo-api:2\]\(.*\) \| updated \|/,
+    );
   });
 
   it('a re-run of the deployed commit changes nothing: unchanged, zero registrations and updates', async () => {
@@ -167,6 +169,8 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
     expect(await outcomeTag(world, `${demo.initial.api.replace(/:1$/, ':2')}`)).toBe('rolled-back');
     expect(run.report.services.map((s) => s.state)).toEqual(['rolled-back', 'rolled-back']);
     expect(renderSummary(run.report)).toContain('demo-alb-5xx');
+    // The migration ran; the rollback does not undo it, and the summary says so.
+    expect(run.report.notes.join(' ')).toContain('migration of this release ran and is not rolled back');
     expect(logger.text()).toMatch(/2m.*into the 5m bake|into the 5m bake/);
   });
 

@@ -26,7 +26,11 @@ describe('job summary', () => {
     expect(md).toContain('## ecs-release deploy: :leftwards_arrow_with_hook: rolled back');
     expect(md).toContain('- **Running now**: `prev`');
     expect(md).toContain('alarm acme-5xx went to ALARM 2m into the bake');
-    expect(md).toContain('| acme-api | arn:td/api:4 | arn:td/api:4 | rolled-back |');
+    expect(md).toContain(
+      '| [acme-api](https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/acme/services/acme-api/deployments?region=eu-west-1) ' +
+        '| [api:4](https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/api/4/containers?region=eu-west-1) ' +
+        '| [api:4](https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/api/4/containers?region=eu-west-1) | rolled-back |',
+    );
     expect(md).toContain('| backend | `r/acme/backend@sha256:1` | yes |');
     expect(md).toContain('| Rollout | 1m5s | ok |');
   });

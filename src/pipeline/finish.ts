@@ -115,6 +115,11 @@ export async function finishFailedRelease(
       entry.detail = `rollback ${r.state}${r.detail ? `: ${r.detail}` : ''}`;
     }
   }
+  if (report.migration?.outcome === 'succeeded' && back.some((r) => r.state === 'completed')) {
+    report.notes.push(
+      'The migration of this release ran and is not rolled back: the previous release now runs against the migrated schema.',
+    );
+  }
   const allBack =
     decision.result === 'rolled-back' && back.every((r) => r.state === 'completed') && !ctx.signal.aborted;
   const outcome = allBack ? 'rolled-back' : 'failed';
