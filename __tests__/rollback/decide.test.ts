@@ -81,6 +81,29 @@ describe('decideRollback', () => {
     expect(decision.result).toBe('rolled-back');
   });
 
+  it("a service someone else's deployment replaced is left to them; the rest go back; the result is failed", () => {
+    const decision = decideRollback({
+      previous,
+      rollout: rollout(apiDone, {
+        service: 'demo-web',
+        taskDefinitionArn: td('demo-web', 8),
+        deploymentId: 'ecs-svc/2',
+        state: 'replaced',
+        detail: 'deployment ecs-svc/9 (demo-web:9) replaced ours',
+      }),
+      autoRollback: true,
+    });
+    expect(decision.targets).toEqual([{ service: 'demo-api', taskDefinitionArn: td('demo-api', 3) }]);
+    expect(decision.result).toBe('failed');
+    expect(decision.result).toBe('failed');
+    expect(decision.left).toEqual([
+      {
+        service: 'demo-web',
+        why: 'another deployment replaced ours and is left to whoever started it (deployment ecs-svc/9 (demo-web:9) replaced ours)',
+      },
+    ]);
+  });
+
   it('the gate failed after a complete rollout: every updated service goes back', () => {
     const webDone = { ...apiDone, service: 'demo-web', taskDefinitionArn: td('demo-web', 8) };
     const decision = decideRollback({

@@ -59,11 +59,20 @@ export function decideRollback(input: DecideRollbackInput): RollbackDecision {
   const left: RollbackDecision['left'] = [];
   let byEcs = false;
   let unknownPrevious = false;
+  let replaced = false;
   for (const s of input.rollout?.services ?? []) {
     const before = previous.get(s.service);
     if (s.state === 'rolled-back-by-ecs') {
       byEcs = true;
       left.push({ service: s.service, why: 'ECS circuit breaker already rolled it back' });
+    } else if (s.state === 'replaced') {
+      replaced = true;
+      // Someone else's deployment took the service over: fighting it would make two
+      // actors race on one service. It is theirs now; the report says so.
+      left.push({
+        service: s.service,
+        why: `another deployment replaced ours and is left to whoever started it${s.detail ? ` (${s.detail})` : ''}`,
+      });
     } else if (!wasTouched(s)) {
       left.push({ service: s.service, why: 'never updated by this release' });
     } else if (before === s.taskDefinitionArn) {
@@ -81,7 +90,9 @@ export function decideRollback(input: DecideRollbackInput): RollbackDecision {
     }
   }
   const result: 'rolled-back' | 'failed' =
-    !input.autoRollback || unknownPrevious || (targets.length === 0 && !byEcs) ? 'failed' : 'rolled-back';
+    !input.autoRollback || unknownPrevious || replaced || (targets.length === 0 && !byEcs)
+      ? 'failed'
+      : 'rolled-back';
   return { failed: true, reason, targets, left, result };
 }
 

@@ -3,6 +3,7 @@ import { type StartedDeployment, startDeployment, watchDeployments } from '../ro
 import type { StageContext } from '../runtime/context';
 import type { RollbackStep } from './decide';
 import { shortArn } from './resolve';
+import { isTransientAwsError, ROLLBACK_RETRY_DELAYS_MS } from './transient';
 
 export interface IssuedRollback {
   started: StartedDeployment[];
@@ -22,7 +23,7 @@ export async function issueRollback(ctx: StageContext, targets: RollbackStep[]):
   const seenEvents = new Map<string, Set<string>>();
   const settled = await Promise.allSettled(
     targets.map(async (t): Promise<StartedDeployment> => {
-      const { started, seenEvents: seen } = await startDeployment(ctx, t.service, t.taskDefinitionArn);
+      const { started, seenEvents: seen } = await startUntilAccepted(ctx, t);
       seenEvents.set(t.service, seen);
       ctx.log.info(
         `${t.service}: rolling back to ${shortArn(t.taskDefinitionArn)} (deployment ${started.deploymentId})`,
@@ -47,6 +48,31 @@ export async function issueRollback(ctx: StageContext, targets: RollbackStep[]):
     refused.push({ service: t.service, taskDefinitionArn: t.taskDefinitionArn, state: 'failed', detail });
   });
   return { started, refused, seenEvents };
+}
+
+/**
+ * startDeployment for a rollback, outlasting throttling, 5xx and dropped
+ * connections that outlived the SDK's own retries (SPEC 5): the rollout's failed
+ * UpdateService may have been exactly such a burst, and giving up on the way back
+ * would leave the services on different releases. Errors that cannot go away by
+ * waiting (expired credentials, access denied) fail at once. The first attempt is
+ * immediate, so a cancelled run still issues it within 1 s; the pauses use the
+ * run's clock but not its abort signal, for the same reason as issueRollback.
+ */
+async function startUntilAccepted(ctx: StageContext, t: RollbackStep) {
+  for (const delay of [...ROLLBACK_RETRY_DELAYS_MS, undefined]) {
+    try {
+      return await startDeployment(ctx, t.service, t.taskDefinitionArn);
+    } catch (error) {
+      if (delay === undefined || !isTransientAwsError(error)) throw error;
+      const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      ctx.log.warning(
+        `${t.service}: UpdateService back to ${shortArn(t.taskDefinitionArn)} failed (${why}); trying again in ${delay / 1000}s`,
+      );
+      await ctx.clock.sleep(delay);
+    }
+  }
+  throw new Error('unreachable: the last attempt returns or throws');
 }
 
 /**
