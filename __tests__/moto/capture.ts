@@ -1,259 +1,304 @@
 /**
- * What the action sends to AWS during a release, captured by the lab recorder.
+ * What the action sends to AWS, captured by the lab recorder while the REAL
+ * pipeline runs (CAPTURE_SOURCE 'pipeline'): `deployRelease`, `planRelease` and
+ * `rollbackRelease` in-process against the demo world (lab/scenarios/demo.ts)
+ * on a virtual clock, with real image builds and the lab registry (lab/up).
  *
- * CAPTURE_SOURCE is the one switch point. Today it is 'sdk-sequence': a
- * STAND-IN that drives the SDK clients through the calls the stages make, in
- * the order and with the input shapes they make them, because the pipeline
- * (src/pipeline/deploy.ts) does not run a release yet. When `deployRelease`
- * runs one end to end, add a 'pipeline' branch in `driveRelease` that calls
- * `deployRelease(world.context(testConfig(...)), report)` on the same seeded
- * world, and switch CAPTURE_SOURCE to it; the replay suite needs no change.
+ * One world, one flow after another, so the lab's state (revisions, record
+ * tags, images) is what a team's account would hold after those runs and the
+ * replay against moto, made in the same order, meets the same resources:
+ *   1. deploy: task-mode migration after a DB snapshot, rollout, an alarm fires
+ *      two minutes into the bake → every service rolled back (builds once);
+ *   2. deploy: the migration task outlives migration-timeout → StopTask, nothing deployed;
+ *   3. deploy: task-mode migration, rollout, bake passes → deployed;
+ *   4. runner-mode migration (GetSecretValue; the command is `true`), through its
+ *      stage function `runMigrationOnRunner` on the system clock (a real process);
+ *   5. deploy: the backend's content changes (a build argument), so it is built
+ *      again with the running image as layer cache → deployed;
+ *   6. plan;
+ *   7. rollback --to previous (to release 3, whose images are checked in ECR).
+ * No SDK call is hand-written here.
  */
-import { DescribeAlarmsCommand, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch';
-import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  BatchGetImageCommand,
-  CreateRepositoryCommand,
-  DescribeImagesCommand,
-  DescribeRepositoriesCommand,
-  GetAuthorizationTokenCommand,
-  PutImageCommand,
-} from '@aws-sdk/client-ecr';
-import {
-  type ContainerDefinition,
-  DescribeClustersCommand,
-  DescribeServicesCommand,
-  DescribeTaskDefinitionCommand,
-  DescribeTasksCommand,
-  ListTaskDefinitionsCommand,
-  ListTasksCommand,
-  RegisterTaskDefinitionCommand,
-  type RegisterTaskDefinitionCommandInput,
-  RunTaskCommand,
-  StopTaskCommand,
-  TagResourceCommand,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-ecs';
-import {
-  DescribeTargetGroupsCommand,
-  DescribeTargetHealthCommand,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  CreateDBSnapshotCommand,
-  DescribeDBInstancesCommand,
-  DescribeDBSnapshotsCommand,
-} from '@aws-sdk/client-rds';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { sendCall } from '../../lab/moto/sdk-call';
-import {
-  LAB_NETWORK,
-  labSeedSender,
-  SEED,
-  SEED_ACCOUNT,
-  type SeedStep,
-  seedWorld,
-} from '../../lab/moto/seed';
+import { randomBytes } from 'node:crypto';
+import { BatchGetImageCommand, DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import type { PushedImage, ReplayInput } from '../../lab/moto/run';
+import { mirrorLabWorld, SEED_ACCOUNT, type SeedStep } from '../../lab/moto/seed';
+import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { RecordedCall } from '../../lab/sim/recorder';
-import { TAGS } from '../../src/pipeline/contracts';
-import { createWorld, type World } from '../support/world';
+import type { Command, MigrationConfig, ReleaseConfig } from '../../src/config/types';
+import { runMigrationOnRunner } from '../../src/migrate/runner-mode';
+import { deployRelease } from '../../src/pipeline/deploy';
+import { planRelease } from '../../src/pipeline/plan-release';
+import { newReport, type Report } from '../../src/pipeline/report';
+import { rollbackRelease } from '../../src/pipeline/rollback-release';
+import { STAGES } from '../../src/pipeline/stage';
+import { systemClock } from '../../src/runtime/clock';
+import type { StageContext } from '../../src/runtime/context';
+import { MemoryLogger } from '../../src/runtime/log';
+import { testConfig } from '../support/config';
+import { createWorld, labIsUp, type World } from '../support/world';
 
-export const CAPTURE_SOURCE: 'sdk-sequence' = 'sdk-sequence';
+export const CAPTURE_SOURCE = 'pipeline' as const;
 
-const RELEASE = 'c0ffee0000000000000000000000000000000001';
+const MIN = 60_000;
 
-export interface Capture {
-  /** The release's calls, in order, as the lab recorder saw them (seeding excluded). */
+/**
+ * Operations the action's source sends that the flows do not reach, and why.
+ * The replay test checks this list against src/ (every `new XCommand(`).
+ */
+export const NOT_REACHED: Readonly<Record<string, string>> = {
+  DescribeDBClusters: 'Aurora only: the demo database is an RDS instance',
+  CreateDBClusterSnapshot: 'Aurora only: the demo database is an RDS instance',
+  DescribeDBClusterSnapshots: 'Aurora only: the demo database is an RDS instance',
+};
+
+/** Why the capture cannot run here, or undefined when it can. */
+export function captureSkipReason(): string | undefined {
+  return labIsUp()
+    ? undefined
+    : 'the lab is not up (no .lab/env): run `lab/up`. The capture runs the real pipeline, whose images stage builds with the lab Docker engine and pushes to the lab registry';
+}
+
+export interface FlowRun {
+  name: string;
+  command: Command;
+  result: string;
+  error?: string;
+  /** AWS calls this flow sent. */
+  calls: number;
+  /** Wall-clock milliseconds (the lab's clock is virtual). */
+  ms: number;
+}
+
+export interface Capture extends ReplayInput {
+  /** The flows' calls, in order, as the lab recorder saw them (seeding and mirroring excluded). */
   calls: RecordedCall[];
-  /** The seeding calls and their lab outputs, to pair the lab's ids with another world's. */
   seed: SeedStep[];
+  images: PushedImage[];
+  flows: FlowRun[];
   source: typeof CAPTURE_SOURCE;
 }
 
-/** Seeds a fresh lab (in memory: no registry or engine needed), runs a release against it, returns what it sent. */
-export async function captureRelease(): Promise<Capture> {
-  const world = createWorld({ real: false, account: SEED_ACCOUNT, maxAttempts: 1 });
-  const seed = await seedWorld(
-    labSeedSender(world.lab, (call) => sendCall(world.aws, call)),
-    LAB_NETWORK,
-  );
-  world.lab.recorder.clear();
-  await driveRelease(world);
-  return { calls: world.lab.recorder.calls(), seed, source: CAPTURE_SOURCE };
+/** Calls `onGroup` as each stage starts: the flows script the world by stage, whatever the virtual time. */
+class StageHooks extends MemoryLogger {
+  constructor(private readonly onGroup: (stage: string) => void) {
+    super();
+  }
+  override async group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    this.onGroup(name);
+    return super.group(name, fn);
+  }
 }
 
-export async function captureReleaseCalls(): Promise<RecordedCall[]> {
-  return (await captureRelease()).calls;
+interface Flow {
+  name: string;
+  config: ReleaseConfig;
+  expect: (report: Report) => boolean;
+  before?: (world: World) => void;
+  onStage?: (world: World, stage: string) => void;
+  /** A stage function on its own, instead of the command's pipeline. */
+  run?: (ctx: StageContext, report: Report) => Promise<void>;
 }
 
-/** The stand-in release: each block is one stage's AWS traffic. */
-async function driveRelease(world: World): Promise<void> {
-  const { ecs, ecr, cloudwatch, logs, elbv2, rds, secrets, sts } = world.aws;
-  const cluster = SEED.cluster;
-  const services = SEED.services.map((s) => s.service);
-  const releaseTags = [
-    { key: TAGS.release, value: RELEASE },
-    { key: TAGS.commit, value: RELEASE },
-    { key: TAGS.environment, value: 'production' },
+function flows(run: string): Flow[] {
+  const release = () => randomBytes(20).toString('hex');
+  const base = testConfig();
+  const common = (command: Command, rel: string, overrides: Partial<ReleaseConfig> = {}): ReleaseConfig =>
+    testConfig({
+      command,
+      cluster: DEMO.cluster,
+      release: rel,
+      commit: rel,
+      // Repositories of this run: the first release builds and pushes, the later ones reuse the content tags.
+      images: base.images.map((i) => ({ ...i, repository: `moto${run}/${i.key}` })),
+      gate: { alarms: [DEMO.alarm], bakeTimeMs: 5 * MIN, autoRollback: true, waitTimeoutMs: 30 * MIN },
+      database: { instance: DEMO.db, snapshot: true },
+      migration: {
+        service: DEMO.api.service,
+        container: DEMO.api.container,
+        command: ['sh', '/app/migrate'],
+        mode: 'task',
+        timeoutMs: 5 * MIN,
+        always: false,
+      },
+      ...overrides,
+    });
+  const first = release();
+  const runnerMigration: MigrationConfig = {
+    service: DEMO.api.service,
+    command: ['true'],
+    mode: 'runner',
+    timeoutMs: MIN,
+    always: true,
+    dbSecret: DEMO.secret,
+  };
+  return [
+    {
+      name: 'deploy: migration task, rollout, alarm in the bake → rolled back',
+      config: common('deploy', first),
+      expect: (r) => r.result === 'rolled-back',
+      onStage: (world, stage) => {
+        if (stage !== STAGES.gate) return;
+        world.lab.cloudwatch.schedule(
+          DEMO.alarm,
+          new Date(world.clock.now() + 2 * MIN),
+          'ALARM',
+          'Threshold Crossed: 5xx > 10',
+        );
+      },
+    },
+    {
+      name: 'deploy: migration task over its time-out → stopped, nothing deployed',
+      config: common('deploy', release()),
+      before: (world) => {
+        // The alarm has recovered; this release registers demo-api:3 (flow 1 registered :2).
+        world.lab.cloudwatch.putAlarm({
+          name: DEMO.alarm,
+          type: 'metric',
+          period: 60,
+          evaluationPeriods: 1,
+          state: 'OK',
+        });
+        world.lab.ecs.behave(
+          { family: DEMO.api.family, revision: 3 },
+          { outcome: 'hang', logLines: ['waiting for lock'] },
+        );
+      },
+      expect: (r) => r.result === 'failed' && /migration timed out/.test(r.error ?? ''),
+    },
+    {
+      name: 'deploy: migration task, rollout, bake passes → deployed',
+      config: common('deploy', release()),
+      expect: (r) => r.result === 'deployed',
+    },
+    {
+      // A real process runs in real time, so on the virtual clock its time-out would win:
+      // runner mode runs through its own stage function, on the system clock.
+      name: 'migrate, runner mode (`true`, credentials from the secret)',
+      config: common('deploy', release(), { migration: runnerMigration }),
+      run: async (ctx) => {
+        await runMigrationOnRunner({ ...ctx, clock: systemClock }, runnerMigration);
+      },
+      expect: (r) => r.error === undefined,
+    },
+    {
+      // The backend's content changes (a build argument): it is built again, with the
+      // running image of its own repository as layer cache (DescribeImages of its digest).
+      name: 'deploy: backend rebuilt with layer cache from the running image → deployed',
+      config: common('deploy', release(), {
+        images: common('deploy', first).images.map((i) =>
+          i.key === 'backend' ? { ...i, buildArgs: { MOTO_CAPTURE: run } } : i,
+        ),
+      }),
+      expect: (r) => r.result === 'deployed',
+    },
+    { name: 'plan', config: common('plan', release()), expect: (r) => r.result === 'planned' },
+    {
+      name: 'rollback --to previous',
+      config: common('rollback', first, { to: 'previous' }),
+      expect: (r) => r.error === undefined && r.result !== 'failed',
+    },
   ];
+}
 
-  // preflight: identity, cluster, services, their running task definitions, repositories, alarms
-  await sts.send(new GetCallerIdentityCommand({}));
-  await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }));
-  const described = await ecs.send(new DescribeServicesCommand({ cluster, services, include: ['TAGS'] }));
-  const running = new Map<string, string>();
-  for (const svc of described.services ?? []) {
-    const td = svc.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? svc.taskDefinition;
-    if (svc.serviceName && td) running.set(svc.serviceName, td);
+async function runFlow(world: World, flow: Flow): Promise<Report> {
+  const log = new StageHooks((stage) => flow.onStage?.(world, stage));
+  const ctx = { ...world.context(flow.config), log };
+  const report = newReport(flow.config);
+  flow.before?.(world);
+  try {
+    if (flow.run) await flow.run(ctx, report);
+    else if (flow.config.command === 'deploy') await deployRelease(ctx, report, () => undefined);
+    else if (flow.config.command === 'plan') await planRelease(ctx, report);
+    else await rollbackRelease(ctx, report);
+  } catch (error) {
+    // As main.ts does: a thrown error is the run's error.
+    report.error = error instanceof Error ? error.message : String(error);
+    report.result ??= 'failed';
   }
-  const taskDefinitions = [];
-  for (const arn of running.values()) {
-    taskDefinitions.push(
-      await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })),
+  if (!flow.expect(report)) {
+    throw new Error(
+      `capture: the flow "${flow.name}" ended ${report.result ?? 'without a result'}${report.error ? `: ${report.error}` : ''}; its log:\n${log.text().slice(-3000)}`,
     );
   }
-  const repositories = [SEED.existingRepository, SEED.newRepository];
+  return report;
+}
+
+/** The images the flows pushed (docker, outside the AWS API), read back from the lab's ECR after the capture. */
+async function pushedImages(world: World, repositories: string[]): Promise<PushedImage[]> {
+  const out: PushedImage[] = [];
   for (const repositoryName of repositories) {
-    await ecr
-      .send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] }))
-      .catch((e: unknown) => expectError(e, 'RepositoryNotFoundException'));
-  }
-  const alarmTypes: DescribeAlarmsCommandInput['AlarmTypes'] = ['MetricAlarm', 'CompositeAlarm'];
-  await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...SEED.alarms], AlarmTypes: alarmTypes }));
-  await cloudwatch.send(
-    new DescribeAlarmsCommand({ AlarmNamePrefix: SEED.alarmPrefix, AlarmTypes: alarmTypes, MaxRecords: 100 }),
-  );
-  await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: SEED.dbInstance }));
-
-  // images: create the missing repository, log in, find the built image, retag it by digest
-  await ecr.send(
-    new CreateRepositoryCommand({
-      repositoryName: SEED.newRepository,
-      imageTagMutability: 'MUTABLE',
-      imageScanningConfiguration: { scanOnPush: true },
-      tags: [{ Key: TAGS.environment, Value: 'production' }],
-    }),
-  );
-  await ecr.send(new GetAuthorizationTokenCommand({}));
-  const images = await ecr.send(
-    new DescribeImagesCommand({
-      repositoryName: SEED.existingRepository,
-      imageIds: [{ imageTag: SEED.imageTag }],
-    }),
-  );
-  const digest = images.imageDetails?.[0]?.imageDigest;
-  const got = await ecr.send(
-    new BatchGetImageCommand({
-      repositoryName: SEED.existingRepository,
-      imageIds: [{ imageDigest: digest }],
-      acceptedMediaTypes: [
-        'application/vnd.docker.distribution.manifest.v2+json',
-        'application/vnd.oci.image.manifest.v1+json',
-      ],
-    }),
-  );
-  const manifest = got.images?.[0];
-  await ecr.send(
-    new PutImageCommand({
-      repositoryName: SEED.existingRepository,
-      imageManifest: manifest?.imageManifest,
-      imageManifestMediaType: manifest?.imageManifestMediaType,
-      imageTag: `release-${RELEASE.slice(0, 12)}`,
-    }),
-  );
-
-  // render: the latest revisions of the family, then a new revision per service, tagged
-  const uri = `${SEED_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${SEED.existingRepository}@${digest}`;
-  const registered: string[] = [];
-  for (const d of taskDefinitions) {
-    const td = d.taskDefinition;
-    if (!td?.family) continue;
-    await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: td.family, sort: 'DESC', maxResults: 10 }));
-    const input: RegisterTaskDefinitionCommandInput = {
-      family: td.family,
-      networkMode: td.networkMode,
-      requiresCompatibilities: td.requiresCompatibilities,
-      cpu: td.cpu,
-      memory: td.memory,
-      executionRoleArn: td.executionRoleArn,
-      containerDefinitions: (td.containerDefinitions ?? []).map(
-        (c): ContainerDefinition => ({ ...c, image: uri }),
-      ),
-      tags: [...releaseTags, ...(d.tags ?? []).filter((t) => !t.key?.startsWith('ecs-release:'))],
-    };
-    const out = await ecs.send(new RegisterTaskDefinitionCommand(input));
-    if (out.taskDefinition?.taskDefinitionArn) registered.push(out.taskDefinition.taskDefinitionArn);
-  }
-
-  // migrate: one task from the backend revision, its command overridden, on the service's network
-  const api = described.services?.find((s) => s.serviceName === 'demo-api');
-  const migrationTd = registered[0] ?? '';
-  const run = await ecs.send(
-    new RunTaskCommand({
-      cluster,
-      taskDefinition: migrationTd,
-      launchType: 'FARGATE',
-      count: 1,
-      startedBy: `ecs-release/${RELEASE.slice(0, 12)}`,
-      networkConfiguration: api?.networkConfiguration,
-      overrides: { containerOverrides: [{ name: 'api', command: ['sh', '/app/migrate'] }] },
-      tags: [{ key: TAGS.release, value: RELEASE }],
-    }),
-  );
-  const taskArn = run.tasks?.[0]?.taskArn ?? '';
-  // the migrate stage polls on the clock until the task stops, then reads its log stream
-  for (let i = 0; i < 60; i++) {
-    const seen = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
-    if (seen.tasks?.[0]?.lastStatus === 'STOPPED') break;
-    await world.clock.sleep(6000);
-  }
-  await logs.send(
-    new GetLogEventsCommand({
-      logGroupName: '/ecs/demo-api',
-      logStreamName: `ecs/api/${taskArn.split('/').pop()}`,
-      startFromHead: true,
-    }),
-  );
-  // a migration that outlives its timeout is stopped
-  await ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: 'ecs-release: migration timed out' }));
-
-  // record: a snapshot before the rollout (the rollback's safety net for the database)
-  const snapshot = `ecs-release-${RELEASE.slice(0, 12)}`;
-  await rds.send(
-    new CreateDBSnapshotCommand({
-      DBInstanceIdentifier: SEED.dbInstance,
-      DBSnapshotIdentifier: snapshot,
-      Tags: [{ Key: TAGS.release, Value: RELEASE }],
-    }),
-  );
-  await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshot }));
-  await secrets.send(new GetSecretValueCommand({ SecretId: SEED.secret }));
-
-  // rollout: move each service, then watch it (tasks, target health)
-  for (const [i, service] of services.entries()) {
-    const taskDefinition = registered[i];
-    if (!taskDefinition) continue;
-    await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition }));
-  }
-  await ecs.send(new DescribeServicesCommand({ cluster, services }));
-  const listed = await ecs.send(
-    new ListTasksCommand({ cluster, serviceName: 'demo-api', desiredStatus: 'RUNNING' }),
-  );
-  if ((listed.taskArns ?? []).length > 0) {
-    await ecs.send(new DescribeTasksCommand({ cluster, tasks: listed.taskArns }));
-  }
-  const groups = (api?.loadBalancers ?? []).flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : []));
-  await elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: groups }));
-  for (const TargetGroupArn of groups) await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn }));
-
-  // gate passed: mark the release's revisions
-  for (const resourceArn of registered) {
-    await ecs.send(
-      new TagResourceCommand({ resourceArn, tags: [{ key: TAGS.outcome, value: 'succeeded' }] }),
+    const described = await world.aws.ecr.send(new DescribeImagesCommand({ repositoryName }));
+    const imageIds = (described.imageDetails ?? []).flatMap((d) =>
+      d.imageDigest ? [{ imageDigest: d.imageDigest }] : [],
     );
+    if (imageIds.length === 0) continue;
+    const got = await world.aws.ecr.send(new BatchGetImageCommand({ repositoryName, imageIds }));
+    for (const image of got.images ?? []) {
+      const imageDigest = image.imageId?.imageDigest;
+      if (!imageDigest || !image.imageManifest) continue;
+      if (out.some((i) => i.repositoryName === repositoryName && i.imageDigest === imageDigest)) continue;
+      out.push({
+        repositoryName,
+        imageDigest,
+        imageManifest: image.imageManifest,
+        imageManifestMediaType:
+          image.imageManifestMediaType ?? 'application/vnd.docker.distribution.manifest.v2+json',
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * moto 5.2.1's RunTask sums the containers' own `memory` to place a task and
+ * crashes (TypeError) when a Fargate definition sets memory at task level
+ * only, as AWS allows. Many teams' definitions set it per container too; the
+ * demo's get it here, before anything reads them, so RunTask is judged.
+ */
+function withContainerMemory(world: World, arns: string[]): void {
+  for (const arn of arns) {
+    const containers = world.lab.ecs.taskDefinitions.get(arn).body.containerDefinitions;
+    if (!Array.isArray(containers)) continue;
+    for (const c of containers) if (c !== null && typeof c === 'object') Object.assign(c, { memory: 512 });
   }
 }
 
-function expectError(e: unknown, code: string): void {
-  if (!(e instanceof Error) || e.name !== code) throw e;
+/** Seeds the demo world in a fresh lab, mirrors it for moto, runs the flows, returns what they sent. */
+export async function captureRelease(): Promise<Capture> {
+  const reason = captureSkipReason();
+  if (reason) throw new Error(`capture: ${reason}`);
+  const world = createWorld({ account: SEED_ACCOUNT, maxAttempts: 1 });
+  // No labEnv: the task definitions then carry no database password (tasks are scripted here).
+  const initial = seedDemo(world.lab);
+  withContainerMemory(world, Object.values(initial));
+  const { steps, network } = await mirrorLabWorld(world.aws, {
+    cluster: DEMO.cluster,
+    services: [DEMO.api.service, DEMO.web.service],
+    alarms: [DEMO.alarm],
+    dbInstance: DEMO.db,
+    secret: DEMO.secret,
+  });
+  world.lab.recorder.clear();
+
+  const run = randomBytes(4).toString('hex');
+  const ran: FlowRun[] = [];
+  const list = flows(run);
+  for (const flow of list) {
+    const before = world.lab.recorder.calls().length;
+    const started = Date.now();
+    const report = await runFlow(world, flow);
+    ran.push({
+      name: flow.name,
+      command: flow.config.command,
+      result: report.result ?? (report.error ? 'failed' : 'ran'),
+      ...(report.error ? { error: report.error.split('\n')[0] ?? '' } : {}),
+      calls: world.lab.recorder.calls().length - before,
+      ms: Date.now() - started,
+    });
+  }
+  const calls = world.lab.recorder.calls();
+  const repositories = list[0]?.config.images.map((i) => i.repository) ?? [];
+  const images = await pushedImages(world, repositories);
+  return { calls, seed: steps, network, images, flows: ran, source: CAPTURE_SOURCE };
 }

@@ -3,10 +3,13 @@ import {
   dedupeCalls,
   formatReport,
   IdMap,
+  inMotoTerms,
   judge,
   kindOf,
   pythonException,
+  replayPlan,
   shapeKey,
+  worseVerdict,
 } from '../../lab/moto/replay';
 
 const call = (operation: string, input: Record<string, unknown>, service = 'ecs') => ({
@@ -32,6 +35,34 @@ describe('replay: request shapes', () => {
     ).not.toBe(
       shapeKey(call('DescribeAlarms', { AlarmNamePrefix: 'a', AlarmTypes: ['MetricAlarm'] }, 'monitoring')),
     );
+  });
+});
+
+describe('replay: what is sent to moto', () => {
+  it('sends the first call of each shape, and every later call that changed the lab, so moto keeps up', () => {
+    const calls = [
+      call('CreateRepository', { repositoryName: 'a/frontend' }, 'ecr'),
+      call('DescribeImages', { repositoryName: 'a/backend' }, 'ecr'),
+      call('CreateRepository', { repositoryName: 'a/backend' }, 'ecr'),
+      call('DescribeImages', { repositoryName: 'a/frontend' }, 'ecr'),
+      { ...call('CreateRepository', { repositoryName: 'a/frontend' }, 'ecr'), error: { code: 'X' } },
+    ];
+    expect(replayPlan(calls)).toEqual([calls[0], calls[1], calls[2]]);
+  });
+
+  it('keeps the worst answer of a shape sent more than once', () => {
+    expect(worseVerdict('accepted', 'malformed')).toBe(true);
+    expect(worseVerdict('accepted', 'other')).toBe(true);
+    expect(worseVerdict('malformed', 'accepted')).toBe(false);
+    expect(worseVerdict('accepted', 'accepted')).toBe(false);
+  });
+
+  it('hands moto a log position in its own token form; everything else unchanged', () => {
+    const token = `f/${'0'.repeat(54)}12/s`;
+    const get = call('GetLogEvents', { logGroupName: 'g', nextToken: token }, 'logs');
+    expect(inMotoTerms(get).input).toEqual({ logGroupName: 'g', nextToken: 'f/12' });
+    const other = call('DescribeServices', { nextToken: token });
+    expect(inMotoTerms(other)).toBe(other);
   });
 });
 

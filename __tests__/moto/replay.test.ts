@@ -3,15 +3,26 @@
  * replayed against moto_server with the real SDK clients and must be accepted
  * wherever moto implements the operation. The table says what was judged.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReport } from '../../lab/moto/replay';
 import { KNOWN_DIFFERENCES, replayAgainstMoto } from '../../lab/moto/run';
 import { type MotoServer, motoSkipReason, startMotoServer } from '../../lab/moto/server';
-import { CAPTURE_SOURCE, type Capture, captureRelease } from './capture';
+import { CAPTURE_SOURCE, type Capture, captureRelease, captureSkipReason, NOT_REACHED } from './capture';
 
-const skipReason = motoSkipReason();
+/** Every operation the action's source constructs a command for (`new XCommand(`). */
+function operationsInSource(dir = join(__dirname, '..', '..', 'src')): Set<string> {
+  const found = new Set<string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    for (const m of text.matchAll(/new ([A-Z][A-Za-z]+)Command\(/g)) if (m[1]) found.add(m[1]);
+  }
+  return found;
+}
+
+const skipReason = motoSkipReason() ?? captureSkipReason();
 if (skipReason) console.log(`moto suite skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== undefined)('the action’s AWS requests, replayed against moto_server', () => {
@@ -19,7 +30,7 @@ describe.skipIf(skipReason !== undefined)('the action’s AWS requests, replayed
   let capture: Capture;
   beforeAll(async () => {
     [moto, capture] = await Promise.all([startMotoServer(), captureRelease()]);
-  });
+  }, 120_000);
   afterAll(async () => {
     await moto?.stop();
   });
@@ -32,6 +43,7 @@ describe.skipIf(skipReason !== undefined)('the action’s AWS requests, replayed
     const report = {
       captureSource: CAPTURE_SOURCE,
       moto: '5.2.1',
+      flows: capture.flows,
       recordedCalls: capture.calls.length,
       distinctShapes: rows.length,
       idMapping: ids.map(([lab, motoId]) => ({ lab, moto: motoId })),
@@ -41,8 +53,9 @@ describe.skipIf(skipReason !== undefined)('the action’s AWS requests, replayed
     const dir = join(__dirname, '..', '..', '.lab');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'moto-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const flows = capture.flows.map((f) => `  ${f.name}: ${f.result} (${f.calls} calls, ${f.ms} ms)`);
     console.log(
-      `moto suite (capture: ${CAPTURE_SOURCE}; ${capture.calls.length} calls, ${rows.length} shapes):\n${formatReport(rows)}`,
+      `moto suite (capture: ${CAPTURE_SOURCE}; ${capture.calls.length} calls, ${rows.length} shapes):\n${flows.join('\n')}\n${formatReport(rows)}`,
     );
 
     const bad = rows.filter((r) => r.verdict === 'malformed' || r.verdict === 'other');
@@ -58,6 +71,21 @@ describe.skipIf(skipReason !== undefined)('the action’s AWS requests, replayed
     }
   });
 
+  it('the real pipeline reached every operation the action sends, but those listed as not reached', () => {
+    const captured = new Set(capture.calls.map((c) => c.operation));
+    const missing = [...operationsInSource()].filter((op) => !captured.has(op)).sort();
+    expect(missing).toEqual(Object.keys(NOT_REACHED).sort());
+    expect(capture.flows.map((f) => f.result)).toEqual([
+      'rolled-back',
+      'failed',
+      'deployed',
+      'ran',
+      'deployed',
+      'planned',
+      'deployed',
+    ]);
+  });
+
   it('fails a malformed request, and says which operations moto cannot judge', async () => {
     // A RunTask of an awsvpc task without its network, and an RDS operation moto 5.2.1 lacks.
     const calls = capture.calls.map((c) => {
@@ -67,7 +95,7 @@ describe.skipIf(skipReason !== undefined)('the action’s AWS requests, replayed
     });
     calls.push({ at: 0, service: 'rds', operation: 'DescribeDBSnapshotTenantDatabases', input: {} });
     await moto.reset();
-    const { rows } = await replayAgainstMoto({ calls, seed: capture.seed }, moto);
+    const { rows } = await replayAgainstMoto({ ...capture, calls }, moto);
     expect(rows.find((r) => r.operation === 'RunTask')).toMatchObject({
       verdict: 'malformed',
       detail: expect.stringMatching(/^InvalidParameterException: Network Configuration must be provided/),

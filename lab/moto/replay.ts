@@ -34,6 +34,26 @@ export function dedupeCalls<T extends AwsCall>(calls: readonly T[]): T[] {
   });
 }
 
+const READS = ['Describe', 'List', 'Get', 'BatchGet', 'Filter'];
+
+/**
+ * The calls to send to moto: the first of each shape (judged), and every other
+ * call that changed the lab's world (a second CreateRepository, a later
+ * RegisterTaskDefinition), so moto's world keeps up with the lab's and a later
+ * shape does not meet a resource only the lab has. Reads beyond the first of
+ * their shape are not sent: they change nothing and say nothing new.
+ */
+export function replayPlan<T extends AwsCall & { error?: unknown }>(calls: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return calls.filter((c) => {
+    const key = shapeKey(c);
+    const first = !seen.has(key);
+    seen.add(key);
+    const mutated = c.error === undefined && !READS.some((p) => c.operation.startsWith(p));
+    return first || mutated;
+  });
+}
+
 const ID_KEY = /(arn|arns|id|ids|digest)$/i;
 const MIN_ID_LENGTH = 8;
 
@@ -107,7 +127,34 @@ export class IdMap {
   }
 }
 
+/**
+ * A log position token is the endpoint's own, passed back as received. AWS
+ * (and the lab) issue `f/<56 digits>/s`; moto 5.2.1 parses only `f/<digits>`
+ * and calls the AWS form invalid. The replay hands moto the same position in
+ * its own form; the request's shape is unchanged.
+ */
+export function inMotoTerms(call: AwsCall): AwsCall {
+  const token = call.input.nextToken;
+  if (call.service !== 'logs' || call.operation !== 'GetLogEvents' || typeof token !== 'string') return call;
+  const m = /^([fb])\/(\d+)\/s$/.exec(token);
+  if (!m) return call;
+  return { ...call, input: { ...call.input, nextToken: `${m[1]}/${Number(m[2])}` } };
+}
+
 export type Verdict = 'accepted' | 'malformed' | 'not-implemented' | 'explained' | 'other';
+
+/** A shape replayed more than once is as bad as its worst answer. */
+const SEVERITY: Record<Verdict, number> = {
+  accepted: 0,
+  explained: 1,
+  'not-implemented': 2,
+  malformed: 3,
+  other: 3,
+};
+
+export function worseVerdict(a: Verdict, b: Verdict): boolean {
+  return SEVERITY[b] > SEVERITY[a];
+}
 
 export interface ErrorFacts {
   code: string;

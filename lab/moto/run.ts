@@ -1,22 +1,27 @@
 /**
- * Replays a captured release against moto_server: seed moto like the lab was
- * seeded, pair the two worlds' ids, then send each distinct request shape
- * through the real SDK clients and judge moto's answer.
+ * Replays a captured release against moto_server: make the lab's world in moto
+ * (seed.ts `mirrorLabWorld`), pair the two worlds' ids, then send each distinct
+ * request shape (and every call that changed the lab) through the real SDK
+ * clients and judge moto's answer.
  */
+
+import type { AwsClients } from '../../src/aws/clients.js';
 import type { RecordedCall } from '../sim/recorder.js';
 import { destroyClients, motoClients } from './clients.js';
 import {
-  dedupeCalls,
   type ErrorFacts,
   IdMap,
+  inMotoTerms,
   judge,
   type KnownDifference,
   pythonException,
   type ReportRow,
+  replayPlan,
   shapeKey,
+  worseVerdict,
 } from './replay.js';
 import { type AwsCall, sendCall } from './sdk-call.js';
-import { LAB_NETWORK, motoNetwork, type SeedStep, seedWorld } from './seed.js';
+import { motoNetwork, type SeedNetwork, type SeedStep } from './seed.js';
 import type { MotoServer } from './server.js';
 
 export type MotoEndpoint = Pick<MotoServer, 'url' | 'mark' | 'outputSince'>;
@@ -56,12 +61,54 @@ function errorFacts(e: unknown): ErrorFacts {
   };
 }
 
+/** An image that reached the lab's registry by `docker push`, outside the AWS API. */
+export interface PushedImage {
+  repositoryName: string;
+  imageDigest: string;
+  imageManifest: string;
+  imageManifestMediaType: string;
+}
+
+/** What replayAgainstMoto needs from a capture. */
+export interface ReplayInput {
+  calls: readonly RecordedCall[];
+  /** The calls that make the lab's world in moto, with the lab's answers (seed.ts `mirrorLabWorld`). */
+  seed: readonly SeedStep[];
+  /** The lab's network ids (paired with moto's default VPC). */
+  network: SeedNetwork;
+  images?: readonly PushedImage[];
+}
+
+const ignore = (code: string) => (e: unknown) => {
+  if (errorFacts(e).code !== code) throw e;
+};
+
+/** The digests (and a tag of each) an ECR answer of the lab showed: images the lab's registry held then. */
+function imagesShown(output: unknown): { digest: string; tag?: string }[] {
+  const out = (output ?? {}) as {
+    imageDetails?: { imageDigest?: string; imageTags?: string[] }[];
+    images?: { imageId?: { imageDigest?: string; imageTag?: string } }[];
+  };
+  return [
+    ...(out.imageDetails ?? []).map((d) => ({ digest: d.imageDigest ?? '', tag: d.imageTags?.[0] })),
+    ...(out.images ?? []).map((i) => ({ digest: i.imageId?.imageDigest ?? '', tag: i.imageId?.imageTag })),
+  ]
+    .filter((i) => i.digest !== '')
+    .map((i) => (i.tag === undefined ? { digest: i.digest } : { digest: i.digest, tag: i.tag }));
+}
+
 /**
- * Resources the lab makes as a side effect and moto does not: the lab's ECS
- * writes a task's awslogs stream, moto's ECS runs nothing. Created in moto just
- * before the call that reads them.
+ * Resources the lab makes as a side effect and moto does not, created in moto
+ * just before the call that reads them: a task's awslogs stream (the lab's ECS
+ * writes it, moto's runs nothing), and images the lab's registry held when the
+ * lab answered (the images stage pushes them with docker, which moto never sees).
  */
-async function prepare(clients: ReturnType<typeof motoClients>, call: AwsCall): Promise<void> {
+async function prepare(
+  clients: AwsClients,
+  call: AwsCall,
+  recorded: RecordedCall,
+  images: readonly PushedImage[],
+): Promise<void> {
   if (call.service === 'logs' && call.operation === 'GetLogEvents') {
     const logGroupName = String(call.input.logGroupName);
     const logStreamName = String(call.input.logStreamName);
@@ -69,9 +116,29 @@ async function prepare(clients: ReturnType<typeof motoClients>, call: AwsCall): 
       service: 'logs',
       operation: 'CreateLogStream',
       input: { logGroupName, logStreamName },
-    }).catch((e: unknown) => {
-      if (errorFacts(e).code !== 'ResourceAlreadyExistsException') throw e;
-    });
+    }).catch(ignore('ResourceAlreadyExistsException'));
+  }
+  if (
+    call.service === 'ecr' &&
+    recorded.error === undefined &&
+    typeof call.input.repositoryName === 'string'
+  ) {
+    for (const shown of imagesShown(recorded.output)) {
+      const image = images.find(
+        (i) => i.imageDigest === shown.digest && i.repositoryName === recorded.input.repositoryName,
+      );
+      if (!image) continue;
+      await sendCall(clients, {
+        service: 'ecr',
+        operation: 'PutImage',
+        input: {
+          repositoryName: call.input.repositoryName,
+          imageManifest: image.imageManifest,
+          imageManifestMediaType: image.imageManifestMediaType,
+          ...(shown.tag === undefined ? {} : { imageTag: shown.tag }),
+        },
+      }).catch(ignore('ImageAlreadyExistsException'));
+    }
   }
 }
 
@@ -81,43 +148,60 @@ async function explainServerError(error: ErrorFacts, output: () => string): Prom
     (error.status ?? 500) >= 500 || /not valid JSON|<!doctype|Unexpected token/i.test(error.message);
   if (!bare) return error;
   // The traceback reaches our pipe a moment after the answer reaches the socket.
-  await new Promise((r) => setTimeout(r, 150));
-  return pythonException(output()) ?? error;
+  for (let waited = 0; waited < 1500; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+    const traceback = pythonException(output());
+    if (traceback) return traceback;
+  }
+  return error;
+}
+
+/** Makes the lab's world in moto; returns the lab → moto id pairs learned on the way. */
+async function seedMoto(clients: AwsClients, url: string, capture: ReplayInput): Promise<IdMap> {
+  const network = await motoNetwork(url);
+  const ids = new IdMap();
+  ids.add(capture.network.vpcId, network.vpcId);
+  for (const key of ['subnets', 'securityGroups'] as const) {
+    for (const [i, labId] of capture.network[key].entries()) {
+      ids.add(labId, network[key][i % network[key].length] ?? labId);
+    }
+  }
+  for (const step of capture.seed) {
+    const call = { ...step.call, input: ids.rewrite(step.call.input) };
+    try {
+      ids.learn(step.output, await sendCall(clients, call));
+    } catch (e) {
+      const { code, message } = errorFacts(e);
+      throw new Error(
+        `seeding moto with the lab's world: ${call.service} ${call.operation} ${JSON.stringify(call.input).slice(0, 300)} failed: ${code}: ${message}`,
+      );
+    }
+  }
+  return ids;
 }
 
 export async function replayAgainstMoto(
-  capture: { calls: readonly RecordedCall[]; seed: readonly SeedStep[] },
+  capture: ReplayInput,
   moto: MotoEndpoint,
   known: readonly KnownDifference[] = KNOWN_DIFFERENCES,
 ): Promise<ReplayResult> {
-  const { url } = moto;
-  const clients = motoClients(url);
+  const clients = motoClients(moto.url);
   try {
-    const network = await motoNetwork(url);
-    const seeded = await seedWorld((call) => sendCall(clients, call), network);
-    const ids = new IdMap();
-    ids.add(LAB_NETWORK.vpcId, network.vpcId);
-    for (const key of ['subnets', 'securityGroups'] as const) {
-      for (const [i, labId] of LAB_NETWORK[key].entries()) ids.add(labId, network[key][i] ?? labId);
-    }
-    capture.seed.forEach((step, i) => {
-      ids.learn(step.output, seeded[i]?.output);
-    });
-
+    const ids = await seedMoto(clients, moto.url, capture);
     const counts = new Map<string, number>();
     for (const c of capture.calls) counts.set(shapeKey(c), (counts.get(shapeKey(c)) ?? 0) + 1);
-    const rows: ReportRow[] = [];
-    for (const recorded of dedupeCalls(capture.calls)) {
+    const rows = new Map<string, ReportRow>();
+    for (const recorded of replayPlan(capture.calls)) {
       const key = shapeKey(recorded);
-      const call: AwsCall = {
+      const call = inMotoTerms({
         service: recorded.service,
         operation: recorded.operation,
         input: ids.rewrite(recorded.input),
-      };
+      });
       let motoError: ErrorFacts | undefined;
       const mark = moto.mark();
       try {
-        await prepare(clients, call);
+        await prepare(clients, call, recorded, capture.images ?? []);
         const output = await sendCall(clients, call);
         ids.learn(recorded.output, output);
       } catch (e) {
@@ -133,7 +217,10 @@ export async function replayAgainstMoto(
         verdict === 'accepted' && limit
           ? [judgement.detail, `shape only: ${limit}`].filter(Boolean).join('; ')
           : judgement.detail;
-      rows.push({
+      const seen = rows.get(key);
+      // A shape's row is its first call, unless a later one of the same shape fared worse.
+      if (seen && !worseVerdict(seen.verdict, verdict)) continue;
+      rows.set(key, {
         service: call.service,
         operation: call.operation,
         calls: counts.get(key) ?? 1,
@@ -142,7 +229,7 @@ export async function replayAgainstMoto(
         input: call.input,
       });
     }
-    return { rows, ids: ids.entries() };
+    return { rows: [...rows.values()], ids: ids.entries() };
   } finally {
     destroyClients(clients);
   }

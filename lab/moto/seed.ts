@@ -1,35 +1,32 @@
 /**
- * One release world, seeded the same way into the lab and into moto_server, so
- * the calls the action makes against the lab find the same resources in moto.
- * The names match __tests__/support/config.ts `testConfig()` (cluster demo,
- * services demo-api and demo-web, repositories demo/backend and demo/frontend).
+ * moto gets the world the pipeline saw in the lab: after a lab scenario is
+ * seeded (lab/scenarios/demo.ts `seedDemo`), `mirrorLabWorld` reads it back
+ * through the lab's own API and turns it into the create calls that make the
+ * same cluster, services, task definitions, target groups, log groups, alarms,
+ * RDS instance and secret in moto. Each step keeps the lab's answer in the
+ * shape moto's create call answers, so the two worlds' random ids (target
+ * group ARNs, the secret's ARN suffix) can be paired (replay.ts `IdMap`).
  *
- * Both worlds use moto's default account and eu-west-1, so ARNs agree; what
- * still differs (random ids: target group ARNs, task ARNs, image digests) is
- * learned from the paired outputs of the seeding calls (see replay.ts).
+ * Both worlds use moto's default account and eu-west-1, so names and most ARNs
+ * agree as they are (`task-definition/demo-api:1`).
  */
-import type { Lab } from '../sim/lab.js';
+import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { AwsClients } from '../../src/aws/clients.js';
+import { registrableFields } from '../../src/render/task-definition.js';
 import type { AwsCall } from './sdk-call.js';
 
 export const SEED_REGION = 'eu-west-1';
 /** moto's default account; the lab is created with it too. */
 export const SEED_ACCOUNT = '123456789012';
-
-export const SEED = {
-  cluster: 'demo',
-  services: [
-    { service: 'demo-api', container: 'api', port: 8080, targetGroup: 'demo-api-tg' },
-    { service: 'demo-web', container: 'web', port: 3000, targetGroup: 'demo-web-tg' },
-  ],
-  /** demo/frontend is left for the release to create. */
-  existingRepository: 'demo/backend',
-  newRepository: 'demo/frontend',
-  imageTag: 'c0ffee0',
-  alarms: ['demo-5xx', 'demo-latency'],
-  alarmPrefix: 'demo-',
-  dbInstance: 'demo-db',
-  secret: 'demo/db',
-} as const;
 
 /** Where services run. moto checks that these exist (EC2's default VPC); the lab takes any ids. */
 export interface SeedNetwork {
@@ -38,195 +35,218 @@ export interface SeedNetwork {
   securityGroups: string[];
 }
 
-export const LAB_NETWORK: SeedNetwork = {
-  vpcId: 'vpc-0lab00000000000001',
-  subnets: ['subnet-0lab00000000000001'],
-  securityGroups: ['sg-0lab00000000000001'],
-};
-
-export const logGroupOf = (container: string): string => `/ecs/demo-${container}`;
-
-/** A single-platform image manifest: what the images stage reads back and retags with PutImage. */
-export const SEED_MANIFEST = JSON.stringify({
-  schemaVersion: 2,
-  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-  config: {
-    mediaType: 'application/vnd.docker.container.image.v1+json',
-    size: 1469,
-    digest: `sha256:${'c'.repeat(64)}`,
-  },
-  layers: [
-    {
-      mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-      size: 977,
-      digest: `sha256:${'a'.repeat(64)}`,
-    },
-  ],
-});
-
-export function taskDefinitionInput(container: string, image: string): Record<string, unknown> {
-  return {
-    family: `demo-${container}`,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    executionRoleArn: `arn:aws:iam::${SEED_ACCOUNT}:role/demo-execution`,
-    containerDefinitions: [
-      {
-        name: container,
-        image,
-        essential: true,
-        // Container-level memory too: moto's RunTask needs it (Fargate itself does not).
-        memory: 512,
-        portMappings: [{ containerPort: container === 'api' ? 8080 : 3000, protocol: 'tcp' }],
-        environment: [{ name: 'APP_ENV', value: 'production' }],
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: {
-            'awslogs-group': logGroupOf(container),
-            'awslogs-region': SEED_REGION,
-            'awslogs-stream-prefix': 'ecs',
-          },
-        },
-      },
-    ],
-    tags: [{ key: 'team', value: 'web' }],
-  };
-}
-
 export interface SeedStep {
   call: AwsCall;
+  /** The lab's answer, in the shape of moto's answer to `call`. */
   output: Record<string, unknown>;
 }
 
 export type Send = (call: AwsCall) => Promise<Record<string, unknown>>;
 
-/**
- * Seeds the release world through `send`, in an order both worlds accept;
- * returns every step with its output so the two worlds' ids can be paired.
- */
-export async function seedWorld(send: Send, network: SeedNetwork): Promise<SeedStep[]> {
-  const steps: SeedStep[] = [];
-  const run = async (service: string, operation: string, input: Record<string, unknown>) => {
-    const call = { service, operation, input };
-    const output = await send(call);
-    steps.push({ call, output });
-    return output;
-  };
-  const repositoryUri = `${SEED_ACCOUNT}.dkr.ecr.${SEED_REGION}.amazonaws.com/${SEED.existingRepository}`;
+/** What to mirror: the names a release config points at. */
+export interface MirrorScope {
+  cluster: string;
+  services: string[];
+  alarms: string[];
+  dbInstance?: string;
+  secret?: string;
+}
 
-  await run('ecs', 'CreateCluster', { clusterName: SEED.cluster });
-  for (const s of SEED.services) {
-    const tg = await run('elasticloadbalancing', 'CreateTargetGroup', {
-      Name: s.targetGroup,
-      Protocol: 'HTTP',
-      Port: s.port,
-      VpcId: network.vpcId,
-      TargetType: 'ip',
-      HealthCheckPath: '/healthz',
-    });
-    const targetGroupArn = (tg.TargetGroups as { TargetGroupArn?: string }[] | undefined)?.[0]
-      ?.TargetGroupArn;
-    await run('ecs', 'RegisterTaskDefinition', taskDefinitionInput(s.container, `${repositoryUri}:previous`));
-    await run('ecs', 'CreateService', {
-      cluster: SEED.cluster,
-      serviceName: s.service,
-      taskDefinition: `demo-${s.container}`,
-      desiredCount: 2,
-      launchType: 'FARGATE',
-      networkConfiguration: {
-        awsvpcConfiguration: {
-          subnets: network.subnets,
-          securityGroups: network.securityGroups,
-          assignPublicIp: 'DISABLED',
-        },
-      },
-      loadBalancers: [{ targetGroupArn, containerName: s.container, containerPort: s.port }],
-      deploymentConfiguration: {
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        maximumPercent: 200,
-        minimumHealthyPercent: 100,
-      },
-      tags: [{ key: 'team', value: 'web' }],
-    });
-    await run('logs', 'CreateLogGroup', { logGroupName: logGroupOf(s.container) });
-  }
-  await run('ecr', 'CreateRepository', { repositoryName: SEED.existingRepository });
-  await run('ecr', 'PutImage', {
-    repositoryName: SEED.existingRepository,
-    imageManifest: SEED_MANIFEST,
-    imageManifestMediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    imageTag: SEED.imageTag,
-  });
-  for (const name of SEED.alarms) {
-    await run('monitoring', 'PutMetricAlarm', {
-      AlarmName: name,
-      MetricName: name === 'demo-5xx' ? 'HTTPCode_Target_5XX_Count' : 'TargetResponseTime',
-      Namespace: 'AWS/ApplicationELB',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 3,
-      Threshold: 5,
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
-  }
-  await run('rds', 'CreateDBInstance', {
-    DBInstanceIdentifier: SEED.dbInstance,
-    DBInstanceClass: 'db.t4g.micro',
-    Engine: 'postgres',
-    EngineVersion: '16.4',
-    MasterUsername: 'app',
-    MasterUserPassword: 'seed-only-password',
-    AllocatedStorage: 20,
-    DBName: 'app',
-  });
-  await run('secretsmanager', 'CreateSecret', {
-    Name: SEED.secret,
-    SecretString: JSON.stringify({
-      username: 'app',
-      password: 'seed-only-password',
-      host: 'demo-db',
-      port: 5432,
-    }),
-  });
-  return steps;
+export interface MirroredWorld {
+  steps: SeedStep[];
+  /** The lab's network ids, to be paired with moto's default VPC. */
+  network: SeedNetwork;
+}
+
+/** moto refuses a secret, a DB instance without a password; these stand in for the lab's (never copied). */
+const PLACEHOLDER_PASSWORD = 'moto-seed-only';
+
+function pick<T extends object>(value: T, keys: (keyof T)[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of keys) if (value[k] !== undefined && value[k] !== null) out[k] = value[k];
+  return out;
 }
 
 /**
- * The lab's `send` for seeding: SDK calls to the lab, except what the lab has
- * no API for (CreateDBInstance, CreateSecret: seeded through its worlds), and
- * services start steady (their tasks running and healthy), as in production.
+ * Reads the lab world in `scope` through `aws` (SDK clients answered by the
+ * lab: read-only calls, made before the recorder is cleared) and returns the
+ * calls that create it in moto, in an order moto accepts.
  */
-export function labSeedSender(lab: Lab, sdk: Send): Send {
-  return async (call) => {
-    if (call.operation === 'CreateDBInstance') {
-      const id = String(call.input.DBInstanceIdentifier);
-      lab.rds.addInstance({
-        id,
-        engine: String(call.input.Engine),
-        engineVersion: String(call.input.EngineVersion),
-        dbName: String(call.input.DBName),
-        masterUsername: String(call.input.MasterUsername),
-        endpoint: { address: `${id}.lab.eu-west-1.rds.amazonaws.com`, port: 5432 },
-      });
-      return {
-        DBInstance: {
-          DBInstanceIdentifier: id,
-          DBInstanceArn: `arn:aws:rds:${lab.region}:${lab.account}:db:${id}`,
-        },
-      };
-    }
-    if (call.operation === 'CreateSecret') {
-      const arn = lab.secrets.put(String(call.input.Name), String(call.input.SecretString));
-      return { ARN: arn, Name: call.input.Name };
-    }
-    const output = await sdk(call);
-    if (call.operation === 'CreateService') {
-      lab.ecs.makeSteady(lab.ecs.service(String(call.input.cluster), String(call.input.serviceName)));
-    }
-    return output;
+export async function mirrorLabWorld(aws: AwsClients, scope: MirrorScope): Promise<MirroredWorld> {
+  const steps: SeedStep[] = [];
+  const step = (service: string, operation: string, input: object, output: object = {}) => {
+    steps.push({
+      call: { service, operation, input: input as Record<string, unknown> },
+      output: output as Record<string, unknown>,
+    });
   };
+  const network: SeedNetwork = { vpcId: '', subnets: [], securityGroups: [] };
+
+  const clusters = await aws.ecs.send(new DescribeClustersCommand({ clusters: [scope.cluster] }));
+  step(
+    'ecs',
+    'CreateCluster',
+    { clusterName: scope.cluster },
+    { cluster: { clusterArn: clusters.clusters?.[0]?.clusterArn } },
+  );
+
+  const described = await aws.ecs.send(
+    new DescribeServicesCommand({ cluster: scope.cluster, services: scope.services, include: ['TAGS'] }),
+  );
+  const services: Service[] = described.services ?? [];
+  if (services.length !== scope.services.length) {
+    throw new Error(
+      `mirroring the lab world: cluster ${scope.cluster} has ${services.map((s) => s.serviceName).join(', ') || 'none'} of the services ${scope.services.join(', ')}; seed the lab scenario first`,
+    );
+  }
+
+  const groupArns = [
+    ...new Set(services.flatMap((s) => (s.loadBalancers ?? []).flatMap((lb) => lb.targetGroupArn ?? []))),
+  ];
+  if (groupArns.length > 0) {
+    const groups = await aws.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: groupArns }));
+    for (const g of groups.TargetGroups ?? []) {
+      network.vpcId ||= g.VpcId ?? '';
+      step(
+        'elasticloadbalancing',
+        'CreateTargetGroup',
+        {
+          Name: g.TargetGroupName,
+          ...pick(g, ['Protocol', 'Port', 'VpcId', 'TargetType', 'HealthCheckPath']),
+        },
+        { TargetGroups: [{ TargetGroupArn: g.TargetGroupArn }] },
+      );
+    }
+  }
+
+  const logGroups = new Set<string>();
+  const registered = new Set<string>();
+  for (const s of services) {
+    const arn = s.taskDefinition ?? '';
+    if (registered.has(arn)) continue;
+    registered.add(arn);
+    const out = await aws.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
+    );
+    const td = out.taskDefinition;
+    if (!td) throw new Error(`mirroring the lab world: task definition ${arn} of ${s.serviceName} not found`);
+    if (td.revision !== 1) {
+      // moto numbers revisions from 1; the ARNs agree only if the lab's do too.
+      throw new Error(
+        `mirroring the lab world: ${s.serviceName} runs ${td.family}:${td.revision}; mirror a freshly seeded world (revision 1)`,
+      );
+    }
+    for (const c of td.containerDefinitions ?? []) {
+      const group = c.logConfiguration?.options?.['awslogs-group'];
+      if (group) logGroups.add(group);
+    }
+    step(
+      'ecs',
+      'RegisterTaskDefinition',
+      { ...registrableFields(td), ...(out.tags?.length ? { tags: out.tags } : {}) },
+      { taskDefinition: { taskDefinitionArn: td.taskDefinitionArn } },
+    );
+  }
+
+  for (const s of services) {
+    const vpc = s.networkConfiguration?.awsvpcConfiguration;
+    for (const subnet of vpc?.subnets ?? [])
+      if (!network.subnets.includes(subnet)) network.subnets.push(subnet);
+    for (const sg of vpc?.securityGroups ?? [])
+      if (!network.securityGroups.includes(sg)) network.securityGroups.push(sg);
+    const deployment = s.deploymentConfiguration;
+    step(
+      'ecs',
+      'CreateService',
+      {
+        cluster: scope.cluster,
+        ...pick(s, [
+          'serviceName',
+          'taskDefinition',
+          'desiredCount',
+          'launchType',
+          'platformVersion',
+          'networkConfiguration',
+          'loadBalancers',
+          'healthCheckGracePeriodSeconds',
+        ]),
+        ...(deployment
+          ? {
+              deploymentConfiguration: pick(deployment, [
+                'deploymentCircuitBreaker',
+                'maximumPercent',
+                'minimumHealthyPercent',
+              ]),
+            }
+          : {}),
+        ...(s.tags?.length ? { tags: s.tags } : {}),
+      },
+      { service: { serviceArn: s.serviceArn } },
+    );
+  }
+
+  // The lab's ECS writes a task's awslogs stream into these; moto needs them to exist.
+  for (const logGroupName of logGroups) step('logs', 'CreateLogGroup', { logGroupName });
+
+  if (scope.alarms.length > 0) {
+    const alarms = await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: scope.alarms }));
+    for (const a of alarms.MetricAlarms ?? []) {
+      step('monitoring', 'PutMetricAlarm', {
+        AlarmName: a.AlarmName,
+        MetricName: a.MetricName ?? 'HTTPCode_Target_5XX_Count',
+        Namespace: a.Namespace ?? 'AWS/ApplicationELB',
+        Statistic: a.Statistic ?? 'Sum',
+        Period: a.Period ?? 60,
+        EvaluationPeriods: a.EvaluationPeriods ?? 1,
+        Threshold: a.Threshold ?? 10,
+        ComparisonOperator: a.ComparisonOperator ?? 'GreaterThanThreshold',
+      });
+    }
+  }
+
+  if (scope.dbInstance) {
+    const out = await aws.rds.send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: scope.dbInstance }),
+    );
+    const db = out.DBInstances?.[0];
+    if (!db) throw new Error(`mirroring the lab world: RDS instance ${scope.dbInstance} not found`);
+    step(
+      'rds',
+      'CreateDBInstance',
+      {
+        DBInstanceIdentifier: db.DBInstanceIdentifier,
+        DBInstanceClass: db.DBInstanceClass ?? 'db.t4g.micro',
+        Engine: db.Engine ?? 'postgres',
+        ...(db.EngineVersion ? { EngineVersion: db.EngineVersion } : {}),
+        MasterUsername: db.MasterUsername ?? 'app',
+        MasterUserPassword: PLACEHOLDER_PASSWORD,
+        AllocatedStorage: db.AllocatedStorage ?? 20,
+        ...(db.DBName ? { DBName: db.DBName } : {}),
+      },
+      { DBInstance: pick(db, ['DBInstanceArn', 'DbiResourceId']) },
+    );
+  }
+
+  if (scope.secret) {
+    // Only the ARN is kept: the lab's credentials never reach moto or the report.
+    const out = await aws.secrets.send(new GetSecretValueCommand({ SecretId: scope.secret }));
+    step(
+      'secretsmanager',
+      'CreateSecret',
+      {
+        Name: out.Name ?? scope.secret,
+        SecretString: JSON.stringify({
+          username: 'app',
+          password: PLACEHOLDER_PASSWORD,
+          host: 'demo-db',
+          port: 5432,
+          dbname: 'app',
+        }),
+      },
+      { ARN: out.ARN, Name: out.Name },
+    );
+  }
+  return { steps, network };
 }
 
 async function ec2Query(url: string, region: string, query: string): Promise<string> {
