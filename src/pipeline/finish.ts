@@ -1,11 +1,21 @@
 import { runGate } from '../gate';
 import { tagOutcome } from '../record';
 import { decideRollback, rollBack } from '../rollback';
+import { finishRollbackCommand } from '../rollback/finish-command';
 import { type StartedDeployment, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
 import type { GateResult, RenderResult, RolloutResult, ServiceRolloutResult } from './contracts';
 import type { Report } from './report';
 import { STAGES, stage } from './stage';
+
+/** What a service was last seen running, from its rollout result. */
+function lastSeenText(r: ServiceRolloutResult): string {
+  const revision = r.taskDefinitionArn.split('/').pop() ?? r.taskDefinitionArn;
+  if (r.state === 'completed') return `runs ${revision} (its deployment completed)`;
+  if (r.state === 'not-started') return `never moved to ${revision}`;
+  if (!r.deploymentId) return `its UpdateService to ${revision} failed`;
+  return `deployment ${r.deploymentId} to ${revision} ${r.state}, possibly still in progress`;
+}
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -111,9 +121,23 @@ export async function finishFailedRelease(
       entry.state = wasEcs ? 'rolled-back-by-ecs' : 'rolled-back';
       entry.current = entry.previous;
     } else {
+      // Keep what the rollout last saw (SPEC 5: say what each service runs) before why the rollback failed.
+      const seen = failed.rollout.services.find((x) => x.service === r.service);
+      const lastSeen = seen ? `last seen: ${lastSeenText(seen)}; ` : '';
       entry.state = 'failed';
-      entry.detail = `rollback ${r.state}${r.detail ? `: ${r.detail}` : ''}`;
+      entry.detail = `${lastSeen}rollback ${r.state}${r.detail ? `: ${r.detail}` : ''}`;
     }
+  }
+  const unfinished = back.filter((r) => r.state !== 'completed');
+  if (unfinished.length > 0) {
+    // SPEC 5: one command that finishes the rollback, e.g. once fresh credentials are at hand.
+    const command = finishRollbackCommand(
+      ctx.config.region,
+      ctx.config.cluster,
+      unfinished.map((r) => ({ service: r.service, taskDefinitionArn: r.taskDefinitionArn })),
+    );
+    ctx.log.error(`the rollback did not finish; to finish it, run: ${command}`);
+    report.notes.push(`To finish the rollback, run (with valid AWS credentials): \`${command}\``);
   }
   if (report.migration?.outcome === 'succeeded' && back.some((r) => r.state === 'completed')) {
     report.notes.push(

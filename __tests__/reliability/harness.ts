@@ -1,0 +1,142 @@
+/**
+ * The deploy pipeline in-process on the demo world (virtual clock, real builds and
+ * registry), as deploy.test.ts runs it, plus what the reliability tests judge a run
+ * by: which revision each service runs at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { STSClient } from '@aws-sdk/client-sts';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { DEMO, seedDemo } from '../../lab/scenarios/demo';
+import type { AwsClients } from '../../src/aws/clients';
+import type { ReleaseConfig } from '../../src/config/types';
+import { deployRelease } from '../../src/pipeline/deploy';
+import { newReport, type Report } from '../../src/pipeline/report';
+import type { MemoryLogger } from '../../src/runtime/log';
+import { testConfig } from '../support/config';
+import { createWorld, type World, type WorldOptions } from '../support/world';
+
+export const MIN = 60_000;
+
+/** One release id and repository prefix per test file: content tags are reused across its runs. */
+export function releaseConfig(prefix: string) {
+  const run = randomBytes(4).toString('hex');
+  const commit = randomBytes(20).toString('hex');
+  return (overrides: Partial<ReleaseConfig> = {}): ReleaseConfig => {
+    const base = testConfig();
+    return testConfig({
+      cluster: DEMO.cluster,
+      release: commit,
+      commit,
+      images: base.images.map((i) => ({ ...i, repository: `${prefix}${run}/${i.key}` })),
+      migration: {
+        service: DEMO.api.service,
+        container: 'api',
+        command: ['sh', '/app/migrate'],
+        mode: 'task',
+        timeoutMs: 5 * MIN,
+        always: false,
+      },
+      gate: { alarms: [DEMO.alarm], bakeTimeMs: 5 * MIN, autoRollback: true, waitTimeoutMs: 30 * MIN },
+      ...overrides,
+    });
+  };
+}
+
+/** The SDK attempts per call in these tests (createWorld's default). */
+export const ATTEMPTS = 3;
+
+/**
+ * SDK clients like createWorld's (same attempts, same lab handler), but retrying
+ * without backoff: the SDK's retry delays are real time (up to seconds for
+ * throttling), which would make a table of faulted runs take minutes. Which errors
+ * are retried, and how many times, is the SDK's standard decision, unchanged.
+ */
+function fastRetryClients(world: World): AwsClients {
+  const config = {
+    region: world.lab.region,
+    requestHandler: world.lab.handler,
+    credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
+    retryStrategy: new ConfiguredRetryStrategy(ATTEMPTS, 0),
+  };
+  return {
+    ecs: new ECSClient(config),
+    ecr: new ECRClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    logs: new CloudWatchLogsClient(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    rds: new RDSClient(config),
+    secrets: new SecretsManagerClient(config),
+    sts: new STSClient(config),
+  };
+}
+
+export interface Run {
+  world: World;
+  report: Report;
+  /** The run's error, as main.ts would report it. */
+  error?: string;
+  /** Virtual time the run took. */
+  tookMs: number;
+}
+
+export function demoWorld(options: WorldOptions = {}) {
+  const world = createWorld(options);
+  const initial = seedDemo(world.lab, { labEnv: world.labEnv });
+  return { world, initial };
+}
+
+/** Runs deploy as main.ts does: a thrown error is the run's error, result failed. */
+export async function deploy(world: World, cfg: ReleaseConfig, log?: MemoryLogger): Promise<Run> {
+  const report = newReport(cfg);
+  const started = world.clock.now();
+  try {
+    await deployRelease(
+      { ...world.context(cfg), aws: fastRetryClients(world), ...(log ? { log } : {}) },
+      report,
+      () => undefined,
+    );
+  } catch (error) {
+    report.error = error instanceof Error ? error.message : String(error);
+    report.result ??= 'failed';
+  }
+  return {
+    world,
+    report,
+    tookMs: world.clock.now() - started,
+    ...(report.error ? { error: report.error } : {}),
+  };
+}
+
+/**
+ * What each demo service runs, read with fresh (fault-free) SDK calls: the PRIMARY
+ * deployment's task definition, and how many deployments it has (1 = settled).
+ */
+export async function running(
+  world: World,
+): Promise<Record<string, { taskDefinition: string; deployments: number }>> {
+  world.lab.faults.clear();
+  const out = await world.aws.ecs.send(
+    new DescribeServicesCommand({ cluster: DEMO.cluster, services: [DEMO.api.service, DEMO.web.service] }),
+  );
+  return Object.fromEntries(
+    (out.services ?? []).map((s) => [
+      s.serviceName ?? '',
+      {
+        taskDefinition: s.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? '',
+        deployments: s.deployments?.length ?? 0,
+      },
+    ]),
+  );
+}
+
+/** Every operation the run called, as `service:Operation`, once each. */
+export function operationsCalled(world: World): string[] {
+  return [...new Set(world.lab.recorder.calls().map((c) => `${c.service}:${c.operation}`))].sort();
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { finishRollbackCommand } from '../../src/rollback/finish-command';
+import { isTransientAwsError } from '../../src/rollback/transient';
+
+const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error('x'), {
+    name,
+    ...(status ? { $metadata: { httpStatusCode: status } } : {}),
+    ...extra,
+  });
+
+describe('isTransientAwsError', () => {
+  it('retries throttling, 5xx and dropped connections', () => {
+    expect(isTransientAwsError(sdkError('ThrottlingException', 400))).toBe(true);
+    expect(isTransientAwsError(sdkError('Throttling', 400))).toBe(true);
+    expect(isTransientAwsError(sdkError('ServerException', 500))).toBe(true);
+    expect(isTransientAwsError(sdkError('ServiceUnavailable', 503))).toBe(true);
+    expect(isTransientAwsError(sdkError('Error', undefined, { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransientAwsError(sdkError('TimeoutError'))).toBe(true);
+  });
+
+  it('does not retry what waiting cannot fix', () => {
+    expect(isTransientAwsError(sdkError('ExpiredTokenException', 400))).toBe(false);
+    expect(isTransientAwsError(sdkError('AccessDeniedException', 400))).toBe(false);
+    expect(isTransientAwsError(sdkError('InvalidParameterException', 400))).toBe(false);
+    expect(isTransientAwsError(new Error('UpdateService returned no PRIMARY deployment for x'))).toBe(false);
+    expect(isTransientAwsError('ThrottlingException')).toBe(false);
+    expect(isTransientAwsError(undefined)).toBe(false);
+  });
+});
+
+describe('finishRollbackCommand', () => {
+  it('is one shell line: an update-service per service, joined with &&', () => {
+    expect(
+      finishRollbackCommand('eu-west-1', 'demo', [
+        { service: 'a', taskDefinitionArn: 'arn:td/a:1' },
+        { service: 'b', taskDefinitionArn: 'arn:td/b:4' },
+      ]),
+    ).toBe(
+      'aws ecs update-service --region eu-west-1 --cluster demo --service a --task-definition arn:td/a:1 && ' +
+        'aws ecs update-service --region eu-west-1 --cluster demo --service b --task-definition arn:td/b:4',
+    );
+  });
+});

@@ -1,0 +1,16 @@
+import type { RollbackStep } from './decide';
+
+/**
+ * The one command line that finishes a rollback ecs-release could not (SPEC 5:
+ * expired credentials): one `aws ecs update-service` per service still to move,
+ * joined with `&&`, to paste into a shell with fresh credentials. Re-sending a
+ * service to the revision it already runs is harmless, so it is safe to run as is.
+ */
+export function finishRollbackCommand(region: string, cluster: string, steps: RollbackStep[]): string {
+  return steps
+    .map(
+      (s) =>
+        `aws ecs update-service --region ${region} --cluster ${cluster} --service ${s.service} --task-definition ${s.taskDefinitionArn}`,
+    )
+    .join(' && ');
+}
