@@ -3,7 +3,6 @@
  * real image builds and registry (lab/up), scripted migration tasks. Asserts what
  * a user sees: services' final task definitions, result, error, summary, calls.
  */
-import { randomBytes } from 'node:crypto';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
@@ -18,32 +17,11 @@ import { assess, progressOf } from '../../src/post/progress';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { fakeGithub } from '../record/github-api';
-import { testConfig } from '../support/config';
+import { MIN, releaseConfig } from '../support/config';
 import { createWorld, labIsUp, type World } from '../support/world';
 
-const MIN = 60_000;
-const RUN = randomBytes(4).toString('hex');
-const COMMIT = randomBytes(20).toString('hex');
-
-function config(overrides: Partial<ReleaseConfig> = {}): ReleaseConfig {
-  const base = testConfig();
-  return testConfig({
-    cluster: DEMO.cluster,
-    release: COMMIT,
-    commit: COMMIT,
-    images: base.images.map((i) => ({ ...i, repository: `p${RUN}/${i.key}` })),
-    migration: {
-      service: DEMO.api.service,
-      container: 'api',
-      command: ['sh', '/app/migrate'],
-      mode: 'task',
-      timeoutMs: 5 * MIN,
-      always: false,
-    },
-    gate: { alarms: [DEMO.alarm], bakeTimeMs: 5 * MIN, autoRollback: true, waitTimeoutMs: 30 * MIN },
-    ...overrides,
-  });
-}
+const config = releaseConfig('p');
+const COMMIT = config().commit;
 
 interface Run {
   world: World;

@@ -3,7 +3,6 @@
  * registry), as deploy.test.ts runs it, plus what the reliability tests judge a run
  * by: which revision each service runs at the end.
  */
-import { randomBytes } from 'node:crypto';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
@@ -19,35 +18,9 @@ import type { ReleaseConfig } from '../../src/config/types';
 import { deployRelease } from '../../src/pipeline/deploy';
 import { newReport, type Report } from '../../src/pipeline/report';
 import type { MemoryLogger } from '../../src/runtime/log';
-import { testConfig } from '../support/config';
 import { createWorld, type World, type WorldOptions } from '../support/world';
 
-export const MIN = 60_000;
-
-/** One release id and repository prefix per test file: content tags are reused across its runs. */
-export function releaseConfig(prefix: string) {
-  const run = randomBytes(4).toString('hex');
-  const commit = randomBytes(20).toString('hex');
-  return (overrides: Partial<ReleaseConfig> = {}): ReleaseConfig => {
-    const base = testConfig();
-    return testConfig({
-      cluster: DEMO.cluster,
-      release: commit,
-      commit,
-      images: base.images.map((i) => ({ ...i, repository: `${prefix}${run}/${i.key}` })),
-      migration: {
-        service: DEMO.api.service,
-        container: 'api',
-        command: ['sh', '/app/migrate'],
-        mode: 'task',
-        timeoutMs: 5 * MIN,
-        always: false,
-      },
-      gate: { alarms: [DEMO.alarm], bakeTimeMs: 5 * MIN, autoRollback: true, waitTimeoutMs: 30 * MIN },
-      ...overrides,
-    });
-  };
-}
+export { MIN, releaseConfig } from '../support/config';
 
 /** The SDK attempts per call in these tests (createWorld's default). */
 export const ATTEMPTS = 3;

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { DEMO } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
 
 /** A valid ReleaseConfig for the lab's eu-west-1 world; tests override what they exercise. */
@@ -36,5 +38,32 @@ export function testConfig(overrides: Partial<ReleaseConfig> = {}): ReleaseConfi
     githubDeployment: false,
     createRepositories: true,
     ...overrides,
+  };
+}
+
+export const MIN = 60_000;
+
+/** One release id and repository prefix per test file: content tags are reused across its runs. */
+export function releaseConfig(prefix: string) {
+  const run = randomBytes(4).toString('hex');
+  const commit = randomBytes(20).toString('hex');
+  return (overrides: Partial<ReleaseConfig> = {}): ReleaseConfig => {
+    const base = testConfig();
+    return testConfig({
+      cluster: DEMO.cluster,
+      release: commit,
+      commit,
+      images: base.images.map((i) => ({ ...i, repository: `${prefix}${run}/${i.key}` })),
+      migration: {
+        service: DEMO.api.service,
+        container: 'api',
+        command: ['sh', '/app/migrate'],
+        mode: 'task',
+        timeoutMs: 5 * MIN,
+        always: false,
+      },
+      gate: { alarms: [DEMO.alarm], bakeTimeMs: 5 * MIN, autoRollback: true, waitTimeoutMs: 30 * MIN },
+      ...overrides,
+    });
   };
 }
