@@ -2531,6 +2531,69 @@ function checkPlatform(service, td, containers, images) {
     return problems;
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __webpack_require__(71695);
+;// CONCATENATED MODULE: ./src/preflight/identity.ts
+
+
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** Credentials, region and (when the environment pins one) the account. Returns the account id. */
+async function checkIdentity(ctx, f) {
+    const { region, accountId, environment } = ctx.config;
+    if (!REGION.test(region)) {
+        f.problems.push(`region: "${region}" is not an AWS region name (like eu-west-1); set aws-region or the config's region.`);
+        return undefined;
+    }
+    let account;
+    let arn;
+    try {
+        const out = await ctx.aws.sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}), { abortSignal: ctx.signal });
+        account = out.Account;
+        arn = out.Arn;
+    }
+    catch (error) {
+        f.problems.push(`AWS credentials: sts:GetCallerIdentity failed in ${region} (${findings_errorText(error)}). Configure credentials ` +
+            'before this step (aws-actions/configure-aws-credentials with role-to-assume, or AWS_PROFILE locally).');
+        return undefined;
+    }
+    if (accountId !== undefined && account !== accountId) {
+        f.problems.push(`account: the credentials belong to account ${account ?? '?'} (${arn ?? '?'}), but environment ` +
+            `"${environment}" pins account-id ${accountId}. Assume a role in account ${accountId}, or correct ` +
+            `environments.${environment}.account-id.`);
+    }
+    return account;
+}
+/**
+ * The longest this run can take after preflight: a migration, the rollout, the
+ * bake, then a rollback's rollout. Builds are not counted: they have no bound.
+ */
+function worstCaseMs(config) {
+    return (config.migration?.timeoutMs ?? 0) + 2 * config.gate.waitTimeoutMs + config.gate.bakeTimeMs;
+}
+/** Credentials that expire mid-release leave services half-deployed: warn before anything changes. */
+async function checkCredentialLifetime(ctx, f) {
+    let expiration;
+    try {
+        const provider = ctx.aws.sts.config.credentials;
+        const identity = await provider();
+        expiration = identity.expiration;
+    }
+    catch {
+        return; // the identity check reports unusable credentials
+    }
+    if (!expiration)
+        return;
+    const remaining = expiration.getTime() - ctx.clock.now();
+    const needed = worstCaseMs(ctx.config);
+    if (remaining < needed) {
+        f.warnings.push(`AWS credentials expire in ${(0,duration/* formatDuration */.a3)(Math.max(0, remaining))} (at ${expiration.toISOString()}), ` +
+            `but this run may need up to ${(0,duration/* formatDuration */.a3)(needed)} plus the builds (migration timeout + wait-timeout ` +
+            "+ bake-time + a rollback's wait-timeout). Raise the role session duration (role-duration-seconds) or " +
+            'shorten the timeouts.');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/preflight/service-checks.ts
 
 /** Deployment controllers and strategies ecs-release cannot watch by deployment id: refuse, never half-support. */
@@ -2587,8 +2650,30 @@ function describeInFlight(name, deployments, tagsByArn) {
 function shortArn(arn) {
     return arn?.split('/').pop() ?? '?';
 }
+/**
+ * A running revision that another ecs-release run registered and has not yet
+ * recorded an outcome on: that run may still be baking or rolling back, even
+ * though its ECS deployments look finished. Deploying over it would interleave two
+ * releases. Older than `windowMs` (the worst case of a run), it is a run that was
+ * killed, and no longer blocks. `rollback` skips this check: it is the way out.
+ */
+function unfinishedRelease(name, tags, registeredAt, context) {
+    const value = (key) => tags.find((t) => t.key === key)?.value;
+    const other = value(TAGS.release);
+    if (!other || other === context.release || other === 'baseline' || value(TAGS.outcome))
+        return undefined;
+    const age = context.now - (registeredAt?.getTime() ?? 0);
+    if (age > context.windowMs)
+        return undefined;
+    const run = value(TAGS.run);
+    return (`service ${name}: it runs release ${other}${run ? ` (${run})` : ''}, registered ${Math.round(age / 60_000)} min ago, ` +
+        'which has not recorded an outcome yet: that run may still be gating or rolling back. Wait for it to finish; ' +
+        'if it was killed, record what happened first, e.g. aws ecs tag-resource --region ' +
+        `${context.region} --resource-arn <its task definition ARN> --tags key=${TAGS.outcome},value=failed`);
+}
 
 ;// CONCATENATED MODULE: ./src/preflight/services.ts
+
 
 
 
@@ -2690,6 +2775,17 @@ async function checkServices(ctx, f) {
                 `${d ? ` (${findings_errorText(d)})` : ''}.`);
             continue;
         }
+        // A deployment in flight is already reported, with who started it.
+        if (ctx.config.command === 'deploy' && !busy.some((b) => b.name === w.config.service)) {
+            const unfinished = unfinishedRelease(w.config.service, d.tags, d.td.registeredAt, {
+                release: ctx.config.release,
+                now: ctx.clock.now(),
+                windowMs: worstCaseMs(ctx.config),
+                region,
+            });
+            if (unfinished)
+                f.problems.push(unfinished);
+        }
         const { containers, problems } = resolveContainers(w.config.service, d.td, w.config.containers);
         f.problems.push(...problems, ...checkPlatform(w.config.service, d.td, containers, ctx.config.images));
         live.push({
@@ -2781,69 +2877,6 @@ function evaluateAlarms(gate, found, f) {
         }
     }
     return sorted.map((a) => a.name);
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __webpack_require__(71695);
-;// CONCATENATED MODULE: ./src/preflight/identity.ts
-
-
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-/** Credentials, region and (when the environment pins one) the account. Returns the account id. */
-async function checkIdentity(ctx, f) {
-    const { region, accountId, environment } = ctx.config;
-    if (!REGION.test(region)) {
-        f.problems.push(`region: "${region}" is not an AWS region name (like eu-west-1); set aws-region or the config's region.`);
-        return undefined;
-    }
-    let account;
-    let arn;
-    try {
-        const out = await ctx.aws.sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}), { abortSignal: ctx.signal });
-        account = out.Account;
-        arn = out.Arn;
-    }
-    catch (error) {
-        f.problems.push(`AWS credentials: sts:GetCallerIdentity failed in ${region} (${findings_errorText(error)}). Configure credentials ` +
-            'before this step (aws-actions/configure-aws-credentials with role-to-assume, or AWS_PROFILE locally).');
-        return undefined;
-    }
-    if (accountId !== undefined && account !== accountId) {
-        f.problems.push(`account: the credentials belong to account ${account ?? '?'} (${arn ?? '?'}), but environment ` +
-            `"${environment}" pins account-id ${accountId}. Assume a role in account ${accountId}, or correct ` +
-            `environments.${environment}.account-id.`);
-    }
-    return account;
-}
-/**
- * The longest this run can take after preflight: a migration, the rollout, the
- * bake, then a rollback's rollout. Builds are not counted: they have no bound.
- */
-function worstCaseMs(config) {
-    return (config.migration?.timeoutMs ?? 0) + 2 * config.gate.waitTimeoutMs + config.gate.bakeTimeMs;
-}
-/** Credentials that expire mid-release leave services half-deployed: warn before anything changes. */
-async function checkCredentialLifetime(ctx, f) {
-    let expiration;
-    try {
-        const provider = ctx.aws.sts.config.credentials;
-        const identity = await provider();
-        expiration = identity.expiration;
-    }
-    catch {
-        return; // the identity check reports unusable credentials
-    }
-    if (!expiration)
-        return;
-    const remaining = expiration.getTime() - ctx.clock.now();
-    const needed = worstCaseMs(ctx.config);
-    if (remaining < needed) {
-        f.warnings.push(`AWS credentials expire in ${(0,duration/* formatDuration */.a3)(Math.max(0, remaining))} (at ${expiration.toISOString()}), ` +
-            `but this run may need up to ${(0,duration/* formatDuration */.a3)(needed)} plus the builds (migration timeout + wait-timeout ` +
-            "+ bake-time + a rollback's wait-timeout). Raise the role session duration (role-duration-seconds) or " +
-            'shorten the timeouts.');
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/preflight/repositories.ts
@@ -4960,6 +4993,7 @@ async function finishFailedRelease(ctx, report, failed) {
 
 
 
+
 /**
  * deploy: preflight → images → render → migrate → rollout → gate → record,
  * rollback on failure. Nothing in AWS changes before preflight has passed; a
@@ -4975,8 +5009,7 @@ async function deployRelease(ctx, report, checkpoint) {
     recordRender(report, render);
     const targets = rolloutTargets(render);
     if (targets.length === 0) {
-        ctx.log.info(`every service already runs this release's task definitions: nothing to roll out`);
-        report.result = 'unchanged';
+        await confirmRunningRelease(ctx, report, preflight);
         return;
     }
     const registered = render.services.filter((s) => s.changed).map((s) => s.targetArn);
@@ -4993,9 +5026,12 @@ async function deployRelease(ctx, report, checkpoint) {
                 detail: error instanceof Error ? error.message : String(error),
             };
             await tagOutcome(ctx, registered, 'failed');
-            for (const s of report.services)
-                if (s.state === 'pending')
-                    s.state = 'unchanged';
+            for (const s of report.services) {
+                if (s.state !== 'pending')
+                    continue;
+                s.state = 'unchanged';
+                s.current = s.previous;
+            }
             report.notes.push('The release stopped before any service changed: every service runs what it ran before.');
             throw error;
         }
@@ -5006,6 +5042,12 @@ async function deployRelease(ctx, report, checkpoint) {
         const entry = report.services.find((s) => s.service === r.service);
         if (!entry)
             continue;
+        if (r.state === 'not-started') {
+            // A later wave never moved: it runs what it ran before.
+            entry.state = 'unchanged';
+            entry.current = entry.previous;
+            continue;
+        }
         entry.state =
             r.state === 'completed'
                 ? 'updated'
@@ -5034,6 +5076,37 @@ async function deployRelease(ctx, report, checkpoint) {
         checkpoint,
     });
 }
+/**
+ * Every service already runs this release's revisions. Normally that is a re-run
+ * of a release that succeeded: `unchanged`. But a run killed in its bake, or one
+ * whose rollback could not finish, leaves the release running without a
+ * `succeeded` record; a re-run must not call that green without the gate.
+ */
+async function confirmRunningRelease(ctx, report, preflight) {
+    const unconfirmed = preflight.services
+        .filter((s) => tagOf(s.taskDefinitionTags, TAGS.release) === ctx.config.release)
+        .filter((s) => tagOf(s.taskDefinitionTags, TAGS.outcome) !== 'succeeded')
+        .map((s) => s.taskDefinition.taskDefinitionArn ?? '');
+    if (unconfirmed.length === 0) {
+        ctx.log.info("every service already runs this release's task definitions: nothing to roll out");
+        report.result = 'unchanged';
+        return;
+    }
+    ctx.log.info(`this release already runs, but ${unconfirmed.length} of its revisions carry no succeeded outcome (an earlier run stopped before recording it): gating it now`);
+    const gate = await gateRelease(ctx, report, preflight.alarms);
+    if (gate.ok) {
+        await tagOutcome(ctx, unconfirmed, 'succeeded');
+        report.result = 'unchanged';
+        report.runningRelease = ctx.config.release;
+        return;
+    }
+    report.result = 'failed';
+    report.error =
+        `release ${ctx.config.release} runs on every service but its gate failed: ${gate.reason ?? 'unknown reason'}. ` +
+            'This run moved nothing, so it rolls nothing back; to go back, run the rollback command (to: previous).';
+    report.notes.push(report.error);
+}
+const tagOf = (tags, key) => tags.find((t) => t.key === key)?.value;
 async function databaseCheck(ctx) {
     try {
         await checkDatabase(ctx);
@@ -5101,6 +5174,7 @@ async function planRelease(ctx, report) {
 
 
 
+
 /**
  * `checkpoint(phase)` is called before AWS changes (main.ts saves the report for the
  * post step there): `rollout` before the target's UpdateService calls, `gate` after
@@ -5137,6 +5211,8 @@ async function rollbackRelease(ctx, report, checkpoint = () => undefined, option
     const current = currentOf(preflight.services);
     const release = chosen.release;
     const runningId = chosen.running?.id;
+    // The release running now, until this rollback changes it (the output even when it fails before moving anything).
+    report.runningRelease = runningId;
     report.services = chosen.services.map((s) => {
         const before = current.find((c) => c.service === s.service)?.taskDefinitionArn;
         return {
@@ -5168,32 +5244,53 @@ async function rollbackRelease(ctx, report, checkpoint = () => undefined, option
         if (moved)
             s.current = moved.taskDefinitionArn;
     }
+    try {
+        await moveAndGate(ctx, report, checkpoint, {
+            moves,
+            current,
+            alarms: preflight.alarms,
+            release,
+            runningId,
+            options,
+        });
+    }
+    finally {
+        // Whatever happened, the GitHub deployment must not stay in_progress.
+        await finishGithub(ctx, github, report);
+    }
+}
+/** Rolls to the target, gates it, and goes back on any failure, an AWS error included: never left unconfirmed. */
+async function moveAndGate(ctx, report, checkpoint, { moves, current, alarms, release, runningId, options }) {
     checkpoint('rollout');
-    const rollout = await judged(ctx, report, STAGES.rollout, () => rollBack(ctx, moves));
+    const rollout = await safeRollOut(() => judged(ctx, report, STAGES.rollout, () => rollBack(ctx, moves)), moves);
     if (!rollout.ok) {
         await goBack(ctx, report, checkpoint, current, rollout, undefined, {
             target: release.id,
             running: runningId,
         });
-        await finishGithub(ctx, github, report);
         return;
     }
     checkpoint('gate');
     let gate;
     try {
-        gate = await judged(ctx, report, STAGES.gate, () => runGate(ctx, { alarms: preflight.alarms }, options.gate));
+        gate = await judged(ctx, report, STAGES.gate, () => runGate(ctx, { alarms }, options.gate));
     }
     catch (error) {
-        // Cancelled during the bake: the way back is issued at once (goBack does not wait on the signal).
-        if (!ctx.signal.aborted)
-            throw error;
-        gate = { ok: false, alarms: [], reason: 'the run was cancelled during the bake' };
+        // Cancelled during the bake, or AWS unreachable after the SDK's retries: a gate that
+        // cannot be judged is a failed gate. The way back is issued at once (goBack does not wait on the signal).
+        const why = error instanceof Error ? error.message : String(error);
+        gate = {
+            ok: false,
+            alarms: [],
+            reason: ctx.signal.aborted
+                ? 'the run was cancelled during the bake'
+                : `the gate could not be judged: ${why}`,
+        };
     }
     if (gate.alarms.length > 0)
         report.alarms = gate.alarms;
     if (!gate.ok) {
         await goBack(ctx, report, checkpoint, current, rollout, gate, { target: release.id, running: runningId });
-        await finishGithub(ctx, github, report);
         return;
     }
     for (const s of report.services)
@@ -5202,7 +5299,6 @@ async function rollbackRelease(ctx, report, checkpoint = () => undefined, option
     report.result = 'deployed';
     report.runningRelease = release.id;
     ctx.log.info(`rollback: release ${release.id} runs on every service`);
-    await finishGithub(ctx, github, report);
 }
 /** The rollback's own rollout or gate failed: every service goes back to where it was before it. */
 async function goBack(ctx, report, checkpoint, before, rollout, gate, ids) {
@@ -5250,8 +5346,7 @@ async function goBack(ctx, report, checkpoint, before, rollout, gate, ids) {
     }
     const cameBack = back.ok && decision.result === 'rolled-back';
     report.result = cameBack ? 'rolled-back' : 'failed';
-    if (cameBack && ids.running)
-        report.runningRelease = ids.running;
+    report.runningRelease = cameBack ? ids.running : undefined;
     const where = cameBack
         ? `; every service is back where it was${ids.running ? ` (release ${ids.running})` : ''}`
         : '; the services table shows what each service runs now';

@@ -19516,7 +19516,7 @@ async function main() {
         return;
     }
     // The rest of the action (the SDK, Docker, @actions/core) loads only for a valid configuration.
-    const { runAction } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(218)]).then(__nccwpck_require__.bind(__nccwpck_require__, 92218));
+    const { runAction } = await Promise.all(/* import() */[__nccwpck_require__.e(421), __nccwpck_require__.e(238)]).then(__nccwpck_require__.bind(__nccwpck_require__, 80238));
     await runAction(config, controller.signal, workdir);
 }
 main().catch((error) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

@@ -99,6 +99,7 @@ export function runAction(options: RunOptions): Promise<RunResult> {
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_REPOSITORY: 'acme/demo',
     GITHUB_RUN_ID: '4242',
+    GITHUB_ACTIONS: 'true',
     AWS_ENDPOINT_URL: options.url,
     AWS_ACCESS_KEY_ID: 'lab',
     AWS_SECRET_ACCESS_KEY: 'lab',

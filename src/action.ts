@@ -2,9 +2,11 @@ import * as core from '@actions/core';
 import type { ReleaseConfig } from './config/types';
 import { run } from './main';
 import { actionRuntime } from './runtime/action-runtime';
+import { Secrets } from './runtime/secrets';
 
 /** The action for a validated configuration: loaded only once the configuration passed. */
 export async function runAction(config: ReleaseConfig, signal: AbortSignal, workdir: string): Promise<void> {
-  const outcome = await run(actionRuntime(signal, workdir), config);
-  if (outcome.exitCode !== 0) core.setFailed(outcome.error ?? 'ecs-release failed');
+  const secrets = new Secrets();
+  const outcome = await run(actionRuntime(signal, workdir, secrets), config);
+  if (outcome.exitCode !== 0) core.setFailed(secrets.redact(outcome.error ?? 'ecs-release failed'));
 }

@@ -3,7 +3,11 @@
  * real image builds and registry (lab/up), scripted migration tasks. Asserts what
  * a user sees: services' final task definitions, result, error, summary, calls.
  */
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
@@ -124,6 +128,53 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
     expect(world.lab.recorder.calls('ecs', 'RunTask')).toHaveLength(0);
   });
 
+  it('a re-run of a release whose earlier run never recorded an outcome gates it before calling it unchanged', async () => {
+    const { world } = demoWorld();
+    await deploy(world, config());
+    const now = await running(world);
+    // The earlier run was killed during its bake: no outcome tag on its revisions.
+    for (const arn of Object.values(now)) {
+      await world.aws.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAGS.outcome] }));
+    }
+    world.lab.recorder.clear();
+    const again = await deploy(world, config());
+    expect(again.report.result).toBe('unchanged');
+    expect(again.report.stages.map((x) => x.stage)).toContain(STAGES.gate);
+    expect(await outcomeTag(world, now[DEMO.api.service] ?? '')).toBe('succeeded');
+    expect(world.lab.recorder.calls('ecs', 'UpdateService')).toHaveLength(0);
+
+    // And when that gate fails, the run says so instead of passing.
+    for (const arn of Object.values(now)) {
+      await world.aws.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAGS.outcome] }));
+    }
+    world.lab.cloudwatch.schedule(
+      DEMO.alarm,
+      new Date(world.clock.now() + MIN),
+      'ALARM',
+      'Threshold Crossed',
+    );
+    const failing = await deploy(world, config());
+    expect(failing.report.result).toBe('failed');
+    expect(failing.report.error).toMatch(/runs on every service but its gate failed: .*demo-alb-5xx/);
+    expect(failing.report.error).toContain('to go back, run the rollback command');
+  });
+
+  it('refuses to deploy over another run whose release has not recorded an outcome yet (still baking elsewhere)', async () => {
+    const { world } = demoWorld();
+    await deploy(world, config());
+    const now = await running(world);
+    for (const arn of Object.values(now)) {
+      await world.aws.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAGS.outcome] }));
+    }
+    world.lab.recorder.clear();
+    const other = await deploy(world, config({ release: 'b'.repeat(40), commit: 'b'.repeat(40) }));
+    expect(other.report.result).toBe('failed');
+    expect(other.error).toMatch(
+      new RegExp(`service demo-api: it runs release ${COMMIT}.*has not recorded an outcome yet`),
+    );
+    expect(world.lab.recorder.mutations()).toEqual([]);
+  });
+
   it('an alarm two minutes into a five-minute bake: every service back on the previous release', async () => {
     let world: World | undefined;
     const logger = new AlarmDuringBake(() => {
@@ -224,6 +275,21 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
     } finally {
       await api.close();
     }
+  });
+
+  it('a failed first wave: the second wave never moves and is reported unchanged on its previous revision', async () => {
+    const { world, initial } = demoWorld();
+    world.lab.ecs.behave(
+      { family: DEMO.api.family, revision: 2 },
+      { outcome: 'fail-to-start', reason: 'CannotPullContainerError: pull access denied' },
+    );
+    // No migration here: it would run the same failing revision and stop the release before the rollout.
+    const { migration: _skipped, ...withoutMigration } = config();
+    const run = await deploy(world, withoutMigration);
+    expect(run.report.result).toBe('rolled-back');
+    const web = run.report.services.find((s) => s.service === DEMO.web.service);
+    expect(web).toMatchObject({ state: 'unchanged', previous: initial.web, current: initial.web });
+    expect(updates(world).some((c) => c.input.service === DEMO.web.service)).toBe(false);
   });
 
   it('refuses before any mutation when a gate alarm is already in ALARM', async () => {

@@ -102,6 +102,28 @@ describe('command: rollback (lab, virtual clock)', () => {
     expect(s.world.log.text()).toContain('rollback: to release r2 (commit b2b2b2b2b2b2) from r4');
   });
 
+  it('an AWS error in its own gate counts as a failed gate: every service goes back where it was', async () => {
+    const s = await scenario({ to: 'r1' });
+    const before = await running(s.world);
+    // DescribeAlarms fails from the bake on, longer than the SDK's retries.
+    await rollbackRelease(s.ctx, s.report, (phase) => {
+      if (phase === 'gate')
+        s.world.lab.faults.add({
+          service: 'monitoring',
+          operation: 'DescribeAlarms',
+          kind: 'server-error',
+          times: 50,
+        });
+    }).catch((error: unknown) => {
+      s.report.error = error instanceof Error ? error.message : String(error);
+      s.report.result ??= 'failed';
+    });
+    expect(s.report.result).toBe('rolled-back');
+    expect(s.report.error).toMatch(/gate could not be judged/);
+    expect(s.report.runningRelease).toBe('r4');
+    expect(await running(s.world)).toEqual(before);
+  });
+
   it('to a release id: both services on r1', async () => {
     const s = await scenario({ to: 'r1' });
     await run(s);

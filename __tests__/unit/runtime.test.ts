@@ -3,6 +3,7 @@ import { formatDuration, parseDuration } from '../../src/config/duration';
 import { closest } from '../../src/config/suggest';
 import { cliInputs } from '../../src/runtime/cli-args';
 import { VirtualClock } from '../../src/runtime/clock';
+import { Secrets } from '../../src/runtime/secrets';
 
 describe('durations', () => {
   it.each([
@@ -93,5 +94,16 @@ describe('VirtualClock listeners', () => {
     for (let i = 0; i < 50; i++) await clock.sleep(1000, controller.signal);
     expect(listeners).toBe(0);
     expect(clock.now()).toBe(50_000);
+  });
+});
+
+describe('Secrets', () => {
+  it('redacts every known secret, longest first, and adds each once', () => {
+    const secrets = new Secrets();
+    expect(secrets.add('hunter2')).toBe(true);
+    expect(secrets.add('hunter2')).toBe(false);
+    expect(secrets.add('')).toBe(false);
+    secrets.add('AWS:hunter2');
+    expect(secrets.redact('login AWS:hunter2 then hunter2 again')).toBe('login *** then *** again');
   });
 });

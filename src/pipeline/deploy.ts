@@ -6,7 +6,7 @@ import { tagOutcome } from '../record';
 import { renderRelease, rolloutTargets, tagBaseline } from '../render';
 import { rollOut } from '../rollout';
 import type { StageContext } from '../runtime/context';
-import type { GateResult, RolloutResult } from './contracts';
+import { type GateResult, type PreflightResult, type RolloutResult, TAGS } from './contracts';
 import { deployedImages, recordImages, recordRender, runningReleaseOf } from './deployed';
 import { finishFailedRelease, gateRelease, safeRollOut } from './finish';
 import type { Report } from './report';
@@ -37,8 +37,7 @@ export async function deployRelease(
   recordRender(report, render);
   const targets = rolloutTargets(render);
   if (targets.length === 0) {
-    ctx.log.info(`every service already runs this release's task definitions: nothing to roll out`);
-    report.result = 'unchanged';
+    await confirmRunningRelease(ctx, report, preflight);
     return;
   }
   const registered = render.services.filter((s) => s.changed).map((s) => s.targetArn);
@@ -57,7 +56,11 @@ export async function deployRelease(
         detail: error instanceof Error ? error.message : String(error),
       };
       await tagOutcome(ctx, registered, 'failed');
-      for (const s of report.services) if (s.state === 'pending') s.state = 'unchanged';
+      for (const s of report.services) {
+        if (s.state !== 'pending') continue;
+        s.state = 'unchanged';
+        s.current = s.previous;
+      }
       report.notes.push(
         'The release stopped before any service changed: every service runs what it ran before.',
       );
@@ -72,6 +75,12 @@ export async function deployRelease(
   for (const r of rollout.services) {
     const entry = report.services.find((s) => s.service === r.service);
     if (!entry) continue;
+    if (r.state === 'not-started') {
+      // A later wave never moved: it runs what it ran before.
+      entry.state = 'unchanged';
+      entry.current = entry.previous;
+      continue;
+    }
     entry.state =
       r.state === 'completed'
         ? 'updated'
@@ -99,6 +108,46 @@ export async function deployRelease(
     checkpoint,
   });
 }
+
+/**
+ * Every service already runs this release's revisions. Normally that is a re-run
+ * of a release that succeeded: `unchanged`. But a run killed in its bake, or one
+ * whose rollback could not finish, leaves the release running without a
+ * `succeeded` record; a re-run must not call that green without the gate.
+ */
+async function confirmRunningRelease(
+  ctx: StageContext,
+  report: Report,
+  preflight: PreflightResult,
+): Promise<void> {
+  const unconfirmed = preflight.services
+    .filter((s) => tagOf(s.taskDefinitionTags, TAGS.release) === ctx.config.release)
+    .filter((s) => tagOf(s.taskDefinitionTags, TAGS.outcome) !== 'succeeded')
+    .map((s) => s.taskDefinition.taskDefinitionArn ?? '');
+  if (unconfirmed.length === 0) {
+    ctx.log.info("every service already runs this release's task definitions: nothing to roll out");
+    report.result = 'unchanged';
+    return;
+  }
+  ctx.log.info(
+    `this release already runs, but ${unconfirmed.length} of its revisions carry no succeeded outcome (an earlier run stopped before recording it): gating it now`,
+  );
+  const gate = await gateRelease(ctx, report, preflight.alarms);
+  if (gate.ok) {
+    await tagOutcome(ctx, unconfirmed, 'succeeded');
+    report.result = 'unchanged';
+    report.runningRelease = ctx.config.release;
+    return;
+  }
+  report.result = 'failed';
+  report.error =
+    `release ${ctx.config.release} runs on every service but its gate failed: ${gate.reason ?? 'unknown reason'}. ` +
+    'This run moved nothing, so it rolls nothing back; to go back, run the rollback command (to: previous).';
+  report.notes.push(report.error);
+}
+
+const tagOf = (tags: { key?: string | undefined; value?: string | undefined }[], key: string) =>
+  tags.find((t) => t.key === key)?.value;
 
 async function databaseCheck(ctx: StageContext) {
   try {

@@ -27,6 +27,7 @@ import {
 import { shortArn } from '../rollback/resolve';
 import type { StageContext } from '../runtime/context';
 import type { GateResult, LiveService, RolloutResult } from './contracts';
+import { safeRollOut } from './finish';
 import type { Report, ServiceOutcome } from './report';
 import { STAGES, stage } from './stage';
 
@@ -75,6 +76,8 @@ export async function rollbackRelease(
   const current = currentOf(preflight.services);
   const release = chosen.release;
   const runningId = chosen.running?.id;
+  // The release running now, until this rollback changes it (the output even when it fails before moving anything).
+  report.runningRelease = runningId;
 
   report.services = chosen.services.map((s): ServiceOutcome => {
     const before = current.find((c) => c.service === s.service)?.taskDefinitionArn;
@@ -120,38 +123,74 @@ export async function rollbackRelease(
     const moved = moves.find((m) => m.service === s.service);
     if (moved) s.current = moved.taskDefinitionArn;
   }
+  try {
+    await moveAndGate(ctx, report, checkpoint, {
+      moves,
+      current,
+      alarms: preflight.alarms,
+      release,
+      runningId,
+      options,
+    });
+  } finally {
+    // Whatever happened, the GitHub deployment must not stay in_progress.
+    await finishGithub(ctx, github, report);
+  }
+}
+
+interface MoveAndGate {
+  moves: { service: string; taskDefinitionArn: string }[];
+  current: CurrentService[];
+  alarms: string[];
+  release: { id: string };
+  runningId: string | undefined;
+  options: RollbackReleaseOptions;
+}
+
+/** Rolls to the target, gates it, and goes back on any failure, an AWS error included: never left unconfirmed. */
+async function moveAndGate(
+  ctx: StageContext,
+  report: Report,
+  checkpoint: (phase: string) => void,
+  { moves, current, alarms, release, runningId, options }: MoveAndGate,
+): Promise<void> {
   checkpoint('rollout');
-  const rollout = await judged(ctx, report, STAGES.rollout, () => rollBack(ctx, moves));
+  const rollout = await safeRollOut(
+    () => judged(ctx, report, STAGES.rollout, () => rollBack(ctx, moves)),
+    moves,
+  );
   if (!rollout.ok) {
     await goBack(ctx, report, checkpoint, current, rollout, undefined, {
       target: release.id,
       running: runningId,
     });
-    await finishGithub(ctx, github, report);
     return;
   }
   checkpoint('gate');
   let gate: GateResult;
   try {
-    gate = await judged(ctx, report, STAGES.gate, () =>
-      runGate(ctx, { alarms: preflight.alarms }, options.gate),
-    );
+    gate = await judged(ctx, report, STAGES.gate, () => runGate(ctx, { alarms }, options.gate));
   } catch (error) {
-    // Cancelled during the bake: the way back is issued at once (goBack does not wait on the signal).
-    if (!ctx.signal.aborted) throw error;
-    gate = { ok: false, alarms: [], reason: 'the run was cancelled during the bake' };
+    // Cancelled during the bake, or AWS unreachable after the SDK's retries: a gate that
+    // cannot be judged is a failed gate. The way back is issued at once (goBack does not wait on the signal).
+    const why = error instanceof Error ? error.message : String(error);
+    gate = {
+      ok: false,
+      alarms: [],
+      reason: ctx.signal.aborted
+        ? 'the run was cancelled during the bake'
+        : `the gate could not be judged: ${why}`,
+    };
   }
   if (gate.alarms.length > 0) report.alarms = gate.alarms;
   if (!gate.ok) {
     await goBack(ctx, report, checkpoint, current, rollout, gate, { target: release.id, running: runningId });
-    await finishGithub(ctx, github, report);
     return;
   }
   for (const s of report.services) if (s.state === 'pending') s.state = 'updated';
   report.result = 'deployed';
   report.runningRelease = release.id;
   ctx.log.info(`rollback: release ${release.id} runs on every service`);
-  await finishGithub(ctx, github, report);
 }
 
 /** The rollback's own rollout or gate failed: every service goes back to where it was before it. */
@@ -204,7 +243,7 @@ async function goBack(
   }
   const cameBack = back.ok && decision.result === 'rolled-back';
   report.result = cameBack ? 'rolled-back' : 'failed';
-  if (cameBack && ids.running) report.runningRelease = ids.running;
+  report.runningRelease = cameBack ? ids.running : undefined;
   const where = cameBack
     ? `; every service is back where it was${ids.running ? ` (release ${ids.running})` : ''}`
     : '; the services table shows what each service runs now';

@@ -10,6 +10,7 @@ import type { LiveService } from '../pipeline/contracts';
 import type { StageContext } from '../runtime/context';
 import { checkPlatform, resolveContainers } from './containers';
 import { errorText, type Findings } from './findings';
+import { worstCaseMs } from './identity';
 import {
   describeInFlight,
   hasCircuitBreaker,
@@ -17,6 +18,7 @@ import {
   primaryDeployment,
   serviceRefusals,
   shortArn,
+  unfinishedRelease,
 } from './service-checks';
 
 export function chunks<T>(items: T[], size: number): T[][] {
@@ -127,6 +129,16 @@ export async function checkServices(ctx: StageContext, f: Findings): Promise<Liv
           `${d ? ` (${errorText(d)})` : ''}.`,
       );
       continue;
+    }
+    // A deployment in flight is already reported, with who started it.
+    if (ctx.config.command === 'deploy' && !busy.some((b) => b.name === w.config.service)) {
+      const unfinished = unfinishedRelease(w.config.service, d.tags, d.td.registeredAt, {
+        release: ctx.config.release,
+        now: ctx.clock.now(),
+        windowMs: worstCaseMs(ctx.config),
+        region,
+      });
+      if (unfinished) f.problems.push(unfinished);
     }
     const { containers, problems } = resolveContainers(w.config.service, d.td, w.config.containers);
     f.problems.push(...problems, ...checkPlatform(w.config.service, d.td, containers, ctx.config.images));
