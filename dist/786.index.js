@@ -4917,6 +4917,19 @@ function ecsRollbacks(rollout, render) {
  * the revision it ran before, in parallel, watched to completion. The outcome tag
  * and the report say exactly what happened, including what could not be undone.
  */
+/**
+ * A way back that did not complete (expired credentials, AWS unreachable, a
+ * cancelled run): the one command that finishes it, in the log and the summary.
+ * Shared by a failed deploy and a failed manual rollback.
+ */
+function noteUnfinishedRollback(ctx, report, back) {
+    const unfinished = back.filter((r) => r.state !== 'completed');
+    if (unfinished.length === 0)
+        return;
+    const command = finishRollbackCommand(ctx.config.region, ctx.config.cluster, unfinished.map((r) => ({ service: r.service, taskDefinitionArn: r.taskDefinitionArn })));
+    ctx.log.error(`the rollback did not finish; to finish it, run: ${command}`);
+    report.notes.push(`To finish the rollback, run (with valid AWS credentials): \`${command}\``);
+}
 async function finishFailedRelease(ctx, report, failed) {
     const decision = decideRollback({
         previous: failed.render.services.map((s) => ({
@@ -4960,13 +4973,7 @@ async function finishFailedRelease(ctx, report, failed) {
             entry.detail = `${lastSeen}rollback ${r.state}${r.detail ? `: ${r.detail}` : ''}`;
         }
     }
-    const unfinished = back.filter((r) => r.state !== 'completed');
-    if (unfinished.length > 0) {
-        // SPEC 5: one command that finishes the rollback, e.g. once fresh credentials are at hand.
-        const command = finishRollbackCommand(ctx.config.region, ctx.config.cluster, unfinished.map((r) => ({ service: r.service, taskDefinitionArn: r.taskDefinitionArn })));
-        ctx.log.error(`the rollback did not finish; to finish it, run: ${command}`);
-        report.notes.push(`To finish the rollback, run (with valid AWS credentials): \`${command}\``);
-    }
+    noteUnfinishedRollback(ctx, report, back);
     if (report.migration?.outcome === 'succeeded' && back.some((r) => r.state === 'completed')) {
         report.notes.push('The migration of this release ran and is not rolled back: the previous release now runs against the migrated schema.');
     }
@@ -5344,6 +5351,7 @@ async function goBack(ctx, report, checkpoint, before, rollout, gate, ids) {
             s.detail = 'auto-rollback is off: left on the target release';
         }
     }
+    noteUnfinishedRollback(ctx, report, back.services);
     const cameBack = back.ok && decision.result === 'rolled-back';
     report.result = cameBack ? 'rolled-back' : 'failed';
     report.runningRelease = cameBack ? ids.running : undefined;

@@ -124,6 +124,27 @@ describe('command: rollback (lab, virtual clock)', () => {
     expect(await running(s.world)).toEqual(before);
   });
 
+  it('when its way back cannot finish (credentials expired), it reports the one command that finishes it', async () => {
+    const s = await scenario({ to: 'r1' });
+    await rollbackRelease(s.ctx, s.report, (phase) => {
+      if (phase === 'gate') {
+        s.world.lab.cloudwatch.schedule(
+          ALARM,
+          new Date(s.world.clock.now() + 30_000),
+          'ALARM',
+          'Threshold Crossed',
+        );
+      }
+      if (phase === 'rollback') s.world.lab.faults.add({ service: 'ecs', kind: 'expired-credentials' });
+    }).catch(() => undefined);
+    expect(s.report.result).toBe('failed');
+    const note = s.report.notes.find((n) => n.startsWith('To finish the rollback, run'));
+    expect(note).toContain(
+      `aws ecs update-service --region eu-west-1 --cluster ${CLUSTER} --service demo-api`,
+    );
+    expect(note).toContain(tdArn('demo-api', 5));
+  });
+
   it('to a release id: both services on r1', async () => {
     const s = await scenario({ to: 'r1' });
     await run(s);

@@ -82,6 +82,27 @@ function ecsRollbacks(rollout: RolloutResult, render: RenderResult): StartedDepl
  * the revision it ran before, in parallel, watched to completion. The outcome tag
  * and the report say exactly what happened, including what could not be undone.
  */
+/**
+ * A way back that did not complete (expired credentials, AWS unreachable, a
+ * cancelled run): the one command that finishes it, in the log and the summary.
+ * Shared by a failed deploy and a failed manual rollback.
+ */
+export function noteUnfinishedRollback(
+  ctx: StageContext,
+  report: Report,
+  back: ServiceRolloutResult[],
+): void {
+  const unfinished = back.filter((r) => r.state !== 'completed');
+  if (unfinished.length === 0) return;
+  const command = finishRollbackCommand(
+    ctx.config.region,
+    ctx.config.cluster,
+    unfinished.map((r) => ({ service: r.service, taskDefinitionArn: r.taskDefinitionArn })),
+  );
+  ctx.log.error(`the rollback did not finish; to finish it, run: ${command}`);
+  report.notes.push(`To finish the rollback, run (with valid AWS credentials): \`${command}\``);
+}
+
 export async function finishFailedRelease(
   ctx: StageContext,
   report: Report,
@@ -128,17 +149,7 @@ export async function finishFailedRelease(
       entry.detail = `${lastSeen}rollback ${r.state}${r.detail ? `: ${r.detail}` : ''}`;
     }
   }
-  const unfinished = back.filter((r) => r.state !== 'completed');
-  if (unfinished.length > 0) {
-    // SPEC 5: one command that finishes the rollback, e.g. once fresh credentials are at hand.
-    const command = finishRollbackCommand(
-      ctx.config.region,
-      ctx.config.cluster,
-      unfinished.map((r) => ({ service: r.service, taskDefinitionArn: r.taskDefinitionArn })),
-    );
-    ctx.log.error(`the rollback did not finish; to finish it, run: ${command}`);
-    report.notes.push(`To finish the rollback, run (with valid AWS credentials): \`${command}\``);
-  }
+  noteUnfinishedRollback(ctx, report, back);
   if (report.migration?.outcome === 'succeeded' && back.some((r) => r.state === 'completed')) {
     report.notes.push(
       'The migration of this release ran and is not rolled back: the previous release now runs against the migrated schema.',

@@ -27,7 +27,7 @@ import {
 import { shortArn } from '../rollback/resolve';
 import type { StageContext } from '../runtime/context';
 import type { GateResult, LiveService, RolloutResult } from './contracts';
-import { safeRollOut } from './finish';
+import { noteUnfinishedRollback, safeRollOut } from './finish';
 import type { Report, ServiceOutcome } from './report';
 import { STAGES, stage } from './stage';
 
@@ -241,6 +241,7 @@ async function goBack(
       s.detail = 'auto-rollback is off: left on the target release';
     }
   }
+  noteUnfinishedRollback(ctx, report, back.services);
   const cameBack = back.ok && decision.result === 'rolled-back';
   report.result = cameBack ? 'rolled-back' : 'failed';
   report.runningRelease = cameBack ? ids.running : undefined;
