@@ -184,7 +184,7 @@ async function run(rt, config) {
             rt.saveState(names/* STATE */.c4.progress, JSON.stringify(progressOf(report, phase)));
         };
         // Loaded only now: a configuration error is reported before the SDK and the stages are even parsed.
-        const { runCommand } = await Promise.all(/* import() */[__webpack_require__.e(375), __webpack_require__.e(400), __webpack_require__.e(413), __webpack_require__.e(786)]).then(__webpack_require__.bind(__webpack_require__, 86786));
+        const { runCommand } = await Promise.all(/* import() */[__webpack_require__.e(375), __webpack_require__.e(400), __webpack_require__.e(413), __webpack_require__.e(364)]).then(__webpack_require__.bind(__webpack_require__, 63364));
         await runCommand(ctx, report, checkpoint);
     }
     catch (error) {

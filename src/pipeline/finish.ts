@@ -1,3 +1,4 @@
+import { shortArn } from '../aws/arn';
 import { runGate } from '../gate';
 import { tagOutcome } from '../record';
 import { decideRollback, rollBack } from '../rollback';
@@ -10,7 +11,7 @@ import { STAGES, stage } from './stage';
 
 /** What a service was last seen running, from its rollout result. */
 function lastSeenText(r: ServiceRolloutResult): string {
-  const revision = r.taskDefinitionArn.split('/').pop() ?? r.taskDefinitionArn;
+  const revision = shortArn(r.taskDefinitionArn);
   if (r.state === 'completed') return `runs ${revision} (its deployment completed)`;
   if (r.state === 'not-started') return `never moved to ${revision}`;
   if (!r.deploymentId) return `its UpdateService to ${revision} failed`;

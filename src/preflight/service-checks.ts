@@ -1,4 +1,5 @@
 import type { Deployment, Service, Tag } from '@aws-sdk/client-ecs';
+import { shortArn } from '../aws/arn';
 import { TAGS } from '../pipeline/contracts';
 
 /** Deployment controllers and strategies ecs-release cannot watch by deployment id: refuse, never half-support. */
@@ -69,9 +70,7 @@ export function describeInFlight(
   );
 }
 
-export function shortArn(arn: string | undefined): string {
-  return arn?.split('/').pop() ?? '?';
-}
+export { shortArn };
 
 /**
  * A running revision that another ecs-release run registered and has not yet

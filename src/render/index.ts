@@ -3,6 +3,7 @@
  * only the changed ones registered.
  */
 import { RegisterTaskDefinitionCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
+import { shortArn } from '../aws/arn';
 import {
   type ImagesResult,
   type PreflightResult,
@@ -35,8 +36,6 @@ export function releaseRecord(config: StageContext['config']): ReleaseRecord {
   };
 }
 
-const revisionName = (arn: string) => arn.split('/').pop() ?? arn;
-
 export async function renderRelease(
   ctx: StageContext,
   preflight: PreflightResult,
@@ -53,7 +52,7 @@ export async function renderRelease(
       const running = { ...td, tags: live.taskDefinitionTags };
       const input = renderTaskDefinition(td, live.taskDefinitionTags, live.containers, references, record);
       if (sameDefinition(running, input)) {
-        ctx.log.info(`${live.config.service}: unchanged, keeps ${revisionName(previousArn)}`);
+        ctx.log.info(`${live.config.service}: unchanged, keeps ${shortArn(previousArn)}`);
         return { live, previousArn, targetArn: previousArn, changed: false };
       }
       const key = JSON.stringify(input);
@@ -64,7 +63,7 @@ export async function renderRelease(
       }
       const targetArn = await arn;
       ctx.log.info(
-        `${live.config.service}: registered ${revisionName(targetArn)} (was ${revisionName(previousArn)})`,
+        `${live.config.service}: registered ${shortArn(targetArn)} (was ${shortArn(previousArn)})`,
       );
       ctx.log.debug(diffTaskDefinitions(running, input));
       return { live, previousArn, targetArn, changed: true };
@@ -123,9 +122,7 @@ export async function tagBaseline(ctx: StageContext, preflight: PreflightResult)
       }),
       { abortSignal: ctx.signal },
     );
-    ctx.log.info(
-      `tagged ${revisionName(arn)} as release baseline (what ran before ecs-release's first release)`,
-    );
+    ctx.log.info(`tagged ${shortArn(arn)} as release baseline (what ran before ecs-release's first release)`);
   }
   return [...untagged];
 }

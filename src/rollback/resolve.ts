@@ -1,3 +1,4 @@
+import { shortArn } from '../aws/arn';
 /**
  * Which release `to:` names, and which revision each service runs in it. Pure:
  * everything comes from the record tags that findReleases read.
@@ -163,6 +164,4 @@ function describe(r: ReleaseRecord): string {
   return `${r.id}${commit}, ${when}, ${r.outcome ?? 'no outcome'}`;
 }
 
-export function shortArn(arn: string): string {
-  return arn.replace(/^arn:aws[a-z-]*:ecs:[^:]+:\d+:task-definition\//, '');
-}
+export { shortArn };

@@ -2,6 +2,7 @@ import type { RolloutResult, ServiceRolloutResult } from '../pipeline/contracts'
 import { type StartedDeployment, startDeployment, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
 import type { RollbackStep } from './decide';
+import { finishRollbackCommand } from './finish-command';
 import { shortArn } from './resolve';
 import { isTransientAwsError, ROLLBACK_RETRY_DELAYS_MS } from './transient';
 
@@ -43,7 +44,7 @@ export async function issueRollback(ctx: StageContext, targets: RollbackStep[]):
     const why = s.reason instanceof Error ? `${s.reason.name}: ${s.reason.message}` : String(s.reason);
     const detail =
       `${t.service}: UpdateService back to ${shortArn(t.taskDefinitionArn)} failed (${why}); finish it with ` +
-      `aws ecs update-service --region ${ctx.config.region} --cluster ${ctx.config.cluster} --service ${t.service} --task-definition ${t.taskDefinitionArn}`;
+      finishRollbackCommand(ctx.config.region, ctx.config.cluster, [t]);
     ctx.log.error(detail);
     refused.push({ service: t.service, taskDefinitionArn: t.taskDefinitionArn, state: 'failed', detail });
   });

@@ -1,4 +1,5 @@
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
+import { shortArn } from '../aws/arn';
 
 export type Verdict =
   | { kind: 'in-progress' }
@@ -8,7 +9,6 @@ export type Verdict =
   | { kind: 'rolled-back-by-ecs'; reason: string; rollbackDeploymentId: string }
   | { kind: 'replaced'; reason: string; by: string };
 
-const shortArn = (arn: string | undefined) => arn?.split('/').pop() ?? '?';
 const when = (d: Date | undefined) => d?.toISOString() ?? 'an unknown time';
 
 function describe(d: Deployment): string {

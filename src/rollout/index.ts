@@ -1,3 +1,4 @@
+import { shortArn } from '../aws/arn';
 /**
  * Rollout (SPEC 3.4): waves in ascending order; every service of a wave updated
  * at once, then watched together by deployment id. A wave that does not complete
@@ -20,8 +21,6 @@ export interface RolloutOptions {
   onUpdate?: (service: string, deploymentId: string) => void;
 }
 
-const revision = (arn: string) => arn.split('/').pop() ?? arn;
-
 export async function rollOut(
   ctx: StageContext,
   targets: RolloutTarget[],
@@ -41,7 +40,7 @@ export async function rollOut(
     if (ctx.signal.aborted) break;
     const members = targets.filter((t) => t.wave === wave);
     ctx.log.info(
-      `wave ${wave}: updating ${members.map((t) => `${t.service} → ${revision(t.taskDefinitionArn)}`).join(', ')}`,
+      `wave ${wave}: updating ${members.map((t) => `${t.service} → ${shortArn(t.taskDefinitionArn)}`).join(', ')}`,
     );
     const seen = new Map<string, Set<string>>();
     const updates = await Promise.allSettled(
@@ -50,7 +49,7 @@ export async function rollOut(
         seen.set(t.service, seenEvents);
         options.onUpdate?.(t.service, started.deploymentId);
         ctx.log.info(
-          `${t.service}: UpdateService started deployment ${started.deploymentId} (${revision(t.taskDefinitionArn)})`,
+          `${t.service}: UpdateService started deployment ${started.deploymentId} (${shortArn(t.taskDefinitionArn)})`,
         );
         return started;
       }),
@@ -71,7 +70,7 @@ export async function rollOut(
         });
       } else {
         const why = u.reason instanceof Error ? u.reason.message : String(u.reason);
-        const detail = `${t.service}: UpdateService to ${revision(t.taskDefinitionArn)} failed: ${why}`;
+        const detail = `${t.service}: UpdateService to ${shortArn(t.taskDefinitionArn)} failed: ${why}`;
         ctx.log.error(detail);
         refused.push(t.service);
         results.set(t.service, {
