@@ -22,6 +22,7 @@ import {
 } from './input.js';
 import type { Task } from './model.js';
 import { runOnDocker, stopOnDocker } from './run-task.js';
+import { serviceDeploymentOperations } from './service-deployment-operations.js';
 import { createService, updateService } from './services.js';
 import { beginStop } from './tasks.js';
 import type { EcsWorld } from './world.js';
@@ -62,6 +63,7 @@ export function ecsOperations(world: EcsWorld): ServiceOperations {
   };
 
   return {
+    ...serviceDeploymentOperations(world, now),
     CreateCluster(input) {
       now();
       const name = optString(input, 'clusterName') ?? 'default';

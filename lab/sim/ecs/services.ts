@@ -20,6 +20,7 @@ import {
   reqString,
 } from './input.js';
 import type { DeploymentConfiguration, LoadBalancer, Service } from './model.js';
+import { validateStrategy } from './strategy.js';
 import type { EcsWorld } from './world.js';
 
 const SERVICE_KEYS = new Set([
@@ -72,6 +73,7 @@ function deploymentConfiguration(
   if (cfg.minimumHealthyPercent < 0 || cfg.maximumPercent < cfg.minimumHealthyPercent) {
     throw invalid('maximumPercent must be greater than or equal to minimumHealthyPercent.');
   }
+  validateStrategy(cfg.rest);
   return cfg;
 }
 
@@ -87,6 +89,9 @@ function loadBalancers(world: EcsWorld, input: Input): LoadBalancer[] | undefine
       targetGroupArn: arn,
       containerName: reqString(lb, 'containerName'),
       containerPort: optNumber(lb, 'containerPort') ?? 80,
+      ...(optObject(lb, 'advancedConfiguration') && {
+        advancedConfiguration: clone(optObject(lb, 'advancedConfiguration') as Input),
+      }),
     };
   });
 }
