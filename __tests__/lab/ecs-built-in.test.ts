@@ -204,6 +204,20 @@ describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => 
     expect(err.name).toBe('ConflictException');
   });
 
+  it('StopServiceDeployment ABORT: STOPPED, traffic and both revisions left where they were', async () => {
+    const { s, arn } = await deploy({ service: 'api', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30 });
+    await until(arn, (d) => d.lifecycleStage === 'BAKE_TIME');
+    await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ABORT' }));
+    expect((await sd(arn)).status).toBe('STOP_REQUESTED');
+    const done = await until(arn, (d) => d.status === 'STOPPED', 10);
+    expect(done.d.stoppedAt).toBeInstanceOf(Date);
+    h.clock.advance(60_000);
+    expect(await weights(s.productionRuleArn)).toEqual(blueGreen(s, 0));
+    const after = await sd(arn);
+    expect(after.sourceServiceRevisions?.[0]?.runningTaskCount).toBe(2);
+    expect(after.targetServiceRevision?.runningTaskCount).toBe(2);
+  });
+
   it('CANARY with a PAUSE at PRE_PRODUCTION_TRAFFIC_SHIFT pauses before each step, a new hookId each time', async () => {
     const { s, arn } = await deploy({
       service: 'web',
