@@ -64,7 +64,8 @@ export function newDeployment(world: EcsWorld, svc: Service, taskDefinition: str
   return dep;
 }
 
-function alarmsFiring(world: EcsWorld, svc: Service): string[] {
+/** Deployment alarms of the service now in ALARM (none when alarms are off). */
+export function alarmsFiring(world: EcsWorld, svc: Service): string[] {
   const a = svc.deploymentConfiguration.alarms;
   const state = world.alarmState;
   if (!a?.enable || !state) return [];

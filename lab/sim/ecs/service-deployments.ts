@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-lifecycle-hooks.html
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pause-lifecycle-hooks.html
  */
+import { alarmsFiring } from './deployments.js';
 import { say } from './events.js';
 import type { Deployment, LoadBalancer, Service } from './model.js';
 import {
@@ -14,23 +15,14 @@ import {
   builtInStrategy,
   type HookConfig,
   hooksOf,
+  STAGE_ORDER,
+  type Stage,
   trafficSteps,
 } from './strategy.js';
 import { checkWiring, type Wiring, writeWeights } from './wiring.js';
 import type { EcsWorld } from './world.js';
 
-export type Stage =
-  | 'RECONCILE_SERVICE'
-  | 'PRE_SCALE_UP'
-  | 'SCALE_UP'
-  | 'POST_SCALE_UP'
-  | 'TEST_TRAFFIC_SHIFT'
-  | 'POST_TEST_TRAFFIC_SHIFT'
-  | 'PRE_PRODUCTION_TRAFFIC_SHIFT'
-  | 'PRODUCTION_TRAFFIC_SHIFT'
-  | 'POST_PRODUCTION_TRAFFIC_SHIFT'
-  | 'BAKE_TIME'
-  | 'CLEAN_UP';
+export type { Stage } from './strategy.js';
 
 export type SdStatus =
   | 'PENDING'
@@ -304,19 +296,6 @@ function work(world: EcsWorld, sd: ServiceDeployment, t: number): boolean {
 }
 
 function next(world: EcsWorld, sd: ServiceDeployment, t: number): void {
-  const order: Stage[] = [
-    'RECONCILE_SERVICE',
-    'PRE_SCALE_UP',
-    'SCALE_UP',
-    'POST_SCALE_UP',
-    'TEST_TRAFFIC_SHIFT',
-    'POST_TEST_TRAFFIC_SHIFT',
-    'PRE_PRODUCTION_TRAFFIC_SHIFT',
-    'PRODUCTION_TRAFFIC_SHIFT',
-    'POST_PRODUCTION_TRAFFIC_SHIFT',
-    'BAKE_TIME',
-    'CLEAN_UP',
-  ];
   if (sd.stage === 'PRODUCTION_TRAFFIC_SHIFT' && sd.step < sd.steps.length - 1) {
     // LINEAR/CANARY: wait the step bake, then PRE_PRODUCTION_TRAFFIC_SHIFT again (a new hookId per step).
     if (t < sd.stageAt + world.timing.trafficShiftMs + sd.stepBakeMinutes * world.timing.minuteMs) return;
@@ -328,7 +307,7 @@ function next(world: EcsWorld, sd: ServiceDeployment, t: number): void {
     complete(world, sd, t);
     return;
   }
-  const following = order[order.indexOf(sd.stage) + 1];
+  const following = STAGE_ORDER[STAGE_ORDER.indexOf(sd.stage) + 1];
   if (following) enter(sd, following, t);
 }
 
@@ -422,13 +401,6 @@ export function detectorFailed(
   return true;
 }
 
-function firingAlarms(world: EcsWorld, svc: Service): string[] {
-  const a = svc.deploymentConfiguration.alarms;
-  const state = world.alarmState;
-  if (!a?.enable || !state) return [];
-  return a.alarmNames.filter((n) => state(n) === 'ALARM');
-}
-
 /** One step of a built-in service; false when the service is not run by a built-in deployment now. */
 export function stepBuiltIn(world: EcsWorld, svc: Service, t: number): boolean {
   const sd = currentOf(svc);
@@ -452,7 +424,7 @@ export function stepBuiltIn(world: EcsWorld, svc: Service, t: number): boolean {
     return true;
   }
   const alarms = svc.deploymentConfiguration.alarms;
-  const firing = sd.green.alarmsIgnored ? [] : firingAlarms(world, svc);
+  const firing = sd.green.alarmsIgnored ? [] : alarmsFiring(world, svc);
   if (firing.length > 0 && sd.stage !== 'CLEAN_UP') {
     world.note(svc, `alarm|${sd.green.id}`, '', () => say.failedAlarm(svc.name, sd.green.id));
     detectorFailed(world, svc, sd.green, t, STATUS_TEXT.alarm(firing), alarms?.rollback === true);

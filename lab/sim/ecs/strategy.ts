@@ -19,16 +19,26 @@ export interface HookConfig {
   timeoutAction: 'ROLLBACK' | 'CONTINUE';
 }
 
-const HOOK_STAGES = [
+/** ServiceDeployment.lifecycleStage in the order a deployment goes through them (AWS-BEHAVIOUR §9.3). */
+export const STAGE_ORDER = [
   'RECONCILE_SERVICE',
   'PRE_SCALE_UP',
+  'SCALE_UP',
   'POST_SCALE_UP',
   'TEST_TRAFFIC_SHIFT',
   'POST_TEST_TRAFFIC_SHIFT',
   'PRE_PRODUCTION_TRAFFIC_SHIFT',
   'PRODUCTION_TRAFFIC_SHIFT',
   'POST_PRODUCTION_TRAFFIC_SHIFT',
-];
+  'BAKE_TIME',
+  'CLEAN_UP',
+] as const;
+export type Stage = (typeof STAGE_ORDER)[number];
+
+/** Stages a lifecycle hook may name: all but SCALE_UP, BAKE_TIME and CLEAN_UP. */
+const HOOK_STAGES: readonly string[] = STAGE_ORDER.filter(
+  (s) => s !== 'SCALE_UP' && s !== 'BAKE_TIME' && s !== 'CLEAN_UP',
+);
 
 export function builtInStrategy(rest: Input): BuiltInStrategy | undefined {
   const s = rest.strategy;
