@@ -49,11 +49,11 @@ function revision(
   weights: { prod: number; test: number },
 ) {
   const tasks = world.serviceTasks(sd.svc).filter((x) => x.deploymentId === dep.id);
-  const live = tasks.filter((x) => x.desiredStatus === 'RUNNING' && x.lastStatus !== 'STOPPED');
-  const targeted = dep === sd.green && ONGOING.includes(sd.status) && !sd.rollback;
+  // Green is wanted at the desired count unless rolled back; blue until CLEAN_UP has scaled it in.
+  const wanted = dep === sd.green ? !sd.rollback : sd.status !== 'SUCCESSFUL';
   return {
     arn: revisionArn(world, sd.svc, dep),
-    requestedTaskCount: targeted || dep === sd.green ? sd.svc.desiredCount : live.length,
+    requestedTaskCount: wanted ? sd.svc.desiredCount : 0,
     runningTaskCount: tasks.filter((x) => x.lastStatus === 'RUNNING').length,
     pendingTaskCount: tasks.filter(isPendingStatus).length,
     requestedProductionTrafficWeight: weights.prod,

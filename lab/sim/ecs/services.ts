@@ -20,7 +20,6 @@ import {
   reqString,
 } from './input.js';
 import type { DeploymentConfiguration, LoadBalancer, Service } from './model.js';
-import { validateStrategy } from './strategy.js';
 import type { EcsWorld } from './world.js';
 
 const SERVICE_KEYS = new Set([
@@ -73,7 +72,6 @@ function deploymentConfiguration(
   if (cfg.minimumHealthyPercent < 0 || cfg.maximumPercent < cfg.minimumHealthyPercent) {
     throw invalid('maximumPercent must be greater than or equal to minimumHealthyPercent.');
   }
-  validateStrategy(cfg.rest);
   return cfg;
 }
 
