@@ -116,6 +116,15 @@ describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => 
     expect(hook).toMatchObject({ targetType: 'PAUSE', timeoutAction: 'ROLLBACK' });
     expect(hook?.hookId).toMatch(/^ecs-pause-/);
     expect(await weights(s.productionRuleArn)).toEqual(blueGreen(s, 0));
+    // The legacy view while blue still runs: green PRIMARY in progress, blue ACTIVE.
+    const during = (
+      await ecs.send(new DescribeServicesCommand({ cluster: s.cluster, services: [s.service] }))
+    ).services?.[0];
+    expect(during?.currentServiceDeployment).toBe(arn);
+    expect(during?.deployments?.map((d) => [d.status, d.rolloutState, d.runningCount])).toEqual([
+      ['PRIMARY', 'IN_PROGRESS', 2],
+      ['ACTIVE', 'COMPLETED', 2],
+    ]);
     // The pause holds: ten lab minutes later nothing moved.
     h.clock.advance(600_000);
     expect((await sd(arn)).lifecycleStage).toBe('POST_PRODUCTION_TRAFFIC_SHIFT');
@@ -216,6 +225,32 @@ describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => 
     const after = await sd(arn);
     expect(after.sourceServiceRevisions?.[0]?.runningTaskCount).toBe(2);
     expect(after.targetServiceRevision?.runningTaskCount).toBe(2);
+  });
+
+  it('with a test listener rule: green takes test traffic at TEST_TRAFFIC_SHIFT, production stays on blue', async () => {
+    const { s, arn } = await deploy({
+      service: 'web',
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 0,
+      testListener: true,
+      hooks: [{ stage: 'POST_TEST_TRAFFIC_SHIFT' }],
+    });
+    const held = await until(arn, (d) => waiting(d) !== undefined);
+    expect(held.d).toMatchObject({
+      lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+      targetServiceRevision: { requestedTestTrafficWeight: 100, requestedProductionTrafficWeight: 0 },
+    });
+    expect(await weights(s.testRuleArn ?? '')).toEqual(blueGreen(s, 0));
+    expect(await weights(s.productionRuleArn)).toEqual(blueGreen(s, 100));
+    await ecs.send(
+      new ContinueServiceDeploymentCommand({
+        serviceDeploymentArn: arn,
+        hookId: waiting(held.d)?.hookId,
+        action: 'ROLLBACK',
+      }),
+    );
+    await until(arn, (d) => d.status === 'ROLLBACK_SUCCESSFUL', 60);
+    expect(await weights(s.testRuleArn ?? '')).toEqual(blueGreen(s, 100));
   });
 
   it('CANARY with a PAUSE at PRE_PRODUCTION_TRAFFIC_SHIFT pauses before each step, a new hookId each time', async () => {

@@ -63,13 +63,10 @@ function hookList(o: BuiltInServiceOptions, account: string, region: string) {
   }));
 }
 
-/** Seeds a steady built-in service; register revision 2 and UpdateService to deploy. */
-export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInService {
-  const cluster = o.cluster ?? 'lab';
-  const port = o.port ?? 8080;
-  lab.ecs.createCluster(cluster);
-  const blue = lab.elbv2.createTargetGroup({ name: `${o.service}-blue`, port });
-  const green = lab.elbv2.createTargetGroup({ name: `${o.service}-green`, port });
+/** The ALB listener, its production rule (blue 100 / green 0) and the optional test rule. */
+function seedRules(lab: Lab, o: BuiltInServiceOptions, blueArn: string, greenArn: string) {
+  const blue = { arn: blueArn };
+  const green = { arn: greenArn };
   const listener = lab.elbv2.rules.createListener({
     loadBalancer: `${o.service}-alb`,
     targetGroupArn: blue.arn,
@@ -97,6 +94,17 @@ export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInS
       forward: [{ arn: green.arn, weight: 100 }],
     }).arn;
   }
+  return { listener, prod, test };
+}
+
+/** Seeds a steady built-in service; register revision 2 and UpdateService to deploy. */
+export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInService {
+  const cluster = o.cluster ?? 'lab';
+  const port = o.port ?? 8080;
+  lab.ecs.createCluster(cluster);
+  const blue = lab.elbv2.createTargetGroup({ name: `${o.service}-blue`, port });
+  const green = lab.elbv2.createTargetGroup({ name: `${o.service}-green`, port });
+  const { listener, prod, test } = seedRules(lab, o, blue.arn, green.arn);
   const roleArn = `arn:aws:iam::${lab.account}:role/ecs-infrastructure-for-load-balancers`;
   const td = lab.ecs.registerTaskDefinition(
     taskDefinition(o.service, port, `127.0.0.1:5055/${o.service}:v1`),
