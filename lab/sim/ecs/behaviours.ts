@@ -85,6 +85,12 @@ export interface Timings {
   stopMs: number;
   /** With deployment alarms, the time ECS keeps watching after steady state before COMPLETED. */
   alarmBakeMs: number;
+  /** Built-in strategies: one traffic shift (rewriting the listener rules), and a shift back on rollback. */
+  trafficShiftMs: number;
+  /** Built-in strategies: a Lambda lifecycle hook's run (the lab's Lambda hooks always return SUCCEEDED). */
+  lambdaHookMs: number;
+  /** One minute of bakeTimeInMinutes, step bakes and hook timeouts (shorten it for real-clock demos). */
+  minuteMs: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -95,4 +101,7 @@ export const DEFAULT_TIMINGS: Timings = {
   exitAfterMs: 5000,
   stopMs: 2000,
   alarmBakeMs: 10_000,
+  trafficShiftMs: 1000,
+  lambdaHookMs: 1000,
+  minuteMs: 60_000,
 };

@@ -7,6 +7,7 @@
 import { failureThreshold } from './circuit-breaker.js';
 import { reason, say } from './events.js';
 import type { Deployment, Service, Task } from './model.js';
+import { beginServiceDeployment, detectorFailed, STATUS_TEXT, stepBuiltIn } from './service-deployments.js';
 import type { EcsWorld } from './world.js';
 
 export function isLive(task: Task): boolean {
@@ -59,10 +60,12 @@ export function newDeployment(world: EcsWorld, svc: Service, taskDefinition: str
   svc.deployments.unshift(dep);
   svc.history.push(dep);
   svc.steady = false;
+  beginServiceDeployment(world, svc, dep, t);
   return dep;
 }
 
-function alarmsFiring(world: EcsWorld, svc: Service): string[] {
+/** Deployment alarms of the service now in ALARM (none when alarms are off). */
+export function alarmsFiring(world: EcsWorld, svc: Service): string[] {
   const a = svc.deploymentConfiguration.alarms;
   const state = world.alarmState;
   if (!a?.enable || !state) return [];
@@ -98,6 +101,8 @@ function fail(
   dep.rolloutState = 'FAILED';
   dep.rolloutStateReason = why;
   dep.updatedAt = t;
+  // Built-in strategies roll back by a traffic shift while blue runs (service-deployments.ts).
+  if (detectorFailed(world, svc, dep, t, STATUS_TEXT.circuitBreaker, rollback)) return;
   if (!rollback) return;
   // The newest COMPLETED deployment; a first deployment has nothing to roll back to.
   const target = [...svc.history].reverse().find((d) => d !== dep && d.rolloutState === 'COMPLETED');
@@ -119,6 +124,7 @@ function fail(
 export function stepService(world: EcsWorld, svc: Service, t: number): void {
   const primary = svc.deployments[0];
   if (!primary || svc.status !== 'ACTIVE') return;
+  if (stepBuiltIn(world, svc, t)) return;
   const tasks = world.serviceTasks(svc);
 
   const alarms = svc.deploymentConfiguration.alarms;

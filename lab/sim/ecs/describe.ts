@@ -7,6 +7,7 @@
 import { isLive, isPendingStatus } from './deployments.js';
 import { clone } from './input.js';
 import type { Cluster, Deployment, Service, Task } from './model.js';
+import { currentOf } from './service-deployments.js';
 import type { EcsWorld } from './world.js';
 
 const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
@@ -83,6 +84,7 @@ export function describeService(world: EcsWorld, svc: Service, withTags: boolean
       alarms: c.alarms,
     }),
     deployments,
+    currentServiceDeployment: currentOf(svc)?.arn,
     events: svc.events.map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
     createdAt: new Date(svc.createdAt),
     placementConstraints: [],

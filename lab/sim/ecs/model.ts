@@ -4,6 +4,7 @@ import type { Behaviour } from './behaviours.js';
 import type { CircuitBreakerConfig } from './circuit-breaker.js';
 import type { ServiceEvent } from './events.js';
 import type { Input, Tag } from './input.js';
+import type { ServiceDeployment } from './service-deployments.js';
 
 export interface Cluster {
   arn: string;
@@ -45,6 +46,8 @@ export interface LoadBalancer {
   targetGroupArn: string;
   containerName: string;
   containerPort: number;
+  /** Built-in strategies: alternateTargetGroupArn, productionListenerRule, testListenerRule, roleArn. */
+  advancedConfiguration?: Input;
 }
 
 export interface DeploymentConfiguration {
@@ -100,6 +103,8 @@ export interface Service {
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   /** The last steady state was reported and nothing changed since. */
   steady: boolean;
+  /** Service deployments of the built-in strategies, oldest first (service-deployments.ts). */
+  serviceDeployments?: ServiceDeployment[];
 }
 
 export type TaskStatus =

@@ -22,7 +22,9 @@ import {
 } from './input.js';
 import type { Task } from './model.js';
 import { runOnDocker, stopOnDocker } from './run-task.js';
+import { serviceDeploymentOperations } from './service-deployment-operations.js';
 import { createService, updateService } from './services.js';
+import { validateStrategy } from './strategy.js';
 import { beginStop } from './tasks.js';
 import type { EcsWorld } from './world.js';
 
@@ -62,6 +64,7 @@ export function ecsOperations(world: EcsWorld): ServiceOperations {
   };
 
   return {
+    ...serviceDeploymentOperations(world, now),
     CreateCluster(input) {
       now();
       const name = optString(input, 'clusterName') ?? 'default';
@@ -98,11 +101,18 @@ export function ecsOperations(world: EcsWorld): ServiceOperations {
 
     CreateService(input) {
       const t = now();
+      // The API refuses wrong strategy fields; seeding (world.createService) takes them as given.
+      validateStrategy(optObject(input, 'deploymentConfiguration') ?? {});
       return { service: describeService(world, createService(world, input, t), false) };
     },
 
     UpdateService(input) {
       const t = now();
+      const cfg = optObject(input, 'deploymentConfiguration');
+      if (cfg) {
+        const svc = world.service(optString(input, 'cluster'), reqString(input, 'service'));
+        validateStrategy({ ...svc.deploymentConfiguration.rest, ...cfg });
+      }
       return { service: describeService(world, updateService(world, input, t), false) };
     },
 

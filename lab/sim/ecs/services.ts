@@ -87,6 +87,9 @@ function loadBalancers(world: EcsWorld, input: Input): LoadBalancer[] | undefine
       targetGroupArn: arn,
       containerName: reqString(lb, 'containerName'),
       containerPort: optNumber(lb, 'containerPort') ?? 80,
+      ...(optObject(lb, 'advancedConfiguration') && {
+        advancedConfiguration: clone(optObject(lb, 'advancedConfiguration') as Input),
+      }),
     };
   });
 }

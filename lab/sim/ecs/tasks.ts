@@ -6,6 +6,7 @@
  */
 import { say } from './events.js';
 import type { ContainerDef, Task } from './model.js';
+import { targetGroupsFor } from './service-deployments.js';
 import type { EcsWorld } from './world.js';
 
 const ACTIVATING_MS = 1000;
@@ -75,7 +76,7 @@ function activate(world: EcsWorld, task: Task, t: number): void {
   task.lastStatus = 'ACTIVATING';
   task.phaseAt = t;
   const b = task.behaviour;
-  for (const lb of svc.loadBalancers) {
+  for (const lb of targetGroupsFor(svc, task.deploymentId)) {
     const g = world.elb.group(lb.targetGroupArn);
     world.elb.register(lb.targetGroupArn, task.ip, lb.containerPort, t);
     task.targets.push({ targetGroupArn: lb.targetGroupArn, port: lb.containerPort });

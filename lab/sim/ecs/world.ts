@@ -18,6 +18,7 @@ import { pushEvent, say } from './events.js';
 import { IdSource } from './ids.js';
 import type { Input, Tag } from './input.js';
 import type { Cluster, Deployment, Service, Task, TaskDefinition } from './model.js';
+import { settleServiceDeployment } from './service-deployments.js';
 import { createService } from './services.js';
 import { parseContainers, TaskDefinitions } from './task-definitions.js';
 import { beginStop, stepTask } from './tasks.js';
@@ -374,6 +375,7 @@ export class EcsWorld {
     for (const k of [...this.notes.keys()]) if (k.startsWith(`${svc.arn}|`)) this.notes.delete(k);
     dep.rolloutState = 'COMPLETED';
     dep.rolloutStateReason = `ECS deployment ${dep.id} completed.`;
+    settleServiceDeployment(svc, t);
     svc.steady = true;
   }
 

@@ -1,7 +1,9 @@
 import type { ServiceOperations, SimClock } from '../types.js';
 import { elbv2Operations } from './operations.js';
+import { ruleOperations } from './rules.js';
 import { Elbv2World } from './world.js';
 
+export type { Listener, ListenerRule, RuleAction } from './rules.js';
 export type { HealthCheckConfig, TargetGroup, TargetGroupSeed, TargetHealth, TargetState } from './world.js';
 export { Elbv2World } from './world.js';
 
@@ -10,5 +12,5 @@ export function createElbv2(deps: { clock: SimClock; region: string; account: st
   world: Elbv2World;
 } {
   const world = new Elbv2World(deps.clock, deps.region, deps.account);
-  return { operations: elbv2Operations(world), world };
+  return { operations: { ...elbv2Operations(world), ...ruleOperations(world, world.rules) }, world };
 }

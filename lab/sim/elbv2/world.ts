@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html
  */
 import { AwsError, type SimClock } from '../types.js';
+import { ListenerRules } from './rules.js';
 
 export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable';
 
@@ -86,6 +87,8 @@ export class Elbv2World {
   labHealthCheckIntervalSeconds = 5;
   /** Called before reads so that other engines (ECS) bring their targets up to date first. */
   readonly beforeRead: ((now: number) => void)[] = [];
+  /** Listeners and listener rules (rules.ts): what ECS's built-in deployments re-weight. */
+  readonly rules: ListenerRules = new ListenerRules(this);
   private counter = 0;
 
   constructor(

@@ -1,0 +1,164 @@
+/**
+ * Worlds with ECS's built-in strategies (BLUE_GREEN, LINEAR, CANARY) for lab and
+ * product tests: a steady service behind an ALB listener whose production rule
+ * forwards blue 100 / green 0 over two target groups, an optional test rule, the
+ * infrastructure role, and the strategy's configuration. docs/lab.md "Built-in deployments".
+ */
+import type { Lab } from '../sim/lab';
+
+export interface BuiltInServiceOptions {
+  cluster?: string;
+  service: string;
+  strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+  bakeTimeInMinutes?: number;
+  linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: number };
+  canaryConfiguration?: { canaryPercent?: number; canaryBakeTimeInMinutes?: number };
+  /** `{ stage }` is a PAUSE hook (timeout default 1440 min, action ROLLBACK); `lambda` a Lambda hook. */
+  hooks?: { stage: string; lambda?: boolean; timeoutInMinutes?: number; action?: 'ROLLBACK' | 'CONTINUE' }[];
+  /** A test listener rule (port 8443) carrying green's test traffic. */
+  testListener?: boolean;
+  desiredCount?: number;
+  port?: number;
+  alarms?: string[];
+  circuitBreaker?: boolean;
+  /** Break the wiring on purpose: the production rule forwards to blue only. */
+  blueOnlyOnProductionRule?: boolean;
+}
+
+export interface BuiltInService {
+  cluster: string;
+  service: string;
+  family: string;
+  taskDefinitionArn: string;
+  blueTargetGroupArn: string;
+  greenTargetGroupArn: string;
+  listenerArn: string;
+  productionRuleArn: string;
+  testRuleArn?: string;
+  roleArn: string;
+}
+
+function taskDefinition(family: string, port: number, image: string) {
+  return {
+    family,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [
+      { name: family, image, essential: true, portMappings: [{ containerPort: port, protocol: 'tcp' }] },
+    ],
+  };
+}
+
+function hookList(o: BuiltInServiceOptions, account: string, region: string) {
+  return (o.hooks ?? []).map((h) => ({
+    targetType: h.lambda ? 'AWS_LAMBDA' : 'PAUSE',
+    ...(h.lambda && {
+      hookTargetArn: `arn:aws:lambda:${region}:${account}:function:${o.service}-hook`,
+      roleArn: `arn:aws:iam::${account}:role/${o.service}-hook`,
+    }),
+    lifecycleStages: [h.stage],
+    timeoutConfiguration: { timeoutInMinutes: h.timeoutInMinutes ?? 1440, action: h.action ?? 'ROLLBACK' },
+  }));
+}
+
+/** The ALB listener, its production rule (blue 100 / green 0) and the optional test rule. */
+function seedRules(lab: Lab, o: BuiltInServiceOptions, blueArn: string, greenArn: string) {
+  const blue = { arn: blueArn };
+  const green = { arn: greenArn };
+  const listener = lab.elbv2.rules.createListener({
+    loadBalancer: `${o.service}-alb`,
+    targetGroupArn: blue.arn,
+  });
+  const prod = lab.elbv2.rules.createRule({
+    listenerArn: listener.arn,
+    priority: 1,
+    forward: o.blueOnlyOnProductionRule
+      ? [{ arn: blue.arn, weight: 100 }]
+      : [
+          { arn: blue.arn, weight: 100 },
+          { arn: green.arn, weight: 0 },
+        ],
+  });
+  let test: string | undefined;
+  if (o.testListener) {
+    const l2 = lab.elbv2.rules.createListener({
+      loadBalancer: `${o.service}-alb`,
+      port: 8443,
+      targetGroupArn: green.arn,
+    });
+    test = lab.elbv2.rules.createRule({
+      listenerArn: l2.arn,
+      priority: 1,
+      forward: [{ arn: green.arn, weight: 100 }],
+    }).arn;
+  }
+  return { listener, prod, test };
+}
+
+/** Seeds a steady built-in service; register revision 2 and UpdateService to deploy. */
+export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInService {
+  const cluster = o.cluster ?? 'lab';
+  const port = o.port ?? 8080;
+  lab.ecs.createCluster(cluster);
+  const blue = lab.elbv2.createTargetGroup({ name: `${o.service}-blue`, port });
+  const green = lab.elbv2.createTargetGroup({ name: `${o.service}-green`, port });
+  const { listener, prod, test } = seedRules(lab, o, blue.arn, green.arn);
+  const roleArn = `arn:aws:iam::${lab.account}:role/ecs-infrastructure-for-load-balancers`;
+  const td = lab.ecs.registerTaskDefinition(
+    taskDefinition(o.service, port, `127.0.0.1:5055/${o.service}:v1`),
+  );
+  lab.ecs.createService({
+    cluster,
+    serviceName: o.service,
+    taskDefinition: td.arn,
+    desiredCount: o.desiredCount ?? 2,
+    launchType: 'FARGATE',
+    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0lab'], assignPublicIp: 'DISABLED' } },
+    loadBalancers: [
+      {
+        targetGroupArn: blue.arn,
+        containerName: o.service,
+        containerPort: port,
+        advancedConfiguration: {
+          alternateTargetGroupArn: green.arn,
+          productionListenerRule: prod.arn,
+          ...(test && { testListenerRule: test }),
+          roleArn,
+        },
+      },
+    ],
+    deploymentController: { type: 'ECS' },
+    deploymentConfiguration: {
+      strategy: o.strategy,
+      bakeTimeInMinutes: o.bakeTimeInMinutes ?? 5,
+      ...(o.linearConfiguration && { linearConfiguration: o.linearConfiguration }),
+      ...(o.canaryConfiguration && { canaryConfiguration: o.canaryConfiguration }),
+      lifecycleHooks: hookList(o, lab.account, lab.region),
+      deploymentCircuitBreaker: { enable: o.circuitBreaker ?? true, rollback: true },
+      ...(o.alarms && { alarms: { alarmNames: o.alarms, enable: true, rollback: true } }),
+    },
+    healthCheckGracePeriodSeconds: 0,
+  });
+  return {
+    cluster,
+    service: o.service,
+    family: o.service,
+    taskDefinitionArn: td.arn,
+    blueTargetGroupArn: blue.arn,
+    greenTargetGroupArn: green.arn,
+    listenerArn: listener.arn,
+    productionRuleArn: prod.arn,
+    ...(test && { testRuleArn: test }),
+    roleArn,
+  };
+}
+
+/** Revision 2 of the service's task definition (a new image), ready for UpdateService. */
+export function nextRevision(lab: Lab, s: BuiltInService, tag = 'v2'): string {
+  const base = lab.ecs.taskDefinitions.get(s.taskDefinitionArn);
+  const body = structuredClone(base.body) as { containerDefinitions: { image: string }[] };
+  for (const c of body.containerDefinitions) c.image = c.image.replace(/:[^:/]+$/, `:${tag}`);
+  return lab.ecs.registerTaskDefinition(body as unknown as Record<string, unknown>).arn;
+}
