@@ -52,10 +52,6 @@ function setup(world: World, images: ImageConfig[], commit: string, exists = fal
 const everything = (world: World, error?: unknown): string =>
   `${world.log.text({ debug: true })}\n${error instanceof Error ? error.message : ''}`;
 
-describe.runIf(!up)('images stage on the lab engine and registry', () => {
-  it.skip('skipped: .lab/env is absent, so there is no real engine or registry (run lab/up)', () => {});
-});
-
 describe.skipIf(!up)('images stage on the lab engine and registry', () => {
   let repo: AppRepo;
   let world: World;

@@ -7,6 +7,9 @@
  * every service on its previous one — never a mix.
  */
 import { randomBytes } from 'node:crypto';
+import { appendFile, cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaultKind } from '../../lab/sim/faults';
 import { renderSummary } from '../../src/report/summary';
@@ -34,11 +37,19 @@ const DEPLOY_CALLS: [service: string, operation: string][] = [
   ['cloudwatch', 'DescribeAlarms'],
   ['elbv2', 'DescribeTargetHealth'],
 ];
-/** Only a build calls these: the run rebuilds the backend (a new build arg) over a deployed image. */
+/** Only a build calls these: the run rebuilds the backend (changed sources) over a deployed image. */
 const BUILD_CALLS: [service: string, operation: string][] = [
   ['ecr', 'GetAuthorizationToken'],
   ['ecr', 'DescribeImages'],
 ];
+
+/** A copy of the demo backend whose server differs by one comment line: a new image for sure. */
+async function changedBackend(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'faults-bounded-backend-'));
+  await cp('examples/app/backend', dir, { recursive: true });
+  await appendFile(join(dir, 'server.mjs'), `// reliability run ${randomBytes(6).toString('hex')}\n`);
+  return dir;
+}
 
 const cases = (calls: [string, string][]) =>
   calls.flatMap(([service, operation]) => KINDS.map((kind) => ({ service, operation, kind })));
@@ -81,17 +92,19 @@ describe.skipIf(!labIsUp())(
         const first = await deploy(world, config());
         expect(first.report.result, first.error).toBe('deployed');
         const before = await running(world);
-        // A build arg no other run uses: the backend's content key is new, so it is built
-        // (GetAuthorizationToken) with the deployed image as layer cache (DescribeImages).
+        // Backend sources no other run has: the content key is new, so it is built
+        // (GetAuthorizationToken) with the deployed image as layer cache (DescribeImages),
+        // and the image really differs. (A build arg the Dockerfile never declares, as this
+        // once used, changes the key but not the image: a fully cached build gives the very
+        // image already deployed, and `unchanged` is then the right answer.)
+        const context = await changedBackend();
         const commit = randomBytes(20).toString('hex');
         const base = config();
         const cfg = config({
           release: commit,
           commit,
           images: base.images.map((i) =>
-            i.key === 'backend'
-              ? { ...i, buildArgs: { RELIABILITY_RUN: randomBytes(6).toString('hex') } }
-              : i,
+            i.key === 'backend' ? { ...i, context, dockerfile: join(context, 'Dockerfile') } : i,
           ),
         });
         world.lab.recorder.clear();
