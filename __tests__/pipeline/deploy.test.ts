@@ -11,13 +11,13 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
+import { newReport, type Report } from '../../src/model/report';
 import { runCommand } from '../../src/pipeline/commands';
-import { TAGS } from '../../src/pipeline/contracts';
 import { deployRelease } from '../../src/pipeline/deploy';
 import { planRelease } from '../../src/pipeline/plan-release';
-import { newReport, type Report } from '../../src/pipeline/report';
 import { STAGES } from '../../src/pipeline/stage';
 import { assess, progressOf } from '../../src/post/progress';
+import { TAGS } from '../../src/record/release-record';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { fakeGithub } from '../record/github-api';

@@ -1,12 +1,12 @@
 import { shortArn } from '../aws/arn';
 import { runGate } from '../gate';
+import type { GateResult, RenderResult, RolloutResult, ServiceRolloutResult } from '../model/contracts';
+import type { Report } from '../model/report';
 import { tagOutcome } from '../record';
 import { decideRollback, rollBack } from '../rollback';
 import { finishRollbackCommand } from '../rollback/finish-command';
 import { type StartedDeployment, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
-import type { GateResult, RenderResult, RolloutResult, ServiceRolloutResult } from './contracts';
-import type { Report } from './report';
 import { STAGES, stage } from './stage';
 
 /** What a service was last seen running, from its rollout result. */

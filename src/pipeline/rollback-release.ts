@@ -4,6 +4,8 @@
  * A failed rollout or gate puts the services back where they were (`rolled-back`).
  */
 import { type GateDeps, runGate } from '../gate';
+import type { GateResult, LiveService, RolloutResult } from '../model/contracts';
+import type { Report, ServiceOutcome } from '../model/report';
 import type { PreflightCheck } from '../preflight';
 import { runPreflight } from '../preflight';
 import {
@@ -26,9 +28,7 @@ import {
 } from '../rollback';
 import { shortArn } from '../rollback/resolve';
 import type { StageContext } from '../runtime/context';
-import type { GateResult, LiveService, RolloutResult } from './contracts';
 import { noteUnfinishedRollback, safeRollOut } from './finish';
-import type { Report, ServiceOutcome } from './report';
 import { STAGES, stage } from './stage';
 
 export interface RollbackReleaseOptions {

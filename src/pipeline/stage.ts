@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/duration';
+import type { Report } from '../model/report';
 import type { StageContext } from '../runtime/context';
-import type { Report } from './report';
 
 /** Thrown by a stage that the product does not have yet: never pretend success. */
 export class NotImplementedError extends Error {

@@ -1,4 +1,4 @@
-import type { RolloutResult, ServiceRolloutResult } from '../pipeline/contracts';
+import type { RolloutResult, ServiceRolloutResult } from '../model/contracts';
 import { type StartedDeployment, startDeployment, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
 import type { RollbackStep } from './decide';

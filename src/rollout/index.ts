@@ -4,7 +4,7 @@ import { shortArn } from '../aws/arn';
  * at once, then watched together by deployment id. A wave that does not complete
  * stops the rollout: later waves are `not-started`.
  */
-import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../pipeline/contracts';
+import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { ReadBudget } from './read-budget';
 import { startDeployment } from './start';
