@@ -198,6 +198,10 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
     expect(await outcomeTag(world, `${demo.initial.api.replace(/:1$/, ':2')}`)).toBe('rolled-back');
     expect(run.report.services.map((s) => s.state)).toEqual(['rolled-back', 'rolled-back']);
     expect(renderSummary(run.report)).toContain('demo-alb-5xx');
+    // The gate that fired reads failed in the stage table and the log, and the rollback ok.
+    expect(renderSummary(run.report)).toMatch(/\| Gate \| [^|]+ \| failed \|/);
+    expect(renderSummary(run.report)).toMatch(/\| Rollback \| [^|]+ \| ok \|/);
+    expect(logger.text()).toMatch(/Gate: failed after/);
     // The migration ran; the rollback does not undo it, and the summary says so.
     expect(run.report.notes.join(' ')).toContain('migration of this release ran and is not rolled back');
     expect(logger.text()).toMatch(/2m.*into the 5m bake|into the 5m bake/);

@@ -127,13 +127,15 @@ export async function finishFailedRelease(
   let back: ServiceRolloutResult[] = [];
   if (decision.targets.length > 0 || byEcs.length > 0) {
     failed.checkpoint('rollback');
-    back = await stage(ctx, report, STAGES.rollback, async () => {
+    const undone = await stage(ctx, report, STAGES.rollback, async () => {
       const [ours, theirs] = await Promise.all([
         rollBack(ctx, decision.targets),
         byEcs.length > 0 ? watchDeployments(ctx, byEcs, { failFast: false }) : Promise.resolve([]),
       ]);
-      return [...ours.services, ...theirs];
+      const services = [...ours.services, ...theirs];
+      return { ok: services.every((r) => r.state === 'completed'), services };
     });
+    back = undone.services;
   }
   for (const r of back) {
     const entry = report.services.find((s) => s.service === r.service);
