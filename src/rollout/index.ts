@@ -7,13 +7,13 @@ import { shortArn } from '../aws/arn';
 import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { ReadBudget } from './read-budget';
-import { startDeployment } from './start';
-import { type StartedDeployment, watchDeployments } from './watch';
+import { startAll, startDeployment } from './start';
+import { watchDeployments } from './watch';
 
 export { assess, progressLine, type Verdict } from './assess';
 export { describeStoppedTask, logStream } from './diagnose';
 export { ReadBudget } from './read-budget';
-export { startDeployment } from './start';
+export { type StartedAll, startAll, startDeployment } from './start';
 export { POLL_MS, RESERVE, type StartedDeployment, type WatchOptions, watchDeployments } from './watch';
 
 export interface RolloutOptions {
@@ -42,44 +42,35 @@ export async function rollOut(
     ctx.log.info(
       `wave ${wave}: updating ${members.map((t) => `${t.service} → ${shortArn(t.taskDefinitionArn)}`).join(', ')}`,
     );
-    const seen = new Map<string, Set<string>>();
-    const updates = await Promise.allSettled(
-      members.map(async (t): Promise<StartedDeployment> => {
-        const { started, seenEvents } = await startDeployment(ctx, t.service, t.taskDefinitionArn);
-        seen.set(t.service, seenEvents);
-        options.onUpdate?.(t.service, started.deploymentId);
+    const all = await startAll(
+      members,
+      (t) => startDeployment(ctx, t.service, t.taskDefinitionArn),
+      (s) => {
+        options.onUpdate?.(s.service, s.deploymentId);
         ctx.log.info(
-          `${t.service}: UpdateService started deployment ${started.deploymentId} (${shortArn(t.taskDefinitionArn)})`,
+          `${s.service}: UpdateService started deployment ${s.deploymentId} (${shortArn(s.taskDefinitionArn)})`,
         );
-        return started;
-      }),
+      },
     );
-    const started: StartedDeployment[] = [];
-    const refused: string[] = [];
-    updates.forEach((u, i) => {
-      const t = members[i];
-      if (!t) return;
-      if (u.status === 'fulfilled') {
-        started.push(u.value);
-        results.set(t.service, {
-          ...(results.get(t.service) ?? t),
-          state: 'cancelled',
-          deploymentId: u.value.deploymentId,
-          taskDefinitionArn: t.taskDefinitionArn,
-          service: t.service,
-        });
-      } else {
-        const why = u.reason instanceof Error ? u.reason.message : String(u.reason);
-        const detail = `${t.service}: UpdateService to ${shortArn(t.taskDefinitionArn)} failed: ${why}`;
-        ctx.log.error(detail);
-        refused.push(t.service);
-        results.set(t.service, {
-          service: t.service,
-          taskDefinitionArn: t.taskDefinitionArn,
-          state: 'failed',
-          detail,
-        });
-      }
+    const { started, seenEvents: seen } = all;
+    for (const s of started) {
+      results.set(s.service, {
+        service: s.service,
+        taskDefinitionArn: s.taskDefinitionArn,
+        deploymentId: s.deploymentId,
+        state: 'cancelled',
+      });
+    }
+    const refused = all.refused.map((t) => {
+      const detail = `${t.service}: UpdateService to ${shortArn(t.taskDefinitionArn)} failed: ${t.error instanceof Error ? t.error.message : String(t.error)}`;
+      ctx.log.error(detail);
+      results.set(t.service, {
+        service: t.service,
+        taskDefinitionArn: t.taskDefinitionArn,
+        state: 'failed',
+        detail,
+      });
+      return t.service;
     });
     if (refused.length > 0 || ctx.signal.aborted) {
       const why = ctx.signal.aborted
