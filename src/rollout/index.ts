@@ -8,7 +8,7 @@ import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../mode
 import type { StageContext } from '../runtime/context';
 import { ReadBudget } from './read-budget';
 import { startAll, startDeployment } from './start';
-import { watchDeployments } from './watch';
+import { type StartedDeployment, watchDeployments } from './watch';
 
 export { assess, progressLine, type Verdict } from './assess';
 export { describeStoppedTask, logStream } from './diagnose';
@@ -20,6 +20,14 @@ export interface RolloutOptions {
   /** Called as soon as each UpdateService returns (the post step reports what was issued). */
   onUpdate?: (service: string, deploymentId: string) => void;
 }
+
+/** A deployment UpdateService started that nobody has watched to its end (yet). */
+const inFlight = (s: StartedDeployment): ServiceRolloutResult => ({
+  service: s.service,
+  taskDefinitionArn: s.taskDefinitionArn,
+  deploymentId: s.deploymentId,
+  state: 'cancelled',
+});
 
 export async function rollOut(
   ctx: StageContext,
@@ -53,14 +61,7 @@ export async function rollOut(
       },
     );
     const { started, seenEvents: seen } = all;
-    for (const s of started) {
-      results.set(s.service, {
-        service: s.service,
-        taskDefinitionArn: s.taskDefinitionArn,
-        deploymentId: s.deploymentId,
-        state: 'cancelled',
-      });
-    }
+    for (const s of started) results.set(s.service, inFlight(s));
     const refused = all.refused.map((t) => {
       const detail = `${t.service}: UpdateService to ${shortArn(t.taskDefinitionArn)} failed: ${t.error instanceof Error ? t.error.message : String(t.error)}`;
       ctx.log.error(detail);
@@ -77,13 +78,8 @@ export async function rollOut(
         ? 'the run was cancelled'
         : `UpdateService failed for ${refused.join(', ')}`;
       for (const s of started) {
-        results.set(s.service, {
-          service: s.service,
-          taskDefinitionArn: s.taskDefinitionArn,
-          deploymentId: s.deploymentId,
-          state: 'cancelled',
-          detail: `${s.service}: not watched because ${why}; deployment ${s.deploymentId} is in progress`,
-        });
+        const detail = `${s.service}: not watched because ${why}; deployment ${s.deploymentId} is in progress`;
+        results.set(s.service, { ...inFlight(s), detail });
       }
       break;
     }
