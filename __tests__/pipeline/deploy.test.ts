@@ -213,12 +213,17 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
       { family: DEMO.web.family, revision: 2 },
       { outcome: 'unhealthy', httpCodes: [503] },
     );
-    const run = await deploy(world, config());
+    const log = new MemoryLogger();
+    const run = await deploy(world, config(), log);
     expect(run.report.result).toBe('rolled-back');
     expect(await running(world)).toEqual({
       [DEMO.api.service]: initial.api,
       [DEMO.web.service]: initial.web,
     });
+    // SPEC 3.4: every service event once, through the rollout and ECS's own rollback alike.
+    const events = log.text().split('\n').filter((l) => / event \d\d:\d\d:\d\d /.test(l));
+    expect(events.some((l) => l.includes('demo-web'))).toBe(true);
+    expect(events.length).toBe(new Set(events).size);
     // Ours: api forward, api back. ECS rolled the web back itself: we sent it nothing more.
     expect(
       updates(world).map((c) => `${c.input.service}→${String(c.input.taskDefinition).split('/').pop()}`),

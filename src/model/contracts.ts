@@ -105,6 +105,8 @@ export interface ServiceRolloutResult {
 export interface RolloutResult {
   ok: boolean;
   services: ServiceRolloutResult[];
+  /** Per service, the event ids already printed: a later watch (ECS's own rollback) prints each event once. */
+  seenEvents?: Map<string, Set<string>>;
 }
 
 export interface GateResult {

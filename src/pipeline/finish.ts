@@ -130,7 +130,12 @@ export async function finishFailedRelease(
     const undone = await stage(ctx, report, STAGES.rollback, async () => {
       const [ours, theirs] = await Promise.all([
         rollBack(ctx, decision.targets),
-        byEcs.length > 0 ? watchDeployments(ctx, byEcs, { failFast: false }) : Promise.resolve([]),
+        byEcs.length > 0
+          ? watchDeployments(ctx, byEcs, {
+              failFast: false,
+              ...(failed.rollout.seenEvents && { seenEvents: failed.rollout.seenEvents }),
+            })
+          : Promise.resolve([]),
       ]);
       const services = [...ours.services, ...theirs];
       return { ok: services.every((r) => r.state === 'completed'), services };

@@ -43,6 +43,7 @@ export async function rollOut(
   const deadline = ctx.clock.now() + ctx.config.gate.waitTimeoutMs;
   const budget = new ReadBudget(ctx.clock);
   const waves = [...new Set(targets.map((t) => t.wave))].sort((a, b) => a - b);
+  const seenEvents = new Map<string, Set<string>>();
 
   for (const wave of waves) {
     if (ctx.signal.aborted) break;
@@ -60,7 +61,8 @@ export async function rollOut(
         );
       },
     );
-    const { started, seenEvents: seen } = all;
+    const { started } = all;
+    for (const [service, ids] of all.seenEvents) seenEvents.set(service, ids);
     for (const s of started) results.set(s.service, inFlight(s));
     const refused = all.refused.map((t) => {
       const detail = `${t.service}: UpdateService to ${shortArn(t.taskDefinitionArn)} failed: ${t.error instanceof Error ? t.error.message : String(t.error)}`;
@@ -83,7 +85,7 @@ export async function rollOut(
       }
       break;
     }
-    const watched = await watchDeployments(ctx, started, { deadline, seenEvents: seen, budget });
+    const watched = await watchDeployments(ctx, started, { deadline, seenEvents, budget });
     for (const r of watched) results.set(r.service, r);
     if (watched.some((r) => r.state !== 'completed')) break;
     ctx.log.info(`wave ${wave}: every service completed`);
@@ -91,7 +93,7 @@ export async function rollOut(
   const services = targets
     .map((t) => results.get(t.service))
     .filter((r): r is ServiceRolloutResult => r !== undefined);
-  return { ok: services.every((s) => s.state === 'completed'), services };
+  return { ok: services.every((s) => s.state === 'completed'), services, seenEvents };
 }
 
 /** Our deployment in UpdateService's answer: the PRIMARY (running the revision we asked for). */
