@@ -93,7 +93,8 @@ export async function rollOut(
   const services = targets
     .map((t) => results.get(t.service))
     .filter((r): r is ServiceRolloutResult => r !== undefined);
-  return { ok: services.every((s) => s.state === 'completed'), services, seenEvents };
+  const ok = services.every((s) => s.state === 'completed');
+  return seenEvents.size > 0 ? { ok, services, seenEvents } : { ok, services };
 }
 
 /** Our deployment in UpdateService's answer: the PRIMARY (running the revision we asked for). */
