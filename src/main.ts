@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { AwsClients } from './aws/clients';
 import { OUTPUTS, STATE } from './config/names';
 import type { ReleaseConfig } from './config/types';
-import { newReport, type Report } from './pipeline/report';
+import { newReport, type Report } from './model/report';
 import { progressOf } from './post/progress';
 import { renderSummary } from './report/summary';
 import type { Clock } from './runtime/clock';

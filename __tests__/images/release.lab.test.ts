@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageConfig, ReleaseConfig } from '../../src/config/types';
 import { buildImages } from '../../src/images';
-import type { ImagesResult, RepositoryInfo } from '../../src/pipeline/contracts';
+import type { ImagesResult, RepositoryInfo } from '../../src/model/contracts';
 import { testConfig } from '../support/config';
 import { createWorld, labIsUp, type World } from '../support/world';
 import { type AppRepo, appRepo } from './git-fixture';

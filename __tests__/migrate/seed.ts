@@ -5,7 +5,7 @@
  * (as preflight would) into a PreflightResult and a RenderResult.
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import type { LiveService, PreflightResult, RenderResult } from '../../src/pipeline/contracts';
+import type { LiveService, PreflightResult, RenderResult } from '../../src/model/contracts';
 import type { World } from '../support/world';
 
 type Seedable = Pick<World, 'lab' | 'aws'>;

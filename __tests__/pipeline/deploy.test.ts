@@ -11,13 +11,13 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
+import { newReport, type Report } from '../../src/model/report';
 import { runCommand } from '../../src/pipeline/commands';
-import { TAGS } from '../../src/pipeline/contracts';
 import { deployRelease } from '../../src/pipeline/deploy';
 import { planRelease } from '../../src/pipeline/plan-release';
-import { newReport, type Report } from '../../src/pipeline/report';
 import { STAGES } from '../../src/pipeline/stage';
 import { assess, progressOf } from '../../src/post/progress';
+import { TAGS } from '../../src/record/release-record';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { fakeGithub } from '../record/github-api';
@@ -198,6 +198,10 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
     expect(await outcomeTag(world, `${demo.initial.api.replace(/:1$/, ':2')}`)).toBe('rolled-back');
     expect(run.report.services.map((s) => s.state)).toEqual(['rolled-back', 'rolled-back']);
     expect(renderSummary(run.report)).toContain('demo-alb-5xx');
+    // The gate that fired reads failed in the stage table and the log, and the rollback ok.
+    expect(renderSummary(run.report)).toMatch(/\| Gate \| [^|]+ \| failed \|/);
+    expect(renderSummary(run.report)).toMatch(/\| Rollback \| [^|]+ \| ok \|/);
+    expect(logger.text()).toMatch(/Gate: failed after/);
     // The migration ran; the rollback does not undo it, and the summary says so.
     expect(run.report.notes.join(' ')).toContain('migration of this release ran and is not rolled back');
     expect(logger.text()).toMatch(/2m.*into the 5m bake|into the 5m bake/);
@@ -209,12 +213,17 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
       { family: DEMO.web.family, revision: 2 },
       { outcome: 'unhealthy', httpCodes: [503] },
     );
-    const run = await deploy(world, config());
+    const log = new MemoryLogger();
+    const run = await deploy(world, config(), log);
     expect(run.report.result).toBe('rolled-back');
     expect(await running(world)).toEqual({
       [DEMO.api.service]: initial.api,
       [DEMO.web.service]: initial.web,
     });
+    // SPEC 3.4: every service event once, through the rollout and ECS's own rollback alike.
+    const events = log.text().split('\n').filter((l) => / event \d\d:\d\d:\d\d /.test(l));
+    expect(events.some((l) => l.includes('demo-web'))).toBe(true);
+    expect(events.length).toBe(new Set(events).size);
     // Ours: api forward, api back. ECS rolled the web back itself: we sent it nothing more.
     expect(
       updates(world).map((c) => `${c.input.service}→${String(c.input.taskDefinition).split('/').pop()}`),

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { newReport } from '../../src/pipeline/report';
+import { newReport } from '../../src/model/report';
 import {
   type GithubTarget,
   releaseManifest,

@@ -15,8 +15,8 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { AwsClients } from '../../src/aws/clients';
 import type { ReleaseConfig } from '../../src/config/types';
+import { newReport, type Report } from '../../src/model/report';
 import { deployRelease } from '../../src/pipeline/deploy';
-import { newReport, type Report } from '../../src/pipeline/report';
 import type { MemoryLogger } from '../../src/runtime/log';
 import { createWorld, type World, type WorldOptions } from '../support/world';
 

@@ -4,7 +4,7 @@
  * or it says `rolled-back`/`failed` and every service runs what it ran before, with
  * an error that says why. Returns the problems found (none = the invariant holds).
  */
-import type { Report } from '../../src/pipeline/report';
+import type { Report } from '../../src/model/report';
 
 export interface ServiceState {
   taskDefinition: string;

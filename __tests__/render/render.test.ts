@@ -2,13 +2,8 @@ import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { runPreflight } from '../../src/preflight';
-import {
-  describePlan,
-  diffTaskDefinitions,
-  renderTaskDefinition,
-  sameDefinition,
-  tagBaseline,
-} from '../../src/render';
+import { tagBaseline } from '../../src/record/release-record';
+import { describePlan, diffTaskDefinitions, renderTaskDefinition, sameDefinition } from '../../src/render';
 import { scenario } from '../rollout/scenario';
 
 const running: TaskDefinition = {
@@ -178,7 +173,7 @@ describe('describePlan and tagBaseline (lab)', () => {
   it('tags the running revisions that carry no release record as release baseline, succeeded', async () => {
     const s = scenario();
     const ctx = s.context(s.config);
-    const tagged = await tagBaseline(ctx, await runPreflight(ctx));
+    const tagged = await tagBaseline(ctx, (await runPreflight(ctx)).services);
     expect(tagged).toHaveLength(3);
     const out = await s.aws.ecs.send(new ListTagsForResourceCommand({ resourceArn: tagged[0] }));
     expect(out.tags).toEqual(
@@ -189,6 +184,6 @@ describe('describePlan and tagBaseline (lab)', () => {
       ]),
     );
     // A second run finds them tagged and tags nothing.
-    expect(await tagBaseline(ctx, await runPreflight(ctx))).toEqual([]);
+    expect(await tagBaseline(ctx, (await runPreflight(ctx)).services)).toEqual([]);
   });
 });

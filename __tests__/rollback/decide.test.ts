@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RolloutResult, ServiceRolloutResult } from '../../src/pipeline/contracts';
+import type { RolloutResult, ServiceRolloutResult } from '../../src/model/contracts';
 import { decideRollback } from '../../src/rollback';
 
 const td = (family: string, revision: number) =>

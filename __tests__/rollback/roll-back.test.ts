@@ -4,8 +4,8 @@
  */
 import { DescribeServicesCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { TAGS } from '../../src/pipeline/contracts';
 import { tagOutcome } from '../../src/record';
+import { TAGS } from '../../src/record/release-record';
 import { decideRollback, findReleases, resolveTarget, rollBack } from '../../src/rollback';
 import { rollOut } from '../../src/rollout';
 import { testConfig } from '../support/config';

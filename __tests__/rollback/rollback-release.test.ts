@@ -1,7 +1,7 @@
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReleaseConfig } from '../../src/config/types';
-import { newReport, type Report } from '../../src/pipeline/report';
+import { newReport, type Report } from '../../src/model/report';
 import { type RollbackReleaseOptions, rollbackRelease } from '../../src/pipeline/rollback-release';
 import { type FakeGithub, fakeGithub } from '../record/github-api';
 import { testConfig } from '../support/config';

@@ -10,8 +10,8 @@
  *
  * Running now: demo-api:5 (r4) and demo-web:3 (r2), so the release running is r4.
  */
-import type { LiveService } from '../../src/pipeline/contracts';
-import { TAGS } from '../../src/pipeline/contracts';
+import type { LiveService } from '../../src/model/contracts';
+import { TAGS } from '../../src/record/release-record';
 import type { World } from '../support/world';
 
 export const MIN = 60_000;

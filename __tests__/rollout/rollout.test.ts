@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { TAGS } from '../../src/pipeline/contracts';
 import { runPreflight } from '../../src/preflight';
+import { TAGS } from '../../src/record/release-record';
 import { renderRelease, rolloutTargets } from '../../src/render';
 import { rollOut } from '../../src/rollout';
 import { CLUSTER, NEW, OLD, type Scenario, scenario } from './scenario';

@@ -4,7 +4,7 @@
  * demo-web (frontend, ALB) in wave 2, each at steady state on revision 1.
  */
 import type { ReleaseConfig } from '../../src/config/types';
-import type { ImagesResult } from '../../src/pipeline/contracts';
+import type { ImagesResult } from '../../src/model/contracts';
 import { testConfig } from '../support/config';
 import { createWorld, type World } from '../support/world';
 

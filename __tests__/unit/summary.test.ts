@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newReport } from '../../src/pipeline/report';
+import { newReport } from '../../src/model/report';
 import { renderSummary } from '../../src/report/summary';
 
 describe('job summary', () => {

@@ -16,7 +16,7 @@ import type Docker from 'dockerode';
 import { appRepo } from '../../__tests__/images/git-fixture';
 import type { ImageConfig, ReleaseConfig } from '../../src/config/types';
 import { buildImages } from '../../src/images';
-import type { BuiltImage, RepositoryInfo } from '../../src/pipeline/contracts';
+import type { BuiltImage, RepositoryInfo } from '../../src/model/contracts';
 import { type BenchWorld, benchWorld } from './harness';
 
 /** Stands in for a dependency install: 8 s of work and a 40 MB layer. */

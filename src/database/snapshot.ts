@@ -5,7 +5,7 @@ import {
   DescribeDBSnapshotsCommand,
 } from '@aws-sdk/client-rds';
 import { formatDuration } from '../config/duration';
-import { TAGS } from '../pipeline/contracts';
+import { TAGS } from '../record/release-record';
 import type { StageContext } from '../runtime/context';
 import { describeDatabase, describeKind } from './describe';
 import { snapshotName } from './snapshot-name';

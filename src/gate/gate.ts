@@ -1,5 +1,5 @@
 import { formatDuration } from '../config/duration';
-import type { GateResult } from '../pipeline/contracts';
+import type { GateResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { readAlarms } from './alarms';
 import {

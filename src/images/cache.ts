@@ -4,7 +4,7 @@
  * image, so each gets an image of its own, `<repo>:cache-<content key>-<stage>`,
  * found next time through the deployed image's content tag.
  */
-import type { RepositoryInfo } from '../pipeline/contracts';
+import type { RepositoryInfo } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { digestExists, existingTags, tagsOfDigest } from './ecr';
 

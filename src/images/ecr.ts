@@ -11,7 +11,7 @@ import {
   GetAuthorizationTokenCommand,
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
-import type { RepositoryInfo } from '../pipeline/contracts';
+import type { RepositoryInfo } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { ImagesError } from './errors';
 import type { RegistryCredentials } from './session';

@@ -4,7 +4,7 @@
  * images build in parallel; the first failure cancels the others.
  */
 import type { ImageConfig } from '../config/types';
-import type { BuiltImage, ImagesResult, RepositoryInfo } from '../pipeline/contracts';
+import type { BuiltImage, ImagesResult, RepositoryInfo } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { prepareContext } from './build-context';
 import { cacheTag, stageCacheSources, usableDeployedImages } from './cache';

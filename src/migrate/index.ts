@@ -1,7 +1,7 @@
 import { DescribeTaskDefinitionCommand, type TaskDefinition } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../config/duration';
 import { snapshotDatabase } from '../database/snapshot';
-import type { MigrationResult, PreflightResult, RenderedService, RenderResult } from '../pipeline/contracts';
+import type { MigrationResult, PreflightResult, RenderedService, RenderResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { MigrationError } from './errors';
 import { runMigrationOnRunner } from './runner-mode';

@@ -1,6 +1,6 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { MigrationConfig } from '../config/types';
-import type { RenderedService, RenderResult } from '../pipeline/contracts';
+import type { RenderedService, RenderResult } from '../model/contracts';
 import { MigrationError } from './errors';
 
 export interface MigrationTarget {

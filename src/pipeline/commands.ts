@@ -1,3 +1,4 @@
+import type { Report } from '../model/report';
 import {
   type GithubTarget,
   releaseManifest,
@@ -7,7 +8,6 @@ import {
 import type { StageContext } from '../runtime/context';
 import { deployRelease } from './deploy';
 import { planRelease } from './plan-release';
-import type { Report } from './report';
 import { rollbackRelease } from './rollback-release';
 
 /** The command's pipeline. */

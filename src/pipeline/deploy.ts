@@ -1,15 +1,16 @@
+import { errorText } from '../aws/errors';
 import { checkDatabase } from '../database';
 import { buildImages } from '../images';
 import { runMigration } from '../migrate';
+import type { GateResult, PreflightResult, RolloutResult } from '../model/contracts';
+import type { Report } from '../model/report';
 import { runPreflight } from '../preflight';
-import { tagOutcome } from '../record';
-import { renderRelease, rolloutTargets, tagBaseline } from '../render';
+import { runningReleaseOf, tagBaseline, tagOutcome, unconfirmedRevisions } from '../record';
+import { renderRelease, rolloutTargets } from '../render';
 import { rollOut } from '../rollout';
 import type { StageContext } from '../runtime/context';
-import { type GateResult, type PreflightResult, type RolloutResult, TAGS } from './contracts';
-import { deployedImages, recordImages, recordRender, runningReleaseOf } from './deployed';
+import { deployedImages, recordImages, recordRender } from './deployed';
 import { finishFailedRelease, gateRelease, safeRollOut } from './finish';
-import type { Report } from './report';
 import { STAGES, stage } from './stage';
 
 /**
@@ -42,7 +43,7 @@ export async function deployRelease(
   }
   const registered = render.services.filter((s) => s.changed).map((s) => s.targetArn);
   checkpoint('render');
-  await tagBaseline(ctx, preflight);
+  await tagBaseline(ctx, preflight.services);
 
   if (config.migration) {
     try {
@@ -120,10 +121,7 @@ async function confirmRunningRelease(
   report: Report,
   preflight: PreflightResult,
 ): Promise<void> {
-  const unconfirmed = preflight.services
-    .filter((s) => tagOf(s.taskDefinitionTags, TAGS.release) === ctx.config.release)
-    .filter((s) => tagOf(s.taskDefinitionTags, TAGS.outcome) !== 'succeeded')
-    .map((s) => s.taskDefinition.taskDefinitionArn ?? '');
+  const unconfirmed = unconfirmedRevisions(preflight.services, ctx.config.release);
   if (unconfirmed.length === 0) {
     ctx.log.info("every service already runs this release's task definitions: nothing to roll out");
     report.result = 'unchanged';
@@ -146,14 +144,11 @@ async function confirmRunningRelease(
   report.notes.push(report.error);
 }
 
-const tagOf = (tags: { key?: string | undefined; value?: string | undefined }[], key: string) =>
-  tags.find((t) => t.key === key)?.value;
-
 async function databaseCheck(ctx: StageContext) {
   try {
     await checkDatabase(ctx);
     return {};
   } catch (error) {
-    return { problems: [error instanceof Error ? error.message : String(error)] };
+    return { problems: [errorText(error)] };
   }
 }

@@ -1,6 +1,5 @@
-import type { ImagesResult, LiveService, PreflightResult, RenderResult } from './contracts';
-import { TAGS } from './contracts';
-import type { Report } from './report';
+import type { ImagesResult, PreflightResult, RenderResult } from '../model/contracts';
+import type { Report } from '../model/report';
 
 /** Per image key, the images the services run now: the layer cache for rebuilding that key. */
 export function deployedImages(preflight: PreflightResult): Record<string, string[]> {
@@ -17,22 +16,6 @@ export function deployedImages(preflight: PreflightResult): Record<string, strin
     }
   }
   return deployed;
-}
-
-/**
- * The release the services run, by the record tags of their running revisions.
- * A release leaves unchanged services on older revisions, so the newest revision
- * registered carries the id of the release that is running as a whole.
- */
-export function runningReleaseOf(services: readonly LiveService[]): string | undefined {
-  let newest: { at: number; release: string } | undefined;
-  for (const s of services) {
-    const release = s.taskDefinitionTags.find((t) => t.key === TAGS.release)?.value;
-    if (!release) continue;
-    const at = s.taskDefinition.registeredAt?.getTime() ?? 0;
-    if (!newest || at > newest.at) newest = { at, release };
-  }
-  return newest?.release ?? (services.length > 0 ? 'baseline' : undefined);
 }
 
 export function recordImages(report: Report, images: ImagesResult): void {

@@ -1,12 +1,12 @@
 import { shortArn } from '../aws/arn';
 import { runGate } from '../gate';
+import type { GateResult, RenderResult, RolloutResult, ServiceRolloutResult } from '../model/contracts';
+import type { Report } from '../model/report';
 import { tagOutcome } from '../record';
 import { decideRollback, rollBack } from '../rollback';
 import { finishRollbackCommand } from '../rollback/finish-command';
 import { type StartedDeployment, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
-import type { GateResult, RenderResult, RolloutResult, ServiceRolloutResult } from './contracts';
-import type { Report } from './report';
 import { STAGES, stage } from './stage';
 
 /** What a service was last seen running, from its rollout result. */
@@ -127,13 +127,20 @@ export async function finishFailedRelease(
   let back: ServiceRolloutResult[] = [];
   if (decision.targets.length > 0 || byEcs.length > 0) {
     failed.checkpoint('rollback');
-    back = await stage(ctx, report, STAGES.rollback, async () => {
+    const undone = await stage(ctx, report, STAGES.rollback, async () => {
       const [ours, theirs] = await Promise.all([
         rollBack(ctx, decision.targets),
-        byEcs.length > 0 ? watchDeployments(ctx, byEcs, { failFast: false }) : Promise.resolve([]),
+        byEcs.length > 0
+          ? watchDeployments(ctx, byEcs, {
+              failFast: false,
+              ...(failed.rollout.seenEvents && { seenEvents: failed.rollout.seenEvents }),
+            })
+          : Promise.resolve([]),
       ]);
-      return [...ours.services, ...theirs];
+      const services = [...ours.services, ...theirs];
+      return { ok: services.every((r) => r.state === 'completed'), services };
     });
+    back = undone.services;
   }
   for (const r of back) {
     const entry = report.services.find((s) => s.service === r.service);

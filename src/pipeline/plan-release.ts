@@ -1,11 +1,11 @@
 import { computeContentKeys } from '../images';
 import { findImage } from '../images/ecr';
+import type { PreflightResult } from '../model/contracts';
+import type { Report } from '../model/report';
 import { runPreflight } from '../preflight';
 import { describePlan, releaseRecord } from '../render';
 import type { StageContext } from '../runtime/context';
-import type { PreflightResult } from './contracts';
 import { describeConfig } from './plan';
-import type { Report } from './report';
 import { STAGES, stage } from './stage';
 
 /**

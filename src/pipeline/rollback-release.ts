@@ -4,6 +4,8 @@
  * A failed rollout or gate puts the services back where they were (`rolled-back`).
  */
 import { type GateDeps, runGate } from '../gate';
+import type { GateResult, LiveService, RolloutResult } from '../model/contracts';
+import type { Report, ServiceOutcome } from '../model/report';
 import type { PreflightCheck } from '../preflight';
 import { runPreflight } from '../preflight';
 import {
@@ -26,9 +28,7 @@ import {
 } from '../rollback';
 import { shortArn } from '../rollback/resolve';
 import type { StageContext } from '../runtime/context';
-import type { GateResult, LiveService, RolloutResult } from './contracts';
 import { noteUnfinishedRollback, safeRollOut } from './finish';
-import type { Report, ServiceOutcome } from './report';
 import { STAGES, stage } from './stage';
 
 export interface RollbackReleaseOptions {
@@ -156,7 +156,7 @@ async function moveAndGate(
 ): Promise<void> {
   checkpoint('rollout');
   const rollout = await safeRollOut(
-    () => judged(ctx, report, STAGES.rollout, () => rollBack(ctx, moves)),
+    () => stage(ctx, report, STAGES.rollout, () => rollBack(ctx, moves)),
     moves,
   );
   if (!rollout.ok) {
@@ -169,7 +169,7 @@ async function moveAndGate(
   checkpoint('gate');
   let gate: GateResult;
   try {
-    gate = await judged(ctx, report, STAGES.gate, () => runGate(ctx, { alarms }, options.gate));
+    gate = await stage(ctx, report, STAGES.gate, () => runGate(ctx, { alarms }, options.gate));
   } catch (error) {
     // Cancelled during the bake, or AWS unreachable after the SDK's retries: a gate that
     // cannot be judged is a failed gate. The way back is issued at once (goBack does not wait on the signal).
@@ -211,7 +211,7 @@ async function goBack(
   });
   ctx.log.error(`rollback: ${decision.reason ?? 'failed'}`);
   checkpoint('rollback');
-  const back = await judged(ctx, report, STAGES.rollback, () => rollBack(ctx, decision.targets));
+  const back = await stage(ctx, report, STAGES.rollback, () => rollBack(ctx, decision.targets));
   for (const s of report.services) {
     const moved = rollout.services.find((r) => r.service === s.service);
     const returned = back.services.find((r) => r.service === s.service);
@@ -249,31 +249,6 @@ async function goBack(
     ? `; every service is back where it was${ids.running ? ` (release ${ids.running})` : ''}`
     : '; the services table shows what each service runs now';
   report.error = `rollback to release ${ids.target} failed: ${decision.reason ?? 'unknown'}${where}`;
-}
-
-/** A stage whose result says whether it failed: recorded as failed in the report, returned either way. */
-async function judged<T extends { ok: boolean }>(
-  ctx: StageContext,
-  report: Report,
-  name: string,
-  fn: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await stage(ctx, report, name, async () => {
-      const value = await fn();
-      if (!value.ok) throw new NotOk(value);
-      return value;
-    });
-  } catch (error) {
-    if (error instanceof NotOk) return error.value as T;
-    throw error;
-  }
-}
-
-class NotOk extends Error {
-  constructor(readonly value: { ok: boolean }) {
-    super('stage result not ok');
-  }
 }
 
 async function finishGithub(

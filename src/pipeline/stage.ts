@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/duration';
+import type { Report } from '../model/report';
 import type { StageContext } from '../runtime/context';
-import type { Report } from './report';
 
 /** Thrown by a stage that the product does not have yet: never pretend success. */
 export class NotImplementedError extends Error {
@@ -22,6 +22,10 @@ export const STAGES = {
   rollback: 'Rollback',
 } as const;
 
+function returnedFailure(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'ok' in value && value.ok === false;
+}
+
 /** One log group per stage, with its duration recorded in the report. */
 export async function stage<T>(
   ctx: StageContext,
@@ -34,6 +38,12 @@ export async function stage<T>(
     try {
       const value = await fn();
       const ms = ctx.clock.now() - started;
+      // A stage that returns its failure (the gate, the rollout) failed: the summary, log and post step say so.
+      if (returnedFailure(value)) {
+        report.stages.push({ stage: name, ms, outcome: 'failed' });
+        ctx.log.info(`${name}: failed after ${formatDuration(ms)}`);
+        return value;
+      }
       report.stages.push({ stage: name, ms, outcome: 'ok' });
       ctx.log.info(`${name}: done in ${formatDuration(ms)}`);
       return value;

@@ -1,4 +1,4 @@
-import type { Report, Result } from '../pipeline/report';
+import type { Report, Result } from '../model/report';
 
 /**
  * What the main step has issued so far, saved (core.saveState) at every point

@@ -25,19 +25,20 @@ function fromMetric(a: MetricAlarm): FoundAlarm {
   );
   const period = periods.length > 0 ? Math.max(...periods) : undefined;
   return {
-    name: a.AlarmName ?? '',
-    type: 'metric',
-    state: a.StateValue ?? 'INSUFFICIENT_DATA',
-    ...(a.StateReason !== undefined && { reason: a.StateReason }),
-    ...(a.StateUpdatedTimestamp !== undefined && { since: a.StateUpdatedTimestamp }),
+    ...alarmState(a, 'metric'),
     ...(period !== undefined && { windowSeconds: period * (a.EvaluationPeriods ?? 1) }),
   };
 }
 
 function fromComposite(a: CompositeAlarm): FoundAlarm {
+  return alarmState(a, 'composite');
+}
+
+/** What a metric and a composite alarm share. */
+function alarmState(a: MetricAlarm | CompositeAlarm, type: FoundAlarm['type']): FoundAlarm {
   return {
     name: a.AlarmName ?? '',
-    type: 'composite',
+    type,
     state: a.StateValue ?? 'INSUFFICIENT_DATA',
     ...(a.StateReason !== undefined && { reason: a.StateReason }),
     ...(a.StateUpdatedTimestamp !== undefined && { since: a.StateUpdatedTimestamp }),

@@ -1,6 +1,6 @@
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { ContainerMapping, ImageConfig } from '../config/types';
-import type { ResolvedMapping } from '../pipeline/contracts';
+import type { ResolvedMapping } from '../model/contracts';
 
 /** Resolves each mapping's container against the task definition, naming the choices when it cannot. */
 export function resolveContainers(

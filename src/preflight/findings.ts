@@ -8,11 +8,7 @@ export function newFindings(): Findings {
   return { problems: [], warnings: [] };
 }
 
-export function errorText(error: unknown): string {
-  if (error instanceof Error)
-    return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
-  return String(error);
-}
+export { errorText } from '../aws/errors';
 
 /** Every problem at once, so one run shows the user everything to fix. */
 export class PreflightError extends Error {

@@ -2,7 +2,7 @@
  * Preflight (SPEC 3.1): read-only. Every problem is collected and reported in one
  * error, so a user fixes everything in one go, and nothing in AWS has changed.
  */
-import type { PreflightResult } from '../pipeline/contracts';
+import type { PreflightResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { evaluateAlarms, lookUpAlarms } from './alarms';
 import { type Findings, newFindings, PreflightError } from './findings';

@@ -1,5 +1,5 @@
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import type { RepositoryInfo } from '../pipeline/contracts';
+import type { RepositoryInfo } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { errorText, type Findings } from './findings';
 

@@ -1,6 +1,6 @@
 import type { Deployment, Service, Tag } from '@aws-sdk/client-ecs';
 import { shortArn } from '../aws/arn';
-import { TAGS } from '../pipeline/contracts';
+import { TAGS } from '../record/release-record';
 
 /** Deployment controllers and strategies ecs-release cannot watch by deployment id: refuse, never half-support. */
 export function serviceRefusals(name: string, s: Service): string[] {

@@ -6,7 +6,7 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import type { LiveService } from '../pipeline/contracts';
+import type { LiveService } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { checkPlatform, resolveContainers } from './containers';
 import { errorText, type Findings } from './findings';

@@ -7,4 +7,4 @@ export {
   startGithubDeployment,
 } from './github';
 export { type ReleaseManifest, releaseManifest } from './manifest';
-export { type TagOutcomeResult, tagOutcome } from './outcome';
+export * from './release-record';

@@ -1,4 +1,4 @@
-import type { Report } from '../pipeline/report';
+import type { Report } from '../model/report';
 
 /** What a GitHub deployment's payload says about the release: enough to know what ran where. */
 export interface ReleaseManifest {

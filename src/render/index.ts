@@ -2,39 +2,29 @@
  * Render (SPEC 3.4): each service's new revision from the one it runs now, and
  * only the changed ones registered.
  */
-import { RegisterTaskDefinitionCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
+import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { shortArn } from '../aws/arn';
-import {
-  type ImagesResult,
-  type PreflightResult,
-  type RenderedService,
-  type RenderResult,
-  type RolloutTarget,
-  TAGS,
-} from '../pipeline/contracts';
+import type {
+  ImagesResult,
+  PreflightResult,
+  RenderedService,
+  RenderResult,
+  RolloutTarget,
+} from '../model/contracts';
+import { releaseRecord } from '../record/release-record';
 import type { StageContext } from '../runtime/context';
 import { diffTaskDefinitions } from './diff';
-import { type ReleaseRecord, renderTaskDefinition, sameDefinition } from './task-definition';
+import { renderTaskDefinition, sameDefinition } from './task-definition';
 
+export { type ReleaseRecord, recordTags, releaseRecord } from '../record/release-record';
 export { diffTaskDefinitions } from './diff';
 export { describePlan } from './plan';
 export {
   comparable,
-  type ReleaseRecord,
-  recordTags,
   registrableFields,
   renderTaskDefinition,
   sameDefinition,
 } from './task-definition';
-
-export function releaseRecord(config: StageContext['config']): ReleaseRecord {
-  return {
-    release: config.release,
-    commit: config.commit,
-    environment: config.environment,
-    ...(config.runUrl !== undefined && { runUrl: config.runUrl }),
-  };
-}
 
 export async function renderRelease(
   ctx: StageContext,
@@ -96,33 +86,4 @@ export function rolloutTargets(render: RenderResult): RolloutTarget[] {
       taskDefinitionArn: s.targetArn,
       wave: s.live.config.wave,
     }));
-}
-
-/**
- * The first release marks the revisions it replaces as release `baseline`, outcome
- * `succeeded`, so `rollback` has somewhere to go from the first release on.
- * Returns the revisions tagged (those that carried no release record).
- */
-export async function tagBaseline(ctx: StageContext, preflight: PreflightResult): Promise<string[]> {
-  const untagged = new Set(
-    preflight.services
-      .filter((s) => !s.taskDefinitionTags.some((t) => t.key === TAGS.release))
-      .map((s) => s.taskDefinition.taskDefinitionArn ?? '')
-      .filter(Boolean),
-  );
-  for (const arn of untagged) {
-    await ctx.aws.ecs.send(
-      new TagResourceCommand({
-        resourceArn: arn,
-        tags: [
-          { key: TAGS.release, value: 'baseline' },
-          { key: TAGS.outcome, value: 'succeeded' },
-          { key: TAGS.environment, value: ctx.config.environment },
-        ],
-      }),
-      { abortSignal: ctx.signal },
-    );
-    ctx.log.info(`tagged ${shortArn(arn)} as release baseline (what ran before ecs-release's first release)`);
-  }
-  return [...untagged];
 }

@@ -1,6 +1,7 @@
-import type { PreflightResult } from '../pipeline/contracts';
+import type { PreflightResult } from '../model/contracts';
+import type { ReleaseRecord } from '../record/release-record';
 import { diffTaskDefinitions } from './diff';
-import { type ReleaseRecord, renderTaskDefinition, sameDefinition } from './task-definition';
+import { renderTaskDefinition, sameDefinition } from './task-definition';
 
 /**
  * What deploy would do, per service, for `plan`. `references` are image

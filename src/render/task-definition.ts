@@ -3,14 +3,8 @@
  * containers' images replaced, and the release's record tags.
  */
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
-import { type ResolvedMapping, TAGS } from '../pipeline/contracts';
-
-export interface ReleaseRecord {
-  release: string;
-  commit: string;
-  environment: string;
-  runUrl?: string;
-}
+import type { ResolvedMapping } from '../model/contracts';
+import { isRecordTag, type ReleaseRecord, recordTags } from '../record/release-record';
 
 /** What ECS adds to a registered revision; RegisterTaskDefinition refuses or ignores these. */
 export const READ_ONLY = new Set([
@@ -25,25 +19,9 @@ export const READ_ONLY = new Set([
   'deleteRequestedAt',
 ]);
 
-const RECORD_PREFIX = 'ecs-release:';
-
-/** Tags the release sets itself (a previous revision's are replaced, its outcome never carried over). */
-export function isRecordTag(key: string | undefined): boolean {
-  return key?.startsWith(RECORD_PREFIX) === true;
-}
-
 /** `aws:` tags (CloudFormation's, for one) cannot be set by anyone but AWS: carrying them over fails the registration. */
 function isReserved(key: string | undefined): boolean {
   return key?.toLowerCase().startsWith('aws:') === true;
-}
-
-export function recordTags(record: ReleaseRecord): Tag[] {
-  return [
-    { key: TAGS.release, value: record.release },
-    { key: TAGS.commit, value: record.commit },
-    { key: TAGS.environment, value: record.environment },
-    ...(record.runUrl ? [{ key: TAGS.run, value: record.runUrl }] : []),
-  ];
 }
 
 /** Every field a RegisterTaskDefinition call accepts, copied from a described revision. */

@@ -1,5 +1,5 @@
 import { formatDuration } from '../config/duration';
-import type { Report } from '../pipeline/report';
+import type { Report } from '../model/report';
 
 const RESULT_TEXT: Record<string, string> = {
   deployed: ':white_check_mark: deployed',

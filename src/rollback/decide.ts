@@ -3,7 +3,7 @@
  * touched goes back to the revision it ran before, except one that ECS's circuit
  * breaker already rolled back. Pure: the deploy pipeline executes the decision.
  */
-import type { GateResult, RolloutResult, ServiceRolloutResult } from '../pipeline/contracts';
+import type { GateResult, RolloutResult, ServiceRolloutResult } from '../model/contracts';
 import { shortArn } from './resolve';
 
 export interface RollbackStep {

@@ -1,5 +1,5 @@
 import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
-import type { LiveService } from '../pipeline/contracts';
+import type { LiveService } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { buildHistory, type ReleaseHistory, type ReleaseRevision, revisionFromTags } from './releases';
 

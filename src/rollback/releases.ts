@@ -3,7 +3,10 @@
  * section 1): the only history ecs-release keeps, and the source of truth for rollback.
  */
 import type { Tag } from '@aws-sdk/client-ecs';
-import { type ReleaseOutcome, TAGS } from '../pipeline/contracts';
+import type { ReleaseOutcome } from '../model/contracts';
+import { TAGS, tagValue } from '../record/release-record';
+
+export { tagValue };
 
 /** One task definition revision that carries the record tags. */
 export interface ReleaseRevision {
@@ -44,10 +47,6 @@ export interface ReleaseHistory {
 }
 
 const OUTCOMES: readonly string[] = ['succeeded', 'rolled-back', 'failed'];
-
-export function tagValue(tags: Tag[] | undefined, key: string): string | undefined {
-  return tags?.find((t) => t.key === key)?.value;
-}
 
 /** A revision's record, or undefined when ecs-release did not tag it. */
 export function revisionFromTags(

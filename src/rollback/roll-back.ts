@@ -1,5 +1,6 @@
-import type { RolloutResult, ServiceRolloutResult } from '../pipeline/contracts';
-import { type StartedDeployment, startDeployment, watchDeployments } from '../rollout';
+import { errorText } from '../aws/errors';
+import type { RolloutResult, ServiceRolloutResult } from '../model/contracts';
+import { type StartedDeployment, startAll, startDeployment, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
 import type { RollbackStep } from './decide';
 import { finishRollbackCommand } from './finish-command';
@@ -21,34 +22,22 @@ export interface IssuedRollback {
  * UpdateService carries only the cluster, the service and the task definition.
  */
 export async function issueRollback(ctx: StageContext, targets: RollbackStep[]): Promise<IssuedRollback> {
-  const seenEvents = new Map<string, Set<string>>();
-  const settled = await Promise.allSettled(
-    targets.map(async (t): Promise<StartedDeployment> => {
-      const { started, seenEvents: seen } = await startUntilAccepted(ctx, t);
-      seenEvents.set(t.service, seen);
+  const all = await startAll(
+    targets,
+    (t) => startUntilAccepted(ctx, t),
+    (started) =>
       ctx.log.info(
-        `${t.service}: rolling back to ${shortArn(t.taskDefinitionArn)} (deployment ${started.deploymentId})`,
-      );
-      return started;
-    }),
+        `${started.service}: rolling back to ${shortArn(started.taskDefinitionArn)} (deployment ${started.deploymentId})`,
+      ),
   );
-  const started: StartedDeployment[] = [];
-  const refused: ServiceRolloutResult[] = [];
-  settled.forEach((s, i) => {
-    const t = targets[i];
-    if (!t) return;
-    if (s.status === 'fulfilled') {
-      started.push(s.value);
-      return;
-    }
-    const why = s.reason instanceof Error ? `${s.reason.name}: ${s.reason.message}` : String(s.reason);
+  const refused = all.refused.map((t): ServiceRolloutResult => {
     const detail =
-      `${t.service}: UpdateService back to ${shortArn(t.taskDefinitionArn)} failed (${why}); finish it with ` +
+      `${t.service}: UpdateService back to ${shortArn(t.taskDefinitionArn)} failed (${errorText(t.error)}); finish it with ` +
       finishRollbackCommand(ctx.config.region, ctx.config.cluster, [t]);
     ctx.log.error(detail);
-    refused.push({ service: t.service, taskDefinitionArn: t.taskDefinitionArn, state: 'failed', detail });
+    return { service: t.service, taskDefinitionArn: t.taskDefinitionArn, state: 'failed', detail };
   });
-  return { started, refused, seenEvents };
+  return { started: all.started, refused, seenEvents: all.seenEvents };
 }
 
 /**
@@ -66,7 +55,7 @@ async function startUntilAccepted(ctx: StageContext, t: RollbackStep) {
       return await startDeployment(ctx, t.service, t.taskDefinitionArn);
     } catch (error) {
       if (delay === undefined || !isTransientAwsError(error)) throw error;
-      const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const why = errorText(error);
       ctx.log.warning(
         `${t.service}: UpdateService back to ${shortArn(t.taskDefinitionArn)} failed (${why}); trying again in ${delay / 1000}s`,
       );

@@ -4,22 +4,30 @@ import { shortArn } from '../aws/arn';
  * at once, then watched together by deployment id. A wave that does not complete
  * stops the rollout: later waves are `not-started`.
  */
-import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../pipeline/contracts';
+import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { ReadBudget } from './read-budget';
-import { startDeployment } from './start';
+import { startAll, startDeployment } from './start';
 import { type StartedDeployment, watchDeployments } from './watch';
 
 export { assess, progressLine, type Verdict } from './assess';
 export { describeStoppedTask, logStream } from './diagnose';
 export { ReadBudget } from './read-budget';
-export { startDeployment } from './start';
+export { type StartedAll, startAll, startDeployment } from './start';
 export { POLL_MS, RESERVE, type StartedDeployment, type WatchOptions, watchDeployments } from './watch';
 
 export interface RolloutOptions {
   /** Called as soon as each UpdateService returns (the post step reports what was issued). */
   onUpdate?: (service: string, deploymentId: string) => void;
 }
+
+/** A deployment UpdateService started that nobody has watched to its end (yet). */
+const inFlight = (s: StartedDeployment): ServiceRolloutResult => ({
+  service: s.service,
+  taskDefinitionArn: s.taskDefinitionArn,
+  deploymentId: s.deploymentId,
+  state: 'cancelled',
+});
 
 export async function rollOut(
   ctx: StageContext,
@@ -35,6 +43,7 @@ export async function rollOut(
   const deadline = ctx.clock.now() + ctx.config.gate.waitTimeoutMs;
   const budget = new ReadBudget(ctx.clock);
   const waves = [...new Set(targets.map((t) => t.wave))].sort((a, b) => a - b);
+  const seenEvents = new Map<string, Set<string>>();
 
   for (const wave of waves) {
     if (ctx.signal.aborted) break;
@@ -42,61 +51,41 @@ export async function rollOut(
     ctx.log.info(
       `wave ${wave}: updating ${members.map((t) => `${t.service} → ${shortArn(t.taskDefinitionArn)}`).join(', ')}`,
     );
-    const seen = new Map<string, Set<string>>();
-    const updates = await Promise.allSettled(
-      members.map(async (t): Promise<StartedDeployment> => {
-        const { started, seenEvents } = await startDeployment(ctx, t.service, t.taskDefinitionArn);
-        seen.set(t.service, seenEvents);
-        options.onUpdate?.(t.service, started.deploymentId);
+    const all = await startAll(
+      members,
+      (t) => startDeployment(ctx, t.service, t.taskDefinitionArn),
+      (s) => {
+        options.onUpdate?.(s.service, s.deploymentId);
         ctx.log.info(
-          `${t.service}: UpdateService started deployment ${started.deploymentId} (${shortArn(t.taskDefinitionArn)})`,
+          `${s.service}: UpdateService started deployment ${s.deploymentId} (${shortArn(s.taskDefinitionArn)})`,
         );
-        return started;
-      }),
+      },
     );
-    const started: StartedDeployment[] = [];
-    const refused: string[] = [];
-    updates.forEach((u, i) => {
-      const t = members[i];
-      if (!t) return;
-      if (u.status === 'fulfilled') {
-        started.push(u.value);
-        results.set(t.service, {
-          ...(results.get(t.service) ?? t),
-          state: 'cancelled',
-          deploymentId: u.value.deploymentId,
-          taskDefinitionArn: t.taskDefinitionArn,
-          service: t.service,
-        });
-      } else {
-        const why = u.reason instanceof Error ? u.reason.message : String(u.reason);
-        const detail = `${t.service}: UpdateService to ${shortArn(t.taskDefinitionArn)} failed: ${why}`;
-        ctx.log.error(detail);
-        refused.push(t.service);
-        results.set(t.service, {
-          service: t.service,
-          taskDefinitionArn: t.taskDefinitionArn,
-          state: 'failed',
-          detail,
-        });
-      }
+    const { started } = all;
+    for (const [service, ids] of all.seenEvents) seenEvents.set(service, ids);
+    for (const s of started) results.set(s.service, inFlight(s));
+    const refused = all.refused.map((t) => {
+      const detail = `${t.service}: UpdateService to ${shortArn(t.taskDefinitionArn)} failed: ${t.error instanceof Error ? t.error.message : String(t.error)}`;
+      ctx.log.error(detail);
+      results.set(t.service, {
+        service: t.service,
+        taskDefinitionArn: t.taskDefinitionArn,
+        state: 'failed',
+        detail,
+      });
+      return t.service;
     });
     if (refused.length > 0 || ctx.signal.aborted) {
       const why = ctx.signal.aborted
         ? 'the run was cancelled'
         : `UpdateService failed for ${refused.join(', ')}`;
       for (const s of started) {
-        results.set(s.service, {
-          service: s.service,
-          taskDefinitionArn: s.taskDefinitionArn,
-          deploymentId: s.deploymentId,
-          state: 'cancelled',
-          detail: `${s.service}: not watched because ${why}; deployment ${s.deploymentId} is in progress`,
-        });
+        const detail = `${s.service}: not watched because ${why}; deployment ${s.deploymentId} is in progress`;
+        results.set(s.service, { ...inFlight(s), detail });
       }
       break;
     }
-    const watched = await watchDeployments(ctx, started, { deadline, seenEvents: seen, budget });
+    const watched = await watchDeployments(ctx, started, { deadline, seenEvents, budget });
     for (const r of watched) results.set(r.service, r);
     if (watched.some((r) => r.state !== 'completed')) break;
     ctx.log.info(`wave ${wave}: every service completed`);
@@ -104,7 +93,8 @@ export async function rollOut(
   const services = targets
     .map((t) => results.get(t.service))
     .filter((r): r is ServiceRolloutResult => r !== undefined);
-  return { ok: services.every((s) => s.state === 'completed'), services };
+  const ok = services.every((s) => s.state === 'completed');
+  return seenEvents.size > 0 ? { ok, services, seenEvents } : { ok, services };
 }
 
 /** Our deployment in UpdateService's answer: the PRIMARY (running the revision we asked for). */

@@ -41,3 +41,39 @@ export async function startDeployment(
     seenEvents: new Set((out.service?.events ?? []).map((e) => e.id ?? '')),
   };
 }
+
+export interface StartedAll {
+  started: StartedDeployment[];
+  /** The targets whose UpdateService failed, with the error, in the targets' order. */
+  refused: { service: string; taskDefinitionArn: string; error: unknown }[];
+  /** Event ids UpdateService's answers already carried, so the watch prints only new ones. */
+  seenEvents: Map<string, Set<string>>;
+}
+
+/**
+ * Every target's UpdateService at once (a wave of a rollout, or a way back): one
+ * service's refusal does not stop the others, and each is reported as it returns.
+ */
+export async function startAll(
+  targets: readonly { service: string; taskDefinitionArn: string }[],
+  start: (t: { service: string; taskDefinitionArn: string }) => ReturnType<typeof startDeployment>,
+  onStarted: (started: StartedDeployment) => void,
+): Promise<StartedAll> {
+  const seenEvents = new Map<string, Set<string>>();
+  const settled = await Promise.allSettled(
+    targets.map(async (t) => {
+      const { started, seenEvents: seen } = await start(t);
+      seenEvents.set(t.service, seen);
+      onStarted(started);
+      return started;
+    }),
+  );
+  const out: StartedAll = { started: [], refused: [], seenEvents };
+  settled.forEach((s, i) => {
+    const t = targets[i];
+    if (!t) return;
+    if (s.status === 'fulfilled') out.started.push(s.value);
+    else out.refused.push({ service: t.service, taskDefinitionArn: t.taskDefinitionArn, error: s.reason });
+  });
+  return out;
+}

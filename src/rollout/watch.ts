@@ -14,7 +14,7 @@
 import { DescribeServicesCommand, type LoadBalancer, type Service } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { formatDuration } from '../config/duration';
-import type { ServiceRolloutResult } from '../pipeline/contracts';
+import type { ServiceRolloutResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { assess, progressLine, type Verdict } from './assess';
 import { describeStoppedTask, lastLogLines, unhealthyEvent, unhealthyTargets } from './diagnose';

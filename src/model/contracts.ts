@@ -6,14 +6,6 @@
 import type { Service, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { ServiceConfig } from '../config/types';
 
-export const TAGS = {
-  release: 'ecs-release:release',
-  commit: 'ecs-release:commit',
-  environment: 'ecs-release:environment',
-  run: 'ecs-release:run',
-  outcome: 'ecs-release:outcome',
-} as const;
-
 export type ReleaseOutcome = 'succeeded' | 'rolled-back' | 'failed';
 
 /** A container of a task definition and the image key whose image it runs. */
@@ -113,6 +105,8 @@ export interface ServiceRolloutResult {
 export interface RolloutResult {
   ok: boolean;
   services: ServiceRolloutResult[];
+  /** Per service, the event ids already printed: a later watch (ECS's own rollback) prints each event once. */
+  seenEvents?: Map<string, Set<string>>;
 }
 
 export interface GateResult {
