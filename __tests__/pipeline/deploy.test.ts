@@ -221,7 +221,10 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
       [DEMO.web.service]: initial.web,
     });
     // SPEC 3.4: every service event once, through the rollout and ECS's own rollback alike.
-    const events = log.text().split('\n').filter((l) => / event \d\d:\d\d:\d\d /.test(l));
+    const events = log
+      .text()
+      .split('\n')
+      .filter((l) => / event \d\d:\d\d:\d\d /.test(l));
     expect(events.some((l) => l.includes('demo-web'))).toBe(true);
     expect(events.length).toBe(new Set(events).size);
     // Ours: api forward, api back. ECS rolled the web back itself: we sent it nothing more.
