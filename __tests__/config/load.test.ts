@@ -126,7 +126,7 @@ gate: { bake-time: 5 minutes, smoke-url: ftp://x }
         expect.stringMatching(
           /^\.github\/ecs-release\.yml: images\.backend\.dockerfil: unknown key \(did you mean "dockerfile"\?\)/,
         ),
-        '.github/ecs-release.yml: gate.bake-time: expected a duration like 90s, 15m or 1h',
+        '.github/ecs-release.yml: gate.bake-time: expected a duration like 90s, 15m or 1h, got "5 minutes"',
         '.github/ecs-release.yml: gate.smoke-url: expected an http(s) URL',
         'input "frontend-build-args": line 2 "malformed" is not KEY=VALUE',
         'input "wait-timeout": expected a duration like 90s, 15m or 1h, got "30"',

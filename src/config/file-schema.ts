@@ -1,5 +1,15 @@
 import { z } from 'zod';
+import {
+  BAKE_BOUNDS,
+  badTagValue,
+  type DurationBounds,
+  outOfBounds,
+  PLATFORM_PATTERN,
+  TIMEOUT_BOUNDS,
+  urlWithUserinfo,
+} from './bounds';
 import { DURATION_HINT, parseDuration } from './duration';
+import { refusedMigrationEnvName } from './migration-env';
 
 /**
  * The config file's schema (SPEC section 2). The JSON Schema that editors use is
@@ -7,10 +17,16 @@ import { DURATION_HINT, parseDuration } from './duration';
  */
 
 const name = z.string().trim().min(1, 'must not be empty');
-const duration = z
-  .string()
-  .refine((value) => parseDuration(value) !== undefined, { message: `expected ${DURATION_HINT}` })
-  .meta({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h))+$', description: `${DURATION_HINT}` });
+const duration = (bounds: DurationBounds) =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const ms = parseDuration(value);
+      const problem =
+        ms === undefined ? `expected ${DURATION_HINT}, got "${value}"` : outOfBounds(ms, bounds);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h))+$', description: `${DURATION_HINT}` });
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const imageSchema = z.strictObject({
@@ -19,10 +35,7 @@ export const imageSchema = z.strictObject({
   dockerfile: name.optional().describe('Dockerfile path; default <context>/Dockerfile'),
   'build-args': z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), scalar).optional(),
   target: name.optional().describe('build stage'),
-  platform: z
-    .string()
-    .regex(/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/, 'expected os/arch, e.g. linux/amd64')
-    .optional(),
+  platform: z.string().regex(PLATFORM_PATTERN, 'expected os/arch, e.g. linux/amd64').optional(),
 });
 
 export const serviceSchema = z.strictObject({
@@ -40,23 +53,49 @@ export const migrationsSchema = z.strictObject({
   service: name.optional().describe('service whose new task definition and network the migration uses'),
   container: name.optional(),
   command: z
-    .union([z.array(z.string()).min(1), z.string().trim().min(1)])
+    .union([
+      z
+        .array(z.string())
+        .min(1)
+        .refine((command) => command[0]?.trim(), {
+          message: 'the program (first element) must not be empty',
+        }),
+      z.string().trim().min(1),
+    ])
     .describe('exec form (array) or a string run with sh -c'),
   mode: z.enum(['task', 'runner']).optional(),
-  timeout: duration.optional(),
+  timeout: duration(TIMEOUT_BOUNDS).optional(),
   always: z.boolean().optional(),
   'db-instance': name.optional().describe('RDS DB instance or Aurora cluster identifier'),
   snapshot: z.boolean().optional(),
   'db-secret': name.optional().describe('Secrets Manager ARN of the DB credentials (runner mode)'),
+  env: z
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+        .superRefine((value, ctx) => {
+          const refused = refusedMigrationEnvName(value);
+          if (refused) ctx.addIssue({ code: 'custom', message: refused });
+        }),
+    )
+    .optional()
+    .describe('runner mode: names of further environment variables passed to the migration'),
 });
 
 export const gateSchema = z.strictObject({
   alarms: z.array(name).optional(),
   'alarm-prefix': name.optional(),
-  'bake-time': duration.optional(),
-  'smoke-url': z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).optional(),
+  'bake-time': duration(BAKE_BOUNDS).optional(),
+  'smoke-url': z
+    .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+    .refine((value) => !urlWithUserinfo(value), {
+      message:
+        'must not hold credentials (user:password@): they would be printed and sent as the deployment URL',
+    })
+    .optional(),
   'auto-rollback': z.boolean().optional(),
-  'wait-timeout': duration.optional(),
+  'wait-timeout': duration(TIMEOUT_BOUNDS).optional(),
 });
 
 const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML)');
@@ -81,7 +120,15 @@ export const environmentSchema = z.strictObject(sections);
 export const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
   ...sections,
-  environments: z.record(name, environmentSchema.nullable()).optional(),
+  environments: z
+    .record(
+      name.superRefine((value, ctx) => {
+        const problem = badTagValue(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: `environment name ${problem}` });
+      }),
+      environmentSchema.nullable(),
+    )
+    .optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

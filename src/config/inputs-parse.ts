@@ -1,3 +1,4 @@
+import { type DurationBounds, outOfBounds, urlWithUserinfo } from './bounds';
 import { DURATION_HINT, parseDuration } from './duration';
 import type { Problem } from './errors';
 
@@ -26,11 +27,20 @@ export class InputReader {
     return this.fail(name, `expected true or false, got "${value}"`);
   }
 
-  duration(name: string): number | undefined {
+  duration(name: string, bounds: DurationBounds): number | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
     const ms = parseDuration(value);
-    return ms === undefined ? this.fail(name, `expected ${DURATION_HINT}, got "${value}"`) : ms;
+    if (ms === undefined) return this.fail(name, `expected ${DURATION_HINT}, got "${value}"`);
+    const problem = outOfBounds(ms, bounds);
+    return problem ? this.fail(name, problem) : ms;
+  }
+
+  /** A string matching `pattern`, else a problem that says what was expected. */
+  matching(name: string, pattern: RegExp, expected: string): string | undefined {
+    const value = this.string(name);
+    if (value === undefined || pattern.test(value)) return value;
+    return this.fail(name, `expected ${expected}, got "${value}"`);
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
@@ -74,6 +84,13 @@ export class InputReader {
     if (value === undefined) return undefined;
     try {
       const url = new URL(value);
+      if (urlWithUserinfo(value)) {
+        // Not quoted: the point is not to print the credentials.
+        return this.fail(
+          name,
+          'must not hold credentials (user:password@): they would be printed and sent as the deployment URL',
+        );
+      }
       if (url.protocol === 'http:' || url.protocol === 'https:') return value;
     } catch {
       // reported below
@@ -89,6 +106,8 @@ export class InputReader {
       try {
         const parsed: unknown = JSON.parse(value);
         if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((p) => typeof p === 'string')) {
+          if (!String(parsed[0]).trim())
+            return this.fail(name, 'the program (first element) must not be empty');
           return parsed as string[];
         }
       } catch {

@@ -1,17 +1,21 @@
 import { parseDocument } from 'yaml';
+import { BAKE_BOUNDS, badTagValue, PLATFORM_PATTERN, TIMEOUT_BOUNDS } from './bounds';
 import { parseDuration } from './duration';
 import { ConfigError, type Problem } from './errors';
 import { type ConfigFile, configFileSchema, type EnvironmentOverlay } from './file-schema';
 import { InputReader } from './inputs-parse';
+import { migrationEnvironment } from './migration-env';
 import { DEFAULT_CONFIG_FILE, INPUT_IMAGE_KEYS, INPUTS, type InputName } from './names';
 import type {
   Command,
   ContainerMapping,
+  GateConfig,
   ImageConfig,
   MigrationConfig,
   ReleaseConfig,
   ServiceConfig,
 } from './types';
+import { escapesWorkspace } from './workspace-path';
 import { problemsFromZod } from './zod-problems';
 
 export type RawInputs = Partial<Record<InputName, string>>;
@@ -62,23 +66,33 @@ function validSections(document: unknown): ConfigFile {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) return {};
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(document)) {
-    const schema = configFileSchema.shape[key as keyof typeof configFileSchema.shape];
-    const section = schema?.safeParse(value);
+    // Own keys only: `__proto__` or `toString` must not find Object.prototype's members.
+    if (!Object.hasOwn(configFileSchema.shape, key)) continue;
+    const section = configFileSchema.shape[key as keyof typeof configFileSchema.shape].safeParse(value);
     if (section?.success) kept[key] = section.data;
   }
   return kept as ConfigFile;
 }
 
-function readConfigFile(options: LoadOptions, reader: InputReader, problems: Problem[]) {
-  const explicit = reader.string(INPUTS.config);
-  const path = explicit ?? DEFAULT_CONFIG_FILE;
-  const text = options.readFile(path);
-  if (text === undefined) {
-    if (explicit)
+/** The file's text, or the problem with it; a problem that is not a missing file stops the load. */
+function readText(options: LoadOptions, path: string, explicit: boolean, problems: Problem[]) {
+  try {
+    const text = options.readFile(path);
+    if (text === undefined && explicit) {
       problems.push({ key: `input "${INPUTS.config}"`, message: `file "${path}" does not exist` });
+    }
+    return text;
+  } catch (error) {
+    problems.push({
+      key: `input "${INPUTS.config}"`,
+      message: error instanceof Error ? error.message : String(error),
+    });
     return undefined;
   }
-  let document: unknown;
+}
+
+/** YAML to a plain value, or undefined after recording why it is not YAML. */
+function parseYaml(text: string, path: string, problems: Problem[]): unknown {
   try {
     const parsed = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
     const first = [...parsed.errors, ...parsed.warnings][0];
@@ -86,7 +100,7 @@ function readConfigFile(options: LoadOptions, reader: InputReader, problems: Pro
       problems.push({ key: path, message: `is not valid YAML: ${first.message.split('\n')[0]}` });
       return undefined;
     }
-    document = parsed.toJS({ maxAliasCount: 100 });
+    return parsed.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (error) {
     problems.push({
       key: path,
@@ -94,11 +108,23 @@ function readConfigFile(options: LoadOptions, reader: InputReader, problems: Pro
     });
     return undefined;
   }
-  if (document === null || document === undefined) document = {};
+}
+
+/**
+ * The config file, validated. `broken` when it could not be read or parsed at all:
+ * then nothing else is checked, since "cluster: required" would only be noise.
+ */
+function readConfigFile(options: LoadOptions, reader: InputReader, problems: Problem[]) {
+  const explicit = reader.string(INPUTS.config);
+  const path = explicit ?? DEFAULT_CONFIG_FILE;
+  const before = problems.length;
+  const text = readText(options, path, explicit !== undefined, problems);
+  const document = text === undefined ? undefined : parseYaml(text, path, problems);
+  if (document === undefined) return { broken: problems.length > before };
   const parsed = configFileSchema.safeParse(document);
-  if (parsed.success) return { path, file: parsed.data };
-  problems.push(...problemsFromZod(parsed.error, configFileSchema, path));
-  return { path, file: validSections(document) };
+  if (parsed.success) return { broken: false, loaded: { path, file: parsed.data } };
+  problems.push(...problemsFromZod(parsed.error, configFileSchema, path, document));
+  return { broken: false, loaded: { path, file: validSections(document) } };
 }
 
 function imagesFromInputs(
@@ -228,35 +254,120 @@ function crossCheck(config: ReleaseConfig, where: string, problems: Problem[]): 
   }
 }
 
-/**
- * Inputs over the selected environment over the config file, validated into one
- * object. Throws ConfigError listing every problem; never anything else.
- */
-export function loadConfig(options: LoadOptions): ReleaseConfig {
-  const reader = new InputReader(options.inputs);
-  const problems: Problem[] = [];
-  const loaded = readConfigFile(options, reader, problems);
-  const where = loaded ? `${loaded.path}: ` : '';
-
-  const command = reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan']) ?? DEFAULTS.command;
-  const environment = reader.string(INPUTS.environment) ?? DEFAULTS.environment;
-
-  let sections: Sections = loaded?.file ?? {};
+/** The environment's sections merged over the base; only the file's own environment keys count. */
+function selectEnvironment(
+  environment: string,
+  loaded: { path: string; file: ConfigFile } | undefined,
+  problems: Problem[],
+): Sections {
+  const tag = badTagValue(environment);
+  if (tag) problems.push({ key: `input "${INPUTS.environment}"`, message: tag });
+  const sections: Sections = loaded?.file ?? {};
   const environments = loaded?.file.environments;
-  if (environments) {
-    if (!(environment in environments)) {
-      problems.push({
-        key: `input "${INPUTS.environment}"`,
-        message: `"${environment}" is not in ${loaded.path} environments (${Object.keys(environments).join(', ')}); refusing to fall back to the base settings`,
-      });
-    } else sections = mergeSections(sections, environments[environment]);
+  if (!loaded || !environments) return sections;
+  // Object.hasOwn, not `in`: "constructor" or "__proto__" must not pass as an environment.
+  if (!Object.hasOwn(environments, environment)) {
+    problems.push({
+      key: `input "${INPUTS.environment}"`,
+      message: `"${environment}" is not in ${loaded.path} environments (${Object.keys(environments).join(', ')}); refusing to fall back to the base settings`,
+    });
+    return sections;
   }
+  return mergeSections(sections, environments[environment]);
+}
 
+function fileDuration(text: string | undefined): number | undefined {
+  return text ? parseDuration(text) : undefined;
+}
+
+function migrationFromInputs(
+  reader: InputReader,
+  fileMigration: Sections['migrations'],
+  services: ServiceConfig[],
+  env: LoadOptions['env'],
+): MigrationConfig | undefined {
+  const command =
+    reader.command(INPUTS.migrationCommand) ??
+    (typeof fileMigration?.command === 'string'
+      ? ['sh', '-c', fileMigration.command]
+      : fileMigration?.command);
+  const mode =
+    reader.oneOf(INPUTS.migrationMode, ['task', 'runner'] as const) ?? fileMigration?.mode ?? 'task';
+  const timeoutMs =
+    reader.duration(INPUTS.migrationTimeout, TIMEOUT_BOUNDS) ??
+    fileDuration(fileMigration?.timeout) ??
+    DEFAULTS.migrationTimeoutMs;
+  const always = reader.boolean(INPUTS.migrationAlways) ?? fileMigration?.always ?? false;
+  const backend = services.find((s) => s.containers.some((c) => c.image === 'backend'));
+  const service = fileMigration?.service ?? reader.string(INPUTS.backendService) ?? backend?.service;
+  const container =
+    fileMigration?.container ??
+    reader.string(INPUTS.backendContainer) ??
+    backend?.containers.find((c) => c.image === 'backend')?.container;
+  const dbSecret = reader.string(INPUTS.dbSecret) ?? fileMigration?.['db-secret'];
+  if (!command) return undefined;
+  return {
+    service: service ?? '',
+    ...(container ? { container } : {}),
+    command,
+    mode,
+    timeoutMs,
+    always,
+    ...(dbSecret ? { dbSecret } : {}),
+    ...(mode === 'runner' ? { environment: migrationEnvironment(env, fileMigration?.env ?? []) } : {}),
+  };
+}
+
+function gateFromInputs(reader: InputReader, gate: NonNullable<Sections['gate']>): GateConfig {
+  const alarmPrefix = reader.string(INPUTS.alarmPrefix) ?? gate['alarm-prefix'];
+  const smokeUrl = reader.url(INPUTS.smokeUrl) ?? gate['smoke-url'];
+  return {
+    alarms: reader.lines(INPUTS.alarms) ?? gate.alarms ?? [],
+    ...(alarmPrefix ? { alarmPrefix } : {}),
+    bakeTimeMs:
+      reader.duration(INPUTS.bakeTime, BAKE_BOUNDS) ?? fileDuration(gate['bake-time']) ?? DEFAULTS.bakeTimeMs,
+    ...(smokeUrl ? { smokeUrl } : {}),
+    autoRollback: reader.boolean(INPUTS.autoRollback) ?? gate['auto-rollback'] ?? true,
+    waitTimeoutMs:
+      reader.duration(INPUTS.waitTimeout, TIMEOUT_BOUNDS) ??
+      fileDuration(gate['wait-timeout']) ??
+      DEFAULTS.waitTimeoutMs,
+  };
+}
+
+const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+
+/** The release id and commit, and where this run's GitHub deployment goes. */
+function runIdentity(reader: InputReader, options: LoadOptions, problems: Problem[]) {
+  const commit = options.env.GITHUB_SHA?.trim() || options.gitHead();
+  const release = reader.string(INPUTS.release) ?? commit;
+  if (!release) {
+    problems.push({
+      key: `input "${INPUTS.release}"`,
+      message: 'no release id: set the input, GITHUB_SHA, or run inside a git checkout',
+    });
+  } else if (!RELEASE_ID.test(release)) {
+    problems.push({
+      key: `input "${INPUTS.release}"`,
+      message: `"${release}" must be 1-128 letters, digits, or . _ + -`,
+    });
+  }
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = options.env;
+  const [owner, repoName] = (repo ?? '').split('/');
+  return {
+    release: release ?? '',
+    commit: commit ?? release ?? '',
+    ...(server && repo && runId ? { runUrl: `${server}/${repo}/actions/runs/${runId}` } : {}),
+    ...(owner && repoName
+      ? { github: { owner, repo: repoName, apiUrl: options.env.GITHUB_API_URL || 'https://api.github.com' } }
+      : {}),
+  };
+}
+
+/** Where the release goes: region and cluster, each required. */
+function target(reader: InputReader, sections: Sections, env: LoadOptions['env'], problems: Problem[]) {
   const region =
-    reader.string(INPUTS.awsRegion) ??
-    sections.region ??
-    options.env.AWS_REGION ??
-    options.env.AWS_DEFAULT_REGION;
+    reader.string(INPUTS.awsRegion) ?? sections.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) {
     problems.push({
       key: `input "${INPUTS.awsRegion}"`,
@@ -270,111 +381,81 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
       message: 'required: the ECS cluster name or ARN (input or "cluster" in the config file)',
     });
   }
+  return { region: region ?? '', cluster: cluster ?? '' };
+}
 
-  const images = imagesFromInputs(reader, sections.images ?? {}, reader.string(INPUTS.platform));
-  const services = servicesFromInputs(reader, sections.services ?? []);
+/** Build contexts and Dockerfiles stay in the workspace: `../../etc` would send /etc to the engine. */
+function pathChecks(images: ImageConfig[], where: string, problems: Problem[]): void {
+  for (const image of images) {
+    for (const field of ['context', 'dockerfile'] as const) {
+      if (!escapesWorkspace(image[field])) continue;
+      const input = (INPUT_IMAGE_KEYS as readonly string[]).includes(image.key)
+        ? ` or input "${image.key}-${field}"`
+        : '';
+      problems.push({
+        key: `${where}images.${image.key}.${field}${input}`,
+        message: `"${image[field]}" leaves the workspace: use a path relative to the repository root, without ".."`,
+      });
+    }
+  }
+}
 
-  const fileMigration = sections.migrations;
-  const migrationCommand =
-    reader.command(INPUTS.migrationCommand) ??
-    (typeof fileMigration?.command === 'string'
-      ? ['sh', '-c', fileMigration.command]
-      : fileMigration?.command);
-  const mode =
-    reader.oneOf(INPUTS.migrationMode, ['task', 'runner'] as const) ?? fileMigration?.mode ?? 'task';
-  const timeoutMs =
-    reader.duration(INPUTS.migrationTimeout) ??
-    (fileMigration?.timeout ? parseDuration(fileMigration.timeout) : undefined) ??
-    DEFAULTS.migrationTimeoutMs;
-  const backendService = services.find((s) => s.containers.some((c) => c.image === 'backend'));
-  const migrationService =
-    fileMigration?.service ?? reader.string(INPUTS.backendService) ?? backendService?.service;
-  const migrationContainer =
-    fileMigration?.container ??
-    reader.string(INPUTS.backendContainer) ??
-    backendService?.containers.find((c) => c.image === 'backend')?.container;
-  const dbSecret = reader.string(INPUTS.dbSecret) ?? fileMigration?.['db-secret'];
-  const migration: MigrationConfig | undefined = migrationCommand
-    ? {
-        service: migrationService ?? '',
-        ...(migrationContainer ? { container: migrationContainer } : {}),
-        command: migrationCommand,
-        mode,
-        timeoutMs,
-        always: reader.boolean(INPUTS.migrationAlways) ?? fileMigration?.always ?? false,
-        ...(dbSecret ? { dbSecret } : {}),
-      }
-    : undefined;
-  const dbInstance = reader.string(INPUTS.dbInstance) ?? fileMigration?.['db-instance'];
-  const snapshot = reader.boolean(INPUTS.dbSnapshot) ?? fileMigration?.snapshot ?? false;
-
-  const gate = sections.gate ?? {};
-  const alarmPrefix = reader.string(INPUTS.alarmPrefix) ?? gate['alarm-prefix'];
-  const smokeUrl = reader.url(INPUTS.smokeUrl) ?? gate['smoke-url'];
-  const commit = options.env.GITHUB_SHA?.trim() || options.gitHead();
-  const release = reader.string(INPUTS.release) ?? commit;
-  if (!release) {
+/** Checks that span several keys and need the assembled configuration. */
+function finalChecks(config: ReleaseConfig, where: string, problems: Problem[]): void {
+  if (config.command === 'rollback' && config.to !== 'previous' && !RELEASE_ID.test(config.to)) {
     problems.push({
-      key: `input "${INPUTS.release}"`,
-      message: 'no release id: set the input, GITHUB_SHA, or run inside a git checkout',
-    });
-  } else if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/.test(release)) {
-    problems.push({
-      key: `input "${INPUTS.release}"`,
-      message: `"${release}" must be 1-128 letters, digits, or . _ + -`,
+      key: `input "${INPUTS.to}"`,
+      message: `expected "previous", a release id, or a commit SHA (7+ characters), got "${config.to}"`,
     });
   }
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: runId } = options.env;
+  pathChecks(config.images, where, problems);
+  crossCheck(config, where, problems);
+}
+
+/**
+ * Inputs over the selected environment over the config file, validated into one
+ * object. Throws ConfigError listing every problem; never anything else.
+ */
+export function loadConfig(options: LoadOptions): ReleaseConfig {
+  const reader = new InputReader(options.inputs);
+  const problems: Problem[] = [];
+  const { broken, loaded } = readConfigFile(options, reader, problems);
+  const where = loaded ? `${loaded.path}: ` : '';
+
+  const command = reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan']) ?? DEFAULTS.command;
+  const environment = reader.string(INPUTS.environment) ?? DEFAULTS.environment;
+  const sections = selectEnvironment(environment, loaded, problems);
+  const platform = reader.matching(INPUTS.platform, PLATFORM_PATTERN, 'os/arch, e.g. linux/amd64');
+  const images = imagesFromInputs(reader, sections.images ?? {}, platform);
+  const services = servicesFromInputs(reader, sections.services ?? []);
+  const migration = migrationFromInputs(reader, sections.migrations, services, options.env);
+  const dbInstance = reader.string(INPUTS.dbInstance) ?? sections.migrations?.['db-instance'];
+  const snapshot = reader.boolean(INPUTS.dbSnapshot) ?? sections.migrations?.snapshot ?? false;
   const githubToken = reader.string(INPUTS.githubToken);
-  const [owner, repoName] = (repo ?? '').split('/');
-  const to = reader.string(INPUTS.to) ?? 'previous';
 
   const config: ReleaseConfig = {
     command,
     environment,
-    region: region ?? '',
-    cluster: cluster ?? '',
-    release: release ?? '',
-    commit: commit ?? release ?? '',
-    ...(server && repo && runId ? { runUrl: `${server}/${repo}/actions/runs/${runId}` } : {}),
+    ...target(reader, sections, options.env, problems),
+    ...runIdentity(reader, options, problems),
     ...(sections['account-id'] ? { accountId: sections['account-id'] } : {}),
     images,
     services,
     ...(migration ? { migration } : {}),
     ...(dbInstance ? { database: { instance: dbInstance, snapshot } } : {}),
-    gate: {
-      alarms: reader.lines(INPUTS.alarms) ?? gate.alarms ?? [],
-      ...(alarmPrefix ? { alarmPrefix } : {}),
-      bakeTimeMs:
-        reader.duration(INPUTS.bakeTime) ??
-        (gate['bake-time'] ? parseDuration(gate['bake-time']) : undefined) ??
-        DEFAULTS.bakeTimeMs,
-      ...(smokeUrl ? { smokeUrl } : {}),
-      autoRollback: reader.boolean(INPUTS.autoRollback) ?? gate['auto-rollback'] ?? true,
-      waitTimeoutMs:
-        reader.duration(INPUTS.waitTimeout) ??
-        (gate['wait-timeout'] ? parseDuration(gate['wait-timeout']) : undefined) ??
-        DEFAULTS.waitTimeoutMs,
-    },
-    to,
+    gate: gateFromInputs(reader, sections.gate ?? {}),
+    to: reader.string(INPUTS.to) ?? 'previous',
     ...(githubToken ? { githubToken } : {}),
     githubDeployment: reader.boolean(INPUTS.githubDeployment) ?? false,
-    ...(owner && repoName
-      ? { github: { owner, repo: repoName, apiUrl: options.env.GITHUB_API_URL || 'https://api.github.com' } }
-      : {}),
     createRepositories: reader.boolean(INPUTS.createRepositories) ?? true,
     ...(loaded ? { configFile: loaded.path } : {}),
   };
+  // A file that is not even YAML would make every key it sets look missing: report it and the inputs only.
+  if (broken) throw new ConfigError([...problems, ...reader.problems]);
   if (snapshot && !dbInstance) {
     problems.push({ key: `input "${INPUTS.dbSnapshot}"`, message: `needs "${INPUTS.dbInstance}"` });
   }
-  if (command === 'rollback' && to !== 'previous' && !/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/.test(to)) {
-    problems.push({
-      key: `input "${INPUTS.to}"`,
-      message: `expected "previous", a release id, or a commit SHA (7+ characters), got "${to}"`,
-    });
-  }
-  crossCheck(config, where, problems);
+  finalChecks(config, where, problems);
   const all = [...reader.problems, ...problems];
   if (all.length > 0) throw new ConfigError(all);
   return config;

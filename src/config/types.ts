@@ -37,6 +37,12 @@ export interface MigrationConfig {
   always: boolean;
   /** Secrets Manager ARN of the DB credentials (runner mode). */
   dbSecret?: string;
+  /**
+   * Runner mode: the environment the migration starts from, taken from the action's
+   * environment through the allowlist (src/config/migration-env.ts) when the config
+   * is loaded, so the stage never reads process.env.
+   */
+  environment?: Record<string, string>;
 }
 
 export interface DatabaseConfig {

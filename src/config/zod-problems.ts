@@ -33,8 +33,37 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-/** zod issues as problems that name the key and say what was expected. */
-export function problemsFromZod(error: z.ZodError, schema: Schema, where: string): Problem[] {
+/** The value at `path` in the parsed document (zod 4 leaves `issue.input` unset for most type errors). */
+function valueAt(document: unknown, path: readonly PropertyKey[]): { found: boolean; value?: unknown } {
+  let current: unknown = document;
+  for (const step of path) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, step)) {
+      return { found: false };
+    }
+    current = (current as Record<PropertyKey, unknown>)[step];
+  }
+  return { found: true, value: current };
+}
+
+/** What a value is, in words, with a short quote for scalars. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') {
+    const quoted = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    return `the string ${quoted}`;
+  }
+  return `${typeof value} ${String(value).slice(0, 40)}`;
+}
+
+/** zod issues as problems that name the key and say what was expected and what was there. */
+export function problemsFromZod(
+  error: z.ZodError,
+  schema: Schema,
+  where: string,
+  document?: unknown,
+): Problem[] {
   const problems: Problem[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -50,11 +79,12 @@ export function problemsFromZod(error: z.ZodError, schema: Schema, where: string
     }
     let message = issue.message;
     if (issue.code === 'invalid_type') {
-      const got =
-        issue.input === undefined ? 'nothing' : Array.isArray(issue.input) ? 'a list' : typeof issue.input;
-      message = `expected ${issue.expected}, got ${got}`;
+      const at =
+        issue.input !== undefined ? { found: true, value: issue.input } : valueAt(document, issue.path);
+      message = `expected ${issue.expected}, got ${at.found ? describeValue(at.value) : 'nothing'}`;
     } else if (issue.code === 'invalid_union') {
-      message = 'has the wrong type';
+      const at = valueAt(document, issue.path);
+      message = `has the wrong type${at.found ? ` (got ${describeValue(at.value)})` : ''}`;
     }
     problems.push({ key: `${where}: ${formatPath(issue.path) || '(document)'}`, message });
   }

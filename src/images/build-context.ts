@@ -9,6 +9,7 @@ import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
+import { realPathInside } from '../config/workspace-path';
 import { ImagesError } from './errors';
 import { type TarEntry, tarEnd, tarHeader, tarPadding } from './tar';
 
@@ -89,6 +90,14 @@ export interface PreparedContext {
   extraDockerfile?: Buffer;
 }
 
+function inWorkspace(imageKey: string, workdir: string, path: string, what: string): void {
+  try {
+    realPathInside(workdir, path, what);
+  } catch (error) {
+    throw new ImagesError(imageKey, (error as Error).message);
+  }
+}
+
 /** Resolves the context and Dockerfile; a missing one is an error naming its path. */
 export async function prepareContext(
   workdir: string,
@@ -97,6 +106,9 @@ export async function prepareContext(
   dockerfile: string,
 ): Promise<PreparedContext & { contextDir: string; dockerfileText: string }> {
   const contextDir = resolve(workdir, context);
+  // Real paths: a symbolic link in the checkout must not send /etc to the engine either.
+  inWorkspace(imageKey, workdir, context, 'build context');
+  inWorkspace(imageKey, workdir, dockerfile, 'Dockerfile');
   const st = await lstat(contextDir).catch(() => undefined);
   if (!st?.isDirectory()) {
     throw new ImagesError(

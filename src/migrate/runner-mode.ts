@@ -106,7 +106,9 @@ export async function runMigrationOnRunner(
   };
   const child = spawn(file, args, {
     cwd: ctx.workdir,
-    env: { ...process.env, ...env },
+    // Never the action's own environment (AWS credentials, OIDC request token, GitHub token):
+    // the allowlisted variables the config loader picked, and the database's.
+    env: { ...migration.environment, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { LoadOptions, RawInputs } from '../config/load';
 import { INPUT_NAMES } from '../config/names';
+import { readConfigText } from '../config/workspace-path';
 
 /**
  * The one place that reads action inputs: `INPUT_<NAME>` as the runner sets them
@@ -32,10 +31,7 @@ export function workspaceLoadOptions(env: NodeJS.ProcessEnv, workdir: string): L
   return {
     inputs: readInputs(env),
     env,
-    readFile: (path) => {
-      const full = resolve(workdir, path);
-      return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-    },
+    readFile: (path) => readConfigText(workdir, path),
     gitHead: () => gitHead(workdir),
   };
 }
