@@ -138,6 +138,9 @@ describe('runPreflight', () => {
     const text = error.problems.join('\n');
     expect(error.message).toMatch(/^Preflight found \d+ problems; nothing was changed in AWS:/);
     expect(text).toContain('service demo-cd has deployment controller CODE_DEPLOY');
+    expect(text).toContain(
+      'see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/migrate-code-deploy-to-ecs-blue-green.html',
+    );
     expect(text).toContain('service demo-bg uses the BLUE_GREEN deployment strategy');
     expect(text).toContain(
       `service demo-api: another deployment is in flight: ${other.id} (PRIMARY IN_PROGRESS) of task definition demo-api:2, created 2026-11-27T12:00:03.000Z, registered by ecs-release for release r41 (https://github.com/acme/app/actions/runs/41)`,

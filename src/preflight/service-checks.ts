@@ -2,6 +2,10 @@ import type { Deployment, Service, Tag } from '@aws-sdk/client-ecs';
 import { shortArn } from '../aws/arn';
 import { TAGS } from '../record/release-record';
 
+/** ECS's guide for moving a CodeDeploy (or task-set) blue/green service to ECS's built-in blue/green. */
+export const MIGRATION_GUIDE =
+  'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/migrate-code-deploy-to-ecs-blue-green.html';
+
 /** Deployment controllers and strategies ecs-release cannot watch by deployment id: refuse, never half-support. */
 export function serviceRefusals(name: string, s: Service): string[] {
   const problems: string[] = [];
@@ -12,10 +16,12 @@ export function serviceRefusals(name: string, s: Service): string[] {
   if (controller !== 'ECS') {
     const how =
       controller === 'CODE_DEPLOY'
-        ? 'it is deployed by CodeDeploy (blue/green); deploy it with CodeDeploy, or switch its deployment controller to ECS'
-        : 'its deployments are driven by an external controller (task sets); switch its deployment controller to ECS';
+        ? "it is deployed by CodeDeploy (blue/green); deploy it with CodeDeploy, or move it to ECS's own blue/green"
+        : 'its deployments are driven by an external controller (task sets); move it to the ECS deployment controller';
     problems.push(
-      `service ${name} has deployment controller ${controller}: ${how}. ecs-release only runs ECS rolling deployments.`,
+      `service ${name} has deployment controller ${controller}: ${how} ` +
+        `(deploymentController.type ECS with strategy BLUE_GREEN, LINEAR or CANARY; see ${MIGRATION_GUIDE}). ` +
+        'ecs-release only deploys services whose deployment controller is ECS.',
     );
   }
   const strategy = s.deploymentConfiguration?.strategy;
