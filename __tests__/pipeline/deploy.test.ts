@@ -113,7 +113,7 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
     const summary = renderSummary(run.report);
     expect(summary).toContain(':white_check_mark: deployed');
     expect(summary).toMatch(
-      /\| \[demo-api\]\(.*\) \| \[demo-api:1\]\(.*\) \| \[demo-api:2\]\(.*\) \| updated \|/,
+      /\| \[demo-api\]\([^)]*\) \| \[demo-api:1\]\([^)]*\) \| \[demo-api:2\]\([^)]*\) \| \[demo-api:2\]\([^)]*\) \| updated \|/,
     );
   });
 
@@ -202,6 +202,10 @@ describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, vir
     expect(renderSummary(run.report)).toMatch(/\| Gate \| [^|]+ \| failed \|/);
     expect(renderSummary(run.report)).toMatch(/\| Rollback \| [^|]+ \| ok \|/);
     expect(logger.text()).toMatch(/Gate: failed after/);
+    // previous, the release's revision, and what runs now.
+    expect(renderSummary(run.report)).toMatch(
+      /\| \[demo-api\]\([^)]*\) \| \[demo-api:1\]\([^)]*\) \| \[demo-api:2\]\([^)]*\) \| \[demo-api:1\]\([^)]*\) \| rolled-back \|/,
+    );
     // The migration ran; the rollback does not undo it, and the summary says so.
     expect(run.report.notes.join(' ')).toContain('migration of this release ran and is not rolled back');
     expect(logger.text()).toMatch(/2m.*into the 5m bake|into the 5m bake/);

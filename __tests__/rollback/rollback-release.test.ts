@@ -83,12 +83,14 @@ describe('command: rollback (lab, virtual clock)', () => {
       {
         service: 'demo-api',
         previous: tdArn('demo-api', 5),
+        target: tdArn('demo-api', 2),
         current: tdArn('demo-api', 2),
         state: 'updated',
       },
       {
         service: 'demo-web',
         previous: tdArn('demo-web', 3),
+        target: tdArn('demo-web', 3),
         current: tdArn('demo-web', 3),
         state: 'unchanged',
       },

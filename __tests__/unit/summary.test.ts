@@ -17,6 +17,7 @@ describe('job summary', () => {
     report.services.push({
       service: 'acme-api',
       previous: 'arn:td/api:4',
+      target: 'arn:td/api:5',
       current: 'arn:td/api:4',
       state: 'rolled-back',
     });
@@ -29,6 +30,7 @@ describe('job summary', () => {
     expect(md).toContain(
       '| [acme-api](https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/acme/services/acme-api/deployments?region=eu-west-1) ' +
         '| [api:4](https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/api/4/containers?region=eu-west-1) ' +
+        '| [api:5](https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/api/5/containers?region=eu-west-1) ' +
         '| [api:4](https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/api/4/containers?region=eu-west-1) | rolled-back |',
     );
     expect(md).toContain('| backend | `r/acme/backend@sha256:1` | yes |');

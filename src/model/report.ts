@@ -13,6 +13,8 @@ export interface ImageOutcome {
 export interface ServiceOutcome {
   service: string;
   previous?: string | undefined;
+  /** The revision this release moves the service to (kept when the service goes back). */
+  target?: string | undefined;
   current?: string | undefined;
   /** What the service runs at the end of the run, as far as we know. */
   state: 'unchanged' | 'updated' | 'rolled-back' | 'rolled-back-by-ecs' | 'failed' | 'pending';

@@ -28,6 +28,7 @@ export function recordRender(report: Report, render: RenderResult): void {
   report.services = render.services.map((s) => ({
     service: s.live.config.service,
     previous: s.previousArn,
+    target: s.targetArn,
     current: s.targetArn,
     state: s.changed ? 'pending' : 'unchanged',
   }));

@@ -84,6 +84,7 @@ export async function rollbackRelease(
     return {
       service: s.service,
       ...(before ? { previous: before } : {}),
+      target: s.taskDefinitionArn,
       current: before ?? s.taskDefinitionArn,
       state: before === s.taskDefinitionArn ? 'unchanged' : 'pending',
     };

@@ -35,13 +35,16 @@ export function renderSummary(report: Report): string {
   lines.push(`- **Environment**: ${report.environment} (cluster \`${report.cluster}\`, ${report.region})`);
   if (report.error) lines.push('', '**Error**', '', '```', report.error, '```');
   if (report.services.length > 0) {
-    lines.push('', '| service | previous | new | state |', '|---|---|---|---|');
+    // What ran before, what this release registered, and what runs now (a rolled-back release shows all three).
+    lines.push('', '| service | previous | release | now | state |', '|---|---|---|---|---|');
     const revision = (arn: string | undefined) =>
       arn ? `[${cell(arn.split('/').pop())}](${taskDefinitionConsoleUrl(report.region, arn)})` : '—';
     for (const s of report.services) {
       const service = `[${cell(s.service)}](${serviceConsoleUrl(report.region, report.cluster, s.service)})`;
       const state = `${cell(s.state)}${s.detail ? `: ${cell(s.detail)}` : ''}`;
-      lines.push(`| ${service} | ${revision(s.previous)} | ${revision(s.current)} | ${state} |`);
+      lines.push(
+        `| ${service} | ${revision(s.previous)} | ${revision(s.target)} | ${revision(s.current)} | ${state} |`,
+      );
     }
   }
   const images = Object.entries(report.images);
