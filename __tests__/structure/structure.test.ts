@@ -17,10 +17,7 @@ const STILL_LONG: Record<string, number> = {
   'gate/gate.ts runGate': 96,
   'migrate/runner-mode.ts runMigrationOnRunner': 121,
   'migrate/task-mode.ts runMigrationTask': 185,
-  'pipeline/deploy.ts deployRelease': 91,
-  'pipeline/rollback-release.ts rollbackRelease': 94,
   'preflight/services.ts checkServices': 125,
-  'rollout/index.ts rollOut': 85,
   'rollout/watch.ts watchDeployments': 261,
 };
 

@@ -4,14 +4,19 @@
  * A failed rollout or gate puts the services back where they were (`rolled-back`).
  */
 import { type GateDeps, runGate } from '../gate';
-import type { GateResult, LiveService, RolloutResult } from '../model/contracts';
+import type { GateResult, LiveService, PreflightResult, RolloutResult } from '../model/contracts';
 import type { Report, ServiceOutcome } from '../model/report';
 import type { PreflightCheck } from '../preflight';
 import { runPreflight } from '../preflight';
 import {
+  type Claim,
+  checkClaim,
+  claimEnvironment,
   type GithubDeployment,
   type GithubFetch,
   type GithubTarget,
+  newRunId,
+  releaseClaim,
   releaseManifest,
   setGithubDeploymentStatus,
   startGithubDeployment,
@@ -28,6 +33,7 @@ import {
 } from '../rollback';
 import { shortArn } from '../rollback/resolve';
 import type { StageContext } from '../runtime/context';
+import { claimLifetimeMs } from './deploy';
 import { noteUnfinishedRollback, safeRollOut } from './finish';
 import { STAGES, stage } from './stage';
 
@@ -71,6 +77,21 @@ export async function rollbackRelease(
   const preflight = await stage(ctx, report, STAGES.preflight, () =>
     runPreflight(ctx, { checks: [findTarget] }),
   );
+  await rollBackTo(ctx, report, checkpoint, { preflight, target, options });
+}
+
+interface Resolved {
+  preflight: PreflightResult;
+  target: RollbackTarget | undefined;
+  options: RollbackReleaseOptions;
+}
+
+async function rollBackTo(
+  ctx: StageContext,
+  report: Report,
+  checkpoint: (phase: string) => void,
+  { preflight, target, options }: Resolved,
+): Promise<void> {
   if (!target) throw new Error('preflight passed without resolving the rollback target');
   const chosen: RollbackTarget = target;
   const current = currentOf(preflight.services);
@@ -79,28 +100,11 @@ export async function rollbackRelease(
   // The release running now, until this rollback changes it (the output even when it fails before moving anything).
   report.runningRelease = runningId;
 
-  report.services = chosen.services.map((s): ServiceOutcome => {
-    const before = current.find((c) => c.service === s.service)?.taskDefinitionArn;
-    return {
-      service: s.service,
-      ...(before ? { previous: before } : {}),
-      target: s.taskDefinitionArn,
-      current: before ?? s.taskDefinitionArn,
-      state: before === s.taskDefinitionArn ? 'unchanged' : 'pending',
-    };
-  });
+  report.services = plannedServices(chosen, current);
   const moves = chosen.services
     .filter((s) => current.find((c) => c.service === s.service)?.taskDefinitionArn !== s.taskDefinitionArn)
     .map((s) => ({ service: s.service, taskDefinitionArn: s.taskDefinitionArn }));
-  ctx.log.info(
-    `rollback: to release ${release.id}${release.commit ? ` (commit ${release.commit.slice(0, 12)})` : ''}` +
-      `${runningId ? ` from ${runningId}` : ''}: ${chosen.services
-        .map(
-          (s) =>
-            `${s.service} → ${shortArn(s.taskDefinitionArn)}${moves.some((m) => m.service === s.service) ? '' : ' (already)'}`,
-        )
-        .join(', ')}`,
-  );
+  logPlan(ctx, chosen, moves);
   if (moves.length === 0) {
     report.result = 'unchanged';
     report.runningRelease = release.id;
@@ -111,6 +115,32 @@ export async function rollbackRelease(
     'Database migrations are never rolled back: the older code now runs against the schema the newest migration left.',
   );
 
+  // Only a rollback that moves something claims the environment (one that changes nothing writes nothing).
+  const claim = await claimEnvironment(ctx, newRunId(ctx.config.runUrl), claimLifetimeMs(ctx));
+  try {
+    await moveClaimed(ctx, report, checkpoint, { preflight, chosen, moves, current, claim, options });
+  } finally {
+    await releaseClaim(ctx, claim);
+  }
+}
+
+interface Planned {
+  preflight: PreflightResult;
+  chosen: RollbackTarget;
+  moves: { service: string; taskDefinitionArn: string }[];
+  current: CurrentService[];
+  claim: Claim;
+  options: RollbackReleaseOptions;
+}
+
+async function moveClaimed(
+  ctx: StageContext,
+  report: Report,
+  checkpoint: (phase: string) => void,
+  { preflight, chosen, moves, current, claim, options }: Planned,
+): Promise<void> {
+  const release = chosen.release;
+  const runningId = chosen.running?.id;
   const github = options.github
     ? await startGithubDeployment(
         ctx,
@@ -125,6 +155,7 @@ export async function rollbackRelease(
     if (moved) s.current = moved.taskDefinitionArn;
   }
   try {
+    await checkClaim(ctx, claim, 'any service');
     await moveAndGate(ctx, report, checkpoint, {
       moves,
       current,
@@ -146,6 +177,33 @@ interface MoveAndGate {
   release: { id: string };
   runningId: string | undefined;
   options: RollbackReleaseOptions;
+}
+
+/** What each service ran before, the target's revision, and (until it moves) what it runs. */
+function plannedServices(chosen: RollbackTarget, current: CurrentService[]): ServiceOutcome[] {
+  return chosen.services.map((s): ServiceOutcome => {
+    const before = current.find((c) => c.service === s.service)?.taskDefinitionArn;
+    return {
+      service: s.service,
+      ...(before ? { previous: before } : {}),
+      target: s.taskDefinitionArn,
+      current: before ?? s.taskDefinitionArn,
+      state: before === s.taskDefinitionArn ? 'unchanged' : 'pending',
+    };
+  });
+}
+
+function logPlan(ctx: StageContext, chosen: RollbackTarget, moves: { service: string }[]): void {
+  const { release, running } = chosen;
+  ctx.log.info(
+    `rollback: to release ${release.id}${release.commit ? ` (commit ${release.commit.slice(0, 12)})` : ''}` +
+      `${running?.id ? ` from ${running.id}` : ''}: ${chosen.services
+        .map(
+          (s) =>
+            `${s.service} → ${shortArn(s.taskDefinitionArn)}${moves.some((m) => m.service === s.service) ? '' : ' (already)'}`,
+        )
+        .join(', ')}`,
+  );
 }
 
 /** Rolls to the target, gates it, and goes back on any failure, an AWS error included: never left unconfirmed. */

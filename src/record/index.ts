@@ -1,3 +1,4 @@
+export * from './claim';
 export {
   type DeploymentState,
   type GithubDeployment,

@@ -1,9 +1,10 @@
-import { shortArn } from '../aws/arn';
 /**
  * Rollout (SPEC 3.4): waves in ascending order; every service of a wave updated
  * at once, then watched together by deployment id. A wave that does not complete
  * stops the rollout: later waves are `not-started`.
  */
+import { shortArn } from '../aws/arn';
+import { errorText } from '../aws/errors';
 import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { ReadBudget } from './read-budget';
@@ -19,6 +20,24 @@ export { POLL_MS, RESERVE, type StartedDeployment, type WatchOptions, watchDeplo
 export interface RolloutOptions {
   /** Called as soon as each UpdateService returns (the post step reports what was issued). */
   onUpdate?: (service: string, deploymentId: string) => void;
+  /** Runs before each wave's UpdateService calls; a throw stops the rollout there (that wave never moves). */
+  beforeWave?: (wave: number) => Promise<void>;
+}
+
+const notStarted = (t: RolloutTarget): ServiceRolloutResult => ({
+  service: t.service,
+  taskDefinitionArn: t.taskDefinitionArn,
+  state: 'not-started',
+});
+
+/** Why a wave must not start (the hook threw), or undefined. */
+async function refusal(hook: RolloutOptions['beforeWave'], wave: number): Promise<string | undefined> {
+  try {
+    await hook?.(wave);
+    return undefined;
+  } catch (error) {
+    return errorText(error);
+  }
 }
 
 /** A deployment UpdateService started that nobody has watched to its end (yet). */
@@ -34,12 +53,7 @@ export async function rollOut(
   targets: RolloutTarget[],
   options: RolloutOptions = {},
 ): Promise<RolloutResult> {
-  const results = new Map<string, ServiceRolloutResult>(
-    targets.map((t) => [
-      t.service,
-      { service: t.service, taskDefinitionArn: t.taskDefinitionArn, state: 'not-started' },
-    ]),
-  );
+  const results = new Map<string, ServiceRolloutResult>(targets.map((t) => [t.service, notStarted(t)]));
   const deadline = ctx.clock.now() + ctx.config.gate.waitTimeoutMs;
   const budget = new ReadBudget(ctx.clock);
   const waves = [...new Set(targets.map((t) => t.wave))].sort((a, b) => a - b);
@@ -48,6 +62,12 @@ export async function rollOut(
   for (const wave of waves) {
     if (ctx.signal.aborted) break;
     const members = targets.filter((t) => t.wave === wave);
+    const stop = await refusal(options.beforeWave, wave);
+    if (stop) {
+      ctx.log.error(`wave ${wave}: not started: ${stop}`);
+      for (const t of members) results.set(t.service, { ...notStarted(t), detail: stop });
+      break;
+    }
     ctx.log.info(
       `wave ${wave}: updating ${members.map((t) => `${t.service} → ${shortArn(t.taskDefinitionArn)}`).join(', ')}`,
     );

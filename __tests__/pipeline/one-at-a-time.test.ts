@@ -1,0 +1,98 @@
+/**
+ * One release at a time per environment: two deploys of different commits that
+ * start within the same second on one environment. One deploys; the other exits
+ * failed having changed nothing (no task definition, no migration task, no
+ * UpdateService), whichever arrives first, and when both arrive at once.
+ */
+import { DescribeClustersCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, seedDemo } from '../../lab/scenarios/demo';
+import type { ReleaseConfig } from '../../src/config/types';
+import { newReport, type Report } from '../../src/model/report';
+import { deployRelease } from '../../src/pipeline/deploy';
+import { CLAIM_PREFIX } from '../../src/record';
+import { releaseConfig } from '../support/config';
+import { createWorld, labIsUp, type World } from '../support/world';
+
+const config = releaseConfig('c');
+const commitOf = (c: string) => c.repeat(40).slice(0, 40);
+const RELEASE_A = commitOf('a1');
+const RELEASE_B = commitOf('b2');
+
+/** Runs deploy as main.ts does: a thrown error is the run's error, result failed. */
+async function deploy(world: World, cfg: ReleaseConfig): Promise<Report> {
+  const report = newReport(cfg);
+  try {
+    await deployRelease(world.context(cfg), report, () => undefined);
+  } catch (error) {
+    report.error = error instanceof Error ? error.message : String(error);
+    report.result ??= 'failed';
+  }
+  return report;
+}
+
+const configFor = (release: string) => config({ release, commit: release });
+
+async function clusterTags(world: World) {
+  const out = await world.aws.ecs.send(
+    new DescribeClustersCommand({ clusters: [DEMO.cluster], include: ['TAGS'] }),
+  );
+  return out.clusters?.[0]?.tags ?? [];
+}
+
+/** Two deploys, the second `delayMs` after the first on the virtual clock (0: the same instant). */
+async function race(first: string, second: string, delayMs: number) {
+  const world = createWorld();
+  const initial = seedDemo(world.lab, { labEnv: world.labEnv });
+  const [a, b] = await Promise.all([
+    deploy(world, configFor(first)),
+    world.clock.sleep(delayMs).then(() => deploy(world, configFor(second))),
+  ]);
+  return { world, initial, reports: { [first]: a, [second]: b } };
+}
+
+describe.skipIf(!labIsUp())('one release at a time per environment (SPEC 3.8)', () => {
+  beforeAll(async () => {
+    // Builds both images once; the races below reuse them (content tags).
+    const world = createWorld();
+    seedDemo(world.lab, { labEnv: world.labEnv });
+    const warm = await deploy(world, config());
+    expect(warm.result, warm.error).toBe('deployed');
+  }, 240_000);
+
+  const cases: [string, string, string, number][] = [
+    ['A arrives first, B 400 ms later', RELEASE_A, RELEASE_B, 400],
+    ['B arrives first, A 400 ms later', RELEASE_B, RELEASE_A, 400],
+    ['A and B at the same instant', RELEASE_A, RELEASE_B, 0],
+    ['B and A at the same instant', RELEASE_B, RELEASE_A, 0],
+  ];
+  for (const [name, first, second, delay] of cases) {
+    it(`${name}: one deploys, the other fails having changed nothing`, async () => {
+      const { world, reports } = await race(first, second, delay);
+      const results = Object.entries(reports).map(([release, r]) => ({ release, result: r.result }));
+      const winner = results.find((r) => r.result === 'deployed');
+      const loser = results.find((r) => r.result !== 'deployed');
+      expect(results.map((r) => r.result).sort(), JSON.stringify(reports)).toEqual(['deployed', 'failed']);
+      if (!winner || !loser) return;
+      // A run that arrives later than another's claim is refused: the first one wins.
+      if (delay > 0) expect(winner.release).toBe(first);
+      expect(reports[loser.release]?.error).toMatch(/another run|was claimed by/);
+
+      // The loser registered nothing, ran no migration task and moved no service.
+      const families = await world.aws.ecs.send(new ListTaskDefinitionsCommand({}));
+      const registered = world.lab.recorder.calls('ecs', 'RegisterTaskDefinition').filter((c) => !c.error);
+      expect(registered).toHaveLength(2);
+      expect(families.taskDefinitionArns?.filter((a) => /:(3|4)$/.test(a)) ?? []).toEqual([]);
+      expect(world.lab.recorder.calls('ecs', 'RunTask').filter((c) => !c.error)).toHaveLength(1);
+      const updates = world.lab.recorder.calls('ecs', 'UpdateService').filter((c) => !c.error);
+      expect(updates.map((c) => String(c.input.taskDefinition).split('/').pop())).toEqual([
+        'demo-api:2',
+        'demo-web:2',
+      ]);
+      expect(reports[loser.release]?.services).toEqual([]);
+      // The winner removed its claim at the end; the loser never removed it.
+      expect((await clusterTags(world)).filter((t) => t.key?.startsWith(CLAIM_PREFIX))).toEqual([]);
+      expect(world.lab.recorder.calls('ecs', 'UntagResource').filter((c) => !c.error)).toHaveLength(1);
+    });
+  }
+});
