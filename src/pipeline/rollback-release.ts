@@ -3,6 +3,8 @@
  * its images still exist, move every service to its revision at once, watch, gate.
  * A failed rollout or gate puts the services back where they were (`rolled-back`).
  */
+
+import { shortArn } from '../aws/arn';
 import { type GateDeps, runGate } from '../gate';
 import type { GateResult, LiveService, PreflightResult, RolloutResult } from '../model/contracts';
 import type { Report, ServiceOutcome } from '../model/report';
@@ -31,7 +33,6 @@ import {
   resolveTarget,
   rollBack,
 } from '../rollback';
-import { shortArn } from '../rollback/resolve';
 import type { StageContext } from '../runtime/context';
 import { claimLifetimeMs } from './deploy';
 import { noteUnfinishedRollback, safeRollOut } from './finish';

@@ -4,10 +4,10 @@ import {
   type MetricAlarm,
   paginateDescribeAlarms,
 } from '@aws-sdk/client-cloudwatch';
+import { chunks } from '../aws/batch';
 import { formatDuration } from '../config/duration';
 import type { StageContext } from '../runtime/context';
 import { errorText, type Findings } from './findings';
-import { chunks } from './services';
 
 export interface FoundAlarm {
   name: string;

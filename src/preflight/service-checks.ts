@@ -76,8 +76,6 @@ export function describeInFlight(
   );
 }
 
-export { shortArn };
-
 /**
  * A running revision that another ecs-release run registered and has not yet
  * recorded an outcome on: that run may still be baking or rolling back, even

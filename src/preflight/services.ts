@@ -6,6 +6,8 @@ import {
   type Tag,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { shortArn } from '../aws/arn';
+import { chunks } from '../aws/batch';
 import type { LiveService } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { checkPlatform, resolveContainers } from './containers';
@@ -17,15 +19,8 @@ import {
   inFlight,
   primaryDeployment,
   serviceRefusals,
-  shortArn,
   unfinishedRelease,
 } from './service-checks';
-
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** The cluster, every service, and the revision each runs now. */
 export async function checkServices(ctx: StageContext, f: Findings): Promise<LiveService[]> {

@@ -1,3 +1,4 @@
+import { shortArn } from '../aws/arn';
 import { formatDuration } from '../config/duration';
 import type { Report } from '../model/report';
 
@@ -38,7 +39,7 @@ export function renderSummary(report: Report): string {
     // What ran before, what this release registered, and what runs now (a rolled-back release shows all three).
     lines.push('', '| service | previous | release | now | state |', '|---|---|---|---|---|');
     const revision = (arn: string | undefined) =>
-      arn ? `[${cell(arn.split('/').pop())}](${taskDefinitionConsoleUrl(report.region, arn)})` : '—';
+      arn ? `[${cell(shortArn(arn))}](${taskDefinitionConsoleUrl(report.region, arn)})` : '—';
     for (const s of report.services) {
       const service = `[${cell(s.service)}](${serviceConsoleUrl(report.region, report.cluster, s.service)})`;
       const state = `${cell(s.state)}${s.detail ? `: ${cell(s.detail)}` : ''}`;

@@ -3,8 +3,9 @@
  * touched goes back to the revision it ran before, except one that ECS's circuit
  * breaker already rolled back. Pure: the deploy pipeline executes the decision.
  */
+
+import { shortArn } from '../aws/arn';
 import type { GateResult, RolloutResult, ServiceRolloutResult } from '../model/contracts';
-import { shortArn } from './resolve';
 
 export interface RollbackStep {
   service: string;

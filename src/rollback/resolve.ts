@@ -163,5 +163,3 @@ function describe(r: ReleaseRecord): string {
     .replace(/:\d\d\.\d+Z$/, ' UTC');
   return `${r.id}${commit}, ${when}, ${r.outcome ?? 'no outcome'}`;
 }
-
-export { shortArn };

@@ -1,10 +1,10 @@
+import { shortArn } from '../aws/arn';
 import { errorText } from '../aws/errors';
 import type { RolloutResult, ServiceRolloutResult } from '../model/contracts';
 import { type StartedDeployment, startAll, startDeployment, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
 import type { RollbackStep } from './decide';
 import { finishRollbackCommand } from './finish-command';
-import { shortArn } from './resolve';
 import { isTransientAwsError, ROLLBACK_RETRY_DELAYS_MS } from './transient';
 
 export interface IssuedRollback {

@@ -1,7 +1,8 @@
 import { BatchGetImageCommand, type ImageIdentifier } from '@aws-sdk/client-ecr';
+import { shortArn } from '../aws/arn';
+import { chunks } from '../aws/batch';
 import type { StageContext } from '../runtime/context';
 import type { ResolvedTarget } from './resolve';
-import { shortArn } from './resolve';
 
 const ECR_HOST = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 const MEDIA_TYPES = [
@@ -75,8 +76,7 @@ export async function missingImages(
       if (!first) return;
       const missing = new Map<string, string>();
       try {
-        for (let i = 0; i < list.length; i += 100) {
-          const batch = list.slice(i, i + 100);
+        for (const batch of chunks(list, 100)) {
           const out = await ctx.aws.ecr.send(
             new BatchGetImageCommand({
               repositoryName: first.repositoryName,

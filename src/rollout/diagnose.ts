@@ -1,6 +1,7 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { LoadBalancer, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { shortArn } from '../aws/arn';
 import type { StageContext } from '../runtime/context';
 import { type TaskReader, taskId } from './tasks';
 
@@ -8,7 +9,7 @@ const LOG_LINES = 10;
 
 /** Why a task stopped, from its own record: stop code, reason, and each container's exit. */
 export function describeStoppedTask(task: Task): string[] {
-  const revision = task.taskDefinitionArn?.split('/').pop() ?? '?';
+  const revision = shortArn(task.taskDefinitionArn);
   const lines = [
     `stopped task ${taskId(task)} (${revision}): ${task.stopCode ?? 'no stop code'}: ${task.stoppedReason ?? 'no reason given'}`,
   ];

@@ -6,6 +6,8 @@ import {
   type Task,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { shortArn } from '../aws/arn';
+import { chunks } from '../aws/batch';
 import type { StageContext } from '../runtime/context';
 import type { ReadBudget } from './read-budget';
 
@@ -38,10 +40,10 @@ export class TaskReader {
 
   async describe(arns: string[]): Promise<Task[]> {
     const out: Task[] = [];
-    for (let i = 0; i < arns.length; i += 100) {
+    for (const batch of chunks(arns, 100)) {
       await this.budget.take(1, this.ctx.signal);
       const res = await this.ctx.aws.ecs.send(
-        new DescribeTasksCommand({ cluster: this.ctx.config.cluster, tasks: arns.slice(i, i + 100) }),
+        new DescribeTasksCommand({ cluster: this.ctx.config.cluster, tasks: batch }),
         { abortSignal: this.ctx.signal },
       );
       out.push(...(res.tasks ?? []));
@@ -83,4 +85,4 @@ export function taskTarget(task: Task, lb: LoadBalancer): { id?: string; port?: 
   return binding?.hostPort !== undefined ? { port: binding.hostPort } : {};
 }
 
-export const taskId = (task: Task) => task.taskArn?.split('/').pop() ?? '?';
+export const taskId = (task: Task) => shortArn(task.taskArn);

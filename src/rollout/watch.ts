@@ -11,8 +11,10 @@
  * reads stay under 0.8/s sustained (+2 at the start). ELBv2 and Logs reads are separate
  * quotas and happen only for completion checks and failure diagnostics.
  */
+
 import { DescribeServicesCommand, type LoadBalancer, type Service } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { chunks } from '../aws/batch';
 import { formatDuration } from '../config/duration';
 import type { ServiceRolloutResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
@@ -251,9 +253,8 @@ export async function watchDeployments(
       const wait = Math.min(lastPoll + POLL_MS + backoff - ctx.clock.now(), deadline - ctx.clock.now());
       if (wait > 0) await ctx.clock.sleep(wait, ctx.signal);
       if (ctx.clock.now() >= deadline) continue;
-      const batches: Watched[][] = [];
       const pending = open();
-      for (let i = 0; i < pending.length; i += 10) batches.push(pending.slice(i, i + 10));
+      const batches = chunks(pending, 10);
       await budget.take(batches.length, ctx.signal, RESERVE);
       lastPoll = ctx.clock.now();
       let services: Service[];
