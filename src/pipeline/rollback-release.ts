@@ -8,8 +8,7 @@ import { shortArn } from '../aws/arn';
 import { type GateDeps, runGate } from '../gate';
 import type { GateResult, LiveService, PreflightResult, RolloutResult } from '../model/contracts';
 import type { Report, ServiceOutcome } from '../model/report';
-import type { PreflightCheck } from '../preflight';
-import { runPreflight } from '../preflight';
+import { type PreflightResolver, runPreflightResolving } from '../preflight';
 import {
   type Claim,
   checkClaim,
@@ -56,34 +55,36 @@ export async function rollbackRelease(
   checkpoint: (phase: string) => void = () => undefined,
   options: RollbackReleaseOptions = {},
 ): Promise<void> {
-  let target: RollbackTarget | undefined;
-  const findTarget: PreflightCheck = async (c, found) => {
-    if (found.services.length !== c.config.services.length) return {};
-    try {
-      const history = await findReleases(c, found.services);
-      target = resolveTarget(history, c.config.to, currentOf(found.services));
-    } catch (error) {
-      if (error instanceof RollbackTargetError) return { problems: [`to: ${error.message}`] };
-      if (c.signal.aborted) throw error;
-      const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return {
-        problems: [
-          `to: could not read the release records (task definition tags) of ${found.services.map((s) => s.taskDefinition.family).join(', ')}: ${why}. The role needs ecs:ListTaskDefinitions and ecs:DescribeTaskDefinition.`,
-        ],
-      };
-    }
-    const uris = Object.values(found.repositories).map((r) => r.uri);
-    return { problems: await missingImages(c, target.services, uris) };
-  };
-  const preflight = await stage(ctx, report, STAGES.preflight, () =>
-    runPreflight(ctx, { checks: [findTarget] }),
+  const { found: preflight, value: target } = await stage(ctx, report, STAGES.preflight, () =>
+    runPreflightResolving(ctx, findTarget),
   );
   await rollBackTo(ctx, report, checkpoint, { preflight, target, options });
 }
 
+/** The rollback target, found by preflight's last check (its images must still exist). */
+const findTarget: PreflightResolver<RollbackTarget> = async (c, found) => {
+  if (found.services.length !== c.config.services.length) return {};
+  let target: RollbackTarget;
+  try {
+    const history = await findReleases(c, found.services);
+    target = resolveTarget(history, c.config.to, currentOf(found.services));
+  } catch (error) {
+    if (error instanceof RollbackTargetError) return { problems: [`to: ${error.message}`] };
+    if (c.signal.aborted) throw error;
+    const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return {
+      problems: [
+        `to: could not read the release records (task definition tags) of ${found.services.map((s) => s.taskDefinition.family).join(', ')}: ${why}. The role needs ecs:ListTaskDefinitions and ecs:DescribeTaskDefinition.`,
+      ],
+    };
+  }
+  const uris = Object.values(found.repositories).map((r) => r.uri);
+  return { problems: await missingImages(c, target.services, uris), value: target };
+};
+
 interface Resolved {
   preflight: PreflightResult;
-  target: RollbackTarget | undefined;
+  target: RollbackTarget;
   options: RollbackReleaseOptions;
 }
 
@@ -93,8 +94,7 @@ async function rollBackTo(
   checkpoint: (phase: string) => void,
   { preflight, target, options }: Resolved,
 ): Promise<void> {
-  if (!target) throw new Error('preflight passed without resolving the rollback target');
-  const chosen: RollbackTarget = target;
+  const chosen = target;
   const current = currentOf(preflight.services);
   const release = chosen.release;
   const runningId = chosen.running?.id;

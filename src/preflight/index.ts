@@ -20,10 +20,39 @@ export { worstCaseMs } from './identity';
  */
 export type PreflightCheck = (ctx: StageContext, found: PreflightResult) => Promise<Partial<Findings>>;
 
+/** A check that also finds something a command needs (a rollback's target): its value leaves preflight with the result. */
+export type PreflightResolver<T> = (
+  ctx: StageContext,
+  found: PreflightResult,
+) => Promise<{ problems?: string[]; value?: T }>;
+
+/** Preflight plus a resolver: the value when preflight passed (it is then always there). */
+export async function runPreflightResolving<T>(
+  ctx: StageContext,
+  resolve: PreflightResolver<T>,
+): Promise<{ found: PreflightResult; value: T }> {
+  const { result, f } = await gather(ctx, []);
+  const out = await resolve(ctx, result);
+  f.problems.push(...(out.problems ?? []));
+  conclude(ctx, result, f);
+  if (out.value === undefined) throw new Error('preflight passed without resolving what the command needs');
+  return { found: result, value: out.value };
+}
+
 export async function runPreflight(
   ctx: StageContext,
   options: { checks?: PreflightCheck[] } = {},
 ): Promise<PreflightResult> {
+  const { result, f } = await gather(ctx, options.checks ?? []);
+  conclude(ctx, result, f);
+  return result;
+}
+
+/** Every read and check, the problems collected (not thrown yet, so a resolver can add its own). */
+async function gather(
+  ctx: StageContext,
+  checks: PreflightCheck[],
+): Promise<{ result: PreflightResult; f: Findings }> {
   const f = newFindings();
   const account = await checkIdentity(ctx, f);
   // Without working credentials every other call fails the same way: one clear problem is enough.
@@ -42,11 +71,17 @@ export async function runPreflight(
     alarms: alarms ? evaluateAlarms(ctx.config.gate, alarms, f) : [],
     warnings: f.warnings,
   };
-  for (const check of options.checks ?? []) {
+  for (const check of checks) {
     const extra = await check(ctx, result);
     f.problems.push(...(extra.problems ?? []));
     f.warnings.push(...(extra.warnings ?? []));
   }
+  return { result, f };
+}
+
+/** Warnings logged; every problem thrown together; else the one line of what preflight found. */
+function conclude(ctx: StageContext, result: PreflightResult, f: Findings): void {
+  const { services } = result;
   for (const w of f.warnings) ctx.log.warning(w);
   if (f.problems.length > 0) throw new PreflightError(f.problems);
   ctx.log.info(
@@ -55,5 +90,4 @@ export async function runPreflight(
         .map((s) => `${s.config.service} runs ${s.taskDefinition.family}:${s.taskDefinition.revision}`)
         .join(', ')}), ${result.alarms.length} gate alarm${result.alarms.length === 1 ? '' : 's'}`,
   );
-  return result;
 }
