@@ -4,13 +4,14 @@
  * failed having changed nothing (no task definition, no migration task, no
  * UpdateService), whichever arrives first, and when both arrive at once.
  */
-import { DescribeClustersCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { DescribeClustersCommand, ListTaskDefinitionsCommand, TagResourceCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
 import { newReport, type Report } from '../../src/model/report';
 import { deployRelease } from '../../src/pipeline/deploy';
 import { CLAIM_PREFIX } from '../../src/record';
+import { MemoryLogger } from '../../src/runtime/log';
 import { releaseConfig } from '../support/config';
 import { createWorld, labIsUp, type World } from '../support/world';
 
@@ -20,10 +21,10 @@ const RELEASE_A = commitOf('a1');
 const RELEASE_B = commitOf('b2');
 
 /** Runs deploy as main.ts does: a thrown error is the run's error, result failed. */
-async function deploy(world: World, cfg: ReleaseConfig): Promise<Report> {
+async function deploy(world: World, cfg: ReleaseConfig, log?: MemoryLogger): Promise<Report> {
   const report = newReport(cfg);
   try {
-    await deployRelease(world.context(cfg), report, () => undefined);
+    await deployRelease({ ...world.context(cfg), ...(log ? { log } : {}) }, report, () => undefined);
   } catch (error) {
     report.error = error instanceof Error ? error.message : String(error);
     report.result ??= 'failed';
@@ -95,4 +96,38 @@ describe.skipIf(!labIsUp())('one release at a time per environment (SPEC 3.8)', 
       expect(world.lab.recorder.calls('ecs', 'UntagResource').filter((c) => !c.error)).toHaveLength(1);
     });
   }
+
+  it('a claim taken over after the first wave: the second wave never moves, the first goes back, the other claim stays', async () => {
+    const world = createWorld();
+    const initial = seedDemo(world.lab, { labEnv: world.labEnv });
+    const other = `other-run ${new Date(world.clock.now() + 60 * 60_000).toISOString()}`;
+    const described = await world.aws.ecs.send(new DescribeClustersCommand({ clusters: [DEMO.cluster] }));
+    const clusterArn = described.clusters?.[0]?.clusterArn ?? '';
+    /** Another run's claim lands as soon as our first wave's UpdateService returns. */
+    class TakeOver extends MemoryLogger {
+      override info(message: string): void {
+        super.info(message);
+        if (message.startsWith(`${DEMO.api.service}: UpdateService started`))
+          void world.aws.ecs.send(
+            new TagResourceCommand({
+              resourceArn: clusterArn,
+              tags: [{ key: `${CLAIM_PREFIX}production`, value: other }],
+            }),
+          );
+      }
+    }
+    const report = await deploy(world, configFor(RELEASE_A), new TakeOver());
+    expect(report.result).not.toBe('deployed');
+    const web = report.services.find((s) => s.service === DEMO.web.service);
+    expect(web?.state).toBe('unchanged');
+    expect(web?.current).toBe(initial.web);
+    const updates = world.lab.recorder.calls('ecs', 'UpdateService').filter((c) => !c.error);
+    expect(updates.map((c) => String(c.input.taskDefinition).split('/').pop())).toEqual([
+      'demo-api:2',
+      'demo-api:1',
+    ]);
+    expect(JSON.stringify(report)).toMatch(/claimed by run other-run/);
+    // Not ours any more: left for the run that holds it.
+    expect((await clusterTags(world)).find((t) => t.key === `${CLAIM_PREFIX}production`)?.value).toBe(other);
+  });
 });

@@ -154,6 +154,7 @@ function recordRollout(report: Report, rollout: RolloutResult): void {
       // A later wave never moved: it runs what it ran before.
       entry.state = 'unchanged';
       entry.current = entry.previous;
+      if (r.detail) entry.detail = `not moved: ${r.detail}`;
       continue;
     }
     entry.state =

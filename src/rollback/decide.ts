@@ -99,7 +99,10 @@ export function decideRollback(input: DecideRollbackInput): RollbackDecision {
 
 function failureReason(rollout: RolloutResult | undefined, gate: GateResult | undefined): string | undefined {
   if (rollout && !rollout.ok) {
-    const bad = rollout.services.filter((s) => s.state !== 'completed' && s.state !== 'not-started');
+    // A wave that never started counts when it says why (a lost claim): otherwise the failure is elsewhere.
+    const bad = rollout.services.filter(
+      (s) => s.state !== 'completed' && (s.state !== 'not-started' || s.detail !== undefined),
+    );
     const parts = bad.map((s) => `${s.service} ${s.state}${s.detail ? `: ${s.detail}` : ''}`);
     return `rollout failed: ${parts.join('; ') || 'a service did not complete'}`;
   }
