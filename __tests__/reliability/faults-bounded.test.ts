@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaultKind } from '../../lab/sim/faults';
 import { renderSummary } from '../../src/report/summary';
 import { labIsUp } from '../support/world';
-import { demoWorld, deploy, releaseConfig, running } from './harness';
+import { changedImage, demoWorld, deploy, releaseConfig, running } from './harness';
 import { invariantProblems } from './invariant';
 
 const config = releaseConfig('rb');
@@ -34,7 +34,7 @@ const DEPLOY_CALLS: [service: string, operation: string][] = [
   ['cloudwatch', 'DescribeAlarms'],
   ['elbv2', 'DescribeTargetHealth'],
 ];
-/** Only a build calls these: the run rebuilds the backend (a new build arg) over a deployed image. */
+/** Only a build calls these: the run rebuilds the backend (a changed Dockerfile) over a deployed image. */
 const BUILD_CALLS: [service: string, operation: string][] = [
   ['ecr', 'GetAuthorizationToken'],
   ['ecr', 'DescribeImages'],
@@ -81,7 +81,7 @@ describe.skipIf(!labIsUp())(
         const first = await deploy(world, config());
         expect(first.report.result, first.error).toBe('deployed');
         const before = await running(world);
-        // A build arg no other run uses: the backend's content key is new, so it is built
+        // A Dockerfile no other run uses: the backend image really changes, so it is built
         // (GetAuthorizationToken) with the deployed image as layer cache (DescribeImages).
         const commit = randomBytes(20).toString('hex');
         const base = config();
@@ -89,9 +89,7 @@ describe.skipIf(!labIsUp())(
           release: commit,
           commit,
           images: base.images.map((i) =>
-            i.key === 'backend'
-              ? { ...i, buildArgs: { RELIABILITY_RUN: randomBytes(6).toString('hex') } }
-              : i,
+            i.key === 'backend' ? changedImage(i, randomBytes(6).toString('hex')) : i,
           ),
         });
         world.lab.recorder.clear();

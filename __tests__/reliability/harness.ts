@@ -20,7 +20,7 @@ import { newReport, type Report } from '../../src/pipeline/report';
 import type { MemoryLogger } from '../../src/runtime/log';
 import { createWorld, type World, type WorldOptions } from '../support/world';
 
-export { MIN, releaseConfig } from '../support/config';
+export { changedImage, MIN, releaseConfig } from '../support/config';
 
 /** The SDK attempts per call in these tests (createWorld's default). */
 export const ATTEMPTS = 3;

@@ -10,7 +10,7 @@ import type { ReleaseConfig } from '../../src/config/types';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { labIsUp } from '../support/world';
-import { demoWorld, deploy, type Run, releaseConfig } from './harness';
+import { changedImage, demoWorld, deploy, type Run, releaseConfig } from './harness';
 
 const config = releaseConfig('rs');
 const GITHUB_TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
@@ -24,7 +24,7 @@ function buildingConfig(): ReleaseConfig {
     commit,
     githubToken: GITHUB_TOKEN,
     images: base.images.map((i) =>
-      i.key === 'backend' ? { ...i, buildArgs: { RELIABILITY_RUN: randomBytes(6).toString('hex') } } : i,
+      i.key === 'backend' ? changedImage(i, randomBytes(6).toString('hex')) : i,
     ),
   });
 }
