@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
@@ -181,18 +182,12 @@ describe.skipIf(!registry).each(MODES)(
       );
       const manifest = got.images?.[0]?.imageManifest ?? '';
       expect(JSON.parse(manifest).schemaVersion).toBe(2);
-      // A fixed tag keeps reruns from piling tags up in the lab registry.
-      const first = await errorOf(
-        ecr.send(
-          new PutImageCommand({ repositoryName: repo, imageManifest: manifest, imageTag: 'sim-test' }),
-        ),
-      ).catch(() => undefined);
-      if (first) expect(first).toBeInstanceOf(ImageAlreadyExistsException);
-      const second = await errorOf(
-        ecr.send(
-          new PutImageCommand({ repositoryName: repo, imageManifest: manifest, imageTag: 'sim-test' }),
-        ),
-      );
+      // A tag of this run's own: the first PutImage adds it, whatever earlier runs tagged.
+      const ownTag = `sim-test-${randomBytes(4).toString('hex')}`;
+      const put = { repositoryName: repo, imageManifest: manifest, imageTag: ownTag };
+      const first = await ecr.send(new PutImageCommand(put));
+      expect(first.image?.imageId).toMatchObject({ imageDigest: digest, imageTag: ownTag });
+      const second = await errorOf(ecr.send(new PutImageCommand(put)));
       expect(second).toBeInstanceOf(ImageAlreadyExistsException);
       // Same layers, different bytes: a different digest, refused before anything is written.
       const other = JSON.stringify(JSON.parse(manifest), null, 1);
