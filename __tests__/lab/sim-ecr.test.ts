@@ -12,7 +12,8 @@ import {
   PutImageCommand,
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { needsLab } from '../support/world';
 import { errorOf, type Harness, labEnv, labRegistry, MODES, openLab } from './sim-harness.js';
 
 describe.each(MODES)('ECR with the in-memory registry (%s)', (mode) => {
@@ -159,9 +160,10 @@ const registry = labRegistry();
 // lab/up pushes its base image to the registry: the one image every lab has.
 const baseImage = labEnv()?.LAB_BASE_IMAGE ?? 'lab/base:1';
 
-describe.skipIf(!registry).each(MODES)(
+describe.each(MODES)(
   'ECR against the real lab registry (%s; skipped without .lab/env from lab/up)',
   (mode) => {
+    beforeAll(needsLab);
     let h: Harness;
     afterEach(async () => h.close());
     const [repo = 'lab/base', tag = '1'] = baseImage.replace(/^[^/]+:\d+\//, '').split(':');

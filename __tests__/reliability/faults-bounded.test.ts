@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaultKind } from '../../lab/sim/faults';
 import { renderSummary } from '../../src/report/summary';
-import { labIsUp } from '../support/world';
+import { needsLab } from '../support/world';
 import { changedImage, demoWorld, deploy, releaseConfig, running } from './harness';
 import { invariantProblems } from './invariant';
 
@@ -47,68 +47,66 @@ const cases = (calls: [string, string][]) =>
 const faulted = (world: ReturnType<typeof demoWorld>['world'], operation: string, kind: FaultKind) =>
   world.lab.recorder.calls().filter((c) => c.operation === operation && c.error?.fault === kind).length;
 
-describe.skipIf(!labIsUp())(
-  'bounded transient faults at every call of a deploy (SDK retries absorb them)',
-  () => {
-    beforeAll(async () => {
+describe('bounded transient faults at every call of a deploy (SDK retries absorb them)', () => {
+  beforeAll(async () => {
+    needsLab();
+    const { world } = demoWorld();
+    const first = await deploy(world, config());
+    expect(first.report.result, first.error).toBe('deployed');
+  }, 240_000);
+
+  it.each(cases(DEPLOY_CALLS))('$service $operation: $kind ×2', async ({ service, operation, kind }) => {
+    const { world, initial } = demoWorld();
+    world.lab.faults.add({ service, operation, kind, times: 2 });
+    const run = await deploy(world, config());
+    expect(faulted(world, operation, kind), 'the fault was never hit').toBe(2);
+    const now = await running(world);
+    const problems = invariantProblems(
+      run.report,
+      now,
+      { 'demo-api': initial.api, 'demo-web': initial.web },
+      { 'demo-api': initial.api.replace(/:1$/, ':2'), 'demo-web': initial.web.replace(/:1$/, ':2') },
+    );
+    expect(problems).toEqual([]);
+    // Two failures are fewer than the SDK's attempts: nothing should have failed at all.
+    expect(run.report.result, run.error).toBe('deployed');
+    expect(renderSummary(run.report)).toContain(':white_check_mark: deployed');
+  });
+
+  it.each(cases(BUILD_CALLS))(
+    '$service $operation (a build): $kind ×2',
+    async ({ service, operation, kind }) => {
       const { world } = demoWorld();
       const first = await deploy(world, config());
       expect(first.report.result, first.error).toBe('deployed');
-    }, 240_000);
-
-    it.each(cases(DEPLOY_CALLS))('$service $operation: $kind ×2', async ({ service, operation, kind }) => {
-      const { world, initial } = demoWorld();
+      const before = await running(world);
+      // A Dockerfile no other run uses: the backend image really changes, so it is built
+      // (GetAuthorizationToken) with the deployed image as layer cache (DescribeImages).
+      const commit = randomBytes(20).toString('hex');
+      const base = config();
+      const cfg = config({
+        release: commit,
+        commit,
+        images: base.images.map((i) =>
+          i.key === 'backend' ? changedImage(i, randomBytes(6).toString('hex')) : i,
+        ),
+      });
+      world.lab.recorder.clear();
       world.lab.faults.add({ service, operation, kind, times: 2 });
-      const run = await deploy(world, config());
+      const run = await deploy(world, cfg);
       expect(faulted(world, operation, kind), 'the fault was never hit').toBe(2);
-      const now = await running(world);
+      const api = before['demo-api']?.taskDefinition ?? '';
+      const web = before['demo-web']?.taskDefinition ?? '';
       const problems = invariantProblems(
         run.report,
-        now,
-        { 'demo-api': initial.api, 'demo-web': initial.web },
-        { 'demo-api': initial.api.replace(/:1$/, ':2'), 'demo-web': initial.web.replace(/:1$/, ':2') },
+        await running(world),
+        { 'demo-api': api, 'demo-web': web },
+        // Only the backend changed: the web is left alone on the revision it runs.
+        { 'demo-api': api.replace(/:2$/, ':3'), 'demo-web': web },
       );
       expect(problems).toEqual([]);
-      // Two failures are fewer than the SDK's attempts: nothing should have failed at all.
       expect(run.report.result, run.error).toBe('deployed');
-      expect(renderSummary(run.report)).toContain(':white_check_mark: deployed');
-    });
-
-    it.each(cases(BUILD_CALLS))(
-      '$service $operation (a build): $kind ×2',
-      async ({ service, operation, kind }) => {
-        const { world } = demoWorld();
-        const first = await deploy(world, config());
-        expect(first.report.result, first.error).toBe('deployed');
-        const before = await running(world);
-        // A Dockerfile no other run uses: the backend image really changes, so it is built
-        // (GetAuthorizationToken) with the deployed image as layer cache (DescribeImages).
-        const commit = randomBytes(20).toString('hex');
-        const base = config();
-        const cfg = config({
-          release: commit,
-          commit,
-          images: base.images.map((i) =>
-            i.key === 'backend' ? changedImage(i, randomBytes(6).toString('hex')) : i,
-          ),
-        });
-        world.lab.recorder.clear();
-        world.lab.faults.add({ service, operation, kind, times: 2 });
-        const run = await deploy(world, cfg);
-        expect(faulted(world, operation, kind), 'the fault was never hit').toBe(2);
-        const api = before['demo-api']?.taskDefinition ?? '';
-        const web = before['demo-web']?.taskDefinition ?? '';
-        const problems = invariantProblems(
-          run.report,
-          await running(world),
-          { 'demo-api': api, 'demo-web': web },
-          // Only the backend changed: the web is left alone on the revision it runs.
-          { 'demo-api': api.replace(/:2$/, ':3'), 'demo-web': web },
-        );
-        expect(problems).toEqual([]);
-        expect(run.report.result, run.error).toBe('deployed');
-        expect(run.report.images.backend?.built).toBe(true);
-      },
-    );
-  },
-);
+      expect(run.report.images.backend?.built).toBe(true);
+    },
+  );
+});

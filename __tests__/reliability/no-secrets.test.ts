@@ -9,7 +9,7 @@ import { DEMO } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
-import { labIsUp } from '../support/world';
+import { needsLab } from '../support/world';
 import { changedImage, demoWorld, deploy, type Run, releaseConfig } from './harness';
 
 const config = releaseConfig('rs');
@@ -43,9 +43,10 @@ function leaks(run: Run, log: MemoryLogger, secrets: string[]): string[] {
   );
 }
 
-describe.skipIf(!labIsUp())('no secret in logs, report, summary or error', () => {
+describe('no secret in logs, report, summary or error', () => {
   const secrets: string[] = [GITHUB_TOKEN];
   beforeAll(async () => {
+    needsLab();
     const { world } = demoWorld();
     const pg = world.labEnv?.postgres.password;
     secrets.push(world.labEnv?.registryPassword ?? '', ...(pg ? [pg] : []));
