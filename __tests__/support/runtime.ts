@@ -1,6 +1,6 @@
 /** A Runtime over a test world that keeps what the action would hand the runner. */
 import type { Runtime } from '../../src/runtime/runtime';
-import type { World } from '../support/world';
+import type { World } from './world';
 
 export interface FakeRuntime extends Runtime {
   outputs: Record<string, string>;
