@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO } from '../../lab/scenarios/demo';
 import type { ImageConfig, ReleaseConfig } from '../../src/config/types';
@@ -79,7 +78,10 @@ export function releaseConfig(prefix: string) {
  * the inline cache metadata, which depends on the engine's shared cache, may differ).
  */
 export function changedImage(image: ImageConfig, run: string): ImageConfig {
-  const dir = mkdtempSync(join(tmpdir(), 'ecs-release-changed-'));
+  // Inside the workspace (the tests' workdir): build contexts and Dockerfiles must resolve there.
+  const scratch = join(process.cwd(), '.lab', 'tmp');
+  mkdirSync(scratch, { recursive: true });
+  const dir = mkdtempSync(join(scratch, 'changed-'));
   const dockerfile = join(dir, 'Dockerfile');
   const original = readFileSync(resolve(image.dockerfile), 'utf8');
   writeFileSync(dockerfile, `${original}\nLABEL ecs-release.test-run="${run}"\n`);
