@@ -93,7 +93,9 @@ describe('the installed ecs-release', () => {
     );
     expect(result.code).toBe(0);
     expect(result.out).toContain('::set-output name=result::planned');
-    expect(result.out).toMatch(/service demo-api \(wave 1\) runs demo-api:1\n {2}would register a new revision/);
+    expect(result.out).toMatch(
+      /service demo-api \(wave 1\) runs demo-api:1\n {2}would register a new revision/,
+    );
     expect(lab.lab.recorder.mutations().length).toBe(before);
   });
 });
