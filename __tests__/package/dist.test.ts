@@ -2,7 +2,7 @@
  * dist/ is what the runner downloads and loads on every run: under 5 MB, and only
  * files a code path loads (the chunks, the two step entries) plus the licenses.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -31,8 +31,7 @@ describe('dist/', () => {
     expect(all.filter((file) => /\.(exe|proto|node)$/.test(file))).toEqual([]);
   });
 
-  it('has every chunk the bundle names, and no chunk it does not name', async () => {
-    const { readFileSync } = await import('node:fs');
+  it('has every chunk the bundle names, and no chunk it does not name', () => {
     const code = all.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, f), 'utf8'));
     const chunks = all.filter((f) => /^\d+\.index\.js$/.test(f)).map((f) => Number.parseInt(f, 10));
     const named = new Set<number>();
