@@ -1,14 +1,16 @@
-// Builds dist/ with ncc: one CommonJS bundle per entry (MACHINE-NOTES: an ESM
-// bundle with dockerode breaks on __dirname). Output is deterministic, and .ci/run
-// fails when the committed dist/ differs from what this produces.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Builds dist/ with ncc: one CommonJS bundle (MACHINE-NOTES: an ESM bundle with
+// dockerode breaks on __dirname) whose entry starts the main or the post step, so
+// both share one set of chunks. Output is deterministic, and .ci/run fails when the
+// committed dist/ differs from what this produces.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
+import { transform } from 'esbuild';
+import { actionInputsJson } from './action-inputs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const entries = { index: 'src/index.ts', post: 'src/post.ts' };
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const versionFile = join(root, 'src/version.ts');
@@ -16,20 +18,44 @@ const versionSource = readFileSync(versionFile, 'utf8');
 const wanted = versionSource.replace(/VERSION = '[^']*'/, `VERSION = '${pkg.version}'`);
 if (wanted !== versionSource) writeFileSync(versionFile, wanted);
 
-rmSync(dist, { recursive: true, force: true });
-for (const [name, entry] of Object.entries(entries)) {
-  const out = name === 'index' ? dist : join(dist, name);
-  const { code, assets } = await ncc(join(root, entry), {
-    minify: false,
-    sourceMap: false,
-    license: 'licenses.txt',
-    quiet: true,
+// The CLI's flags are action.yml's inputs: generated here so --help never restates them.
+const inputsFile = join(root, 'src/runtime/action-inputs.json');
+const inputsJson = actionInputsJson(readFileSync(join(root, 'action.yml'), 'utf8'));
+if (!existsSync(inputsFile) || inputsJson !== readFileSync(inputsFile, 'utf8'))
+  writeFileSync(inputsFile, inputsJson);
+
+// Minified with names kept, so a stack trace of an internal bug still names functions;
+// legal comments go to licenses.txt, which ncc writes.
+async function minify(code) {
+  const out = await transform(code, {
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
     target: 'es2022',
+    format: 'cjs',
+    platform: 'node',
   });
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'index.js'), code);
-  for (const [file, asset] of Object.entries(assets)) {
-    mkdirSync(dirname(join(out, file)), { recursive: true });
-    writeFileSync(join(out, file), asset.source);
-  }
+  return out.code;
 }
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'post'), { recursive: true });
+const { code, assets } = await ncc(join(root, 'scripts/bundle-entry.ts'), {
+  minify: false,
+  sourceMap: false,
+  license: 'licenses.txt',
+  quiet: true,
+  target: 'es2022',
+});
+writeFileSync(join(dist, 'index.js'), await minify(code));
+// Only the chunks and the licenses: no code path loads ncc's other assets (ssh2's
+// pagent.exe and optional native addons, gRPC's .proto trees); dockerode talks to a
+// local socket and the image build encodes its protobuf messages itself.
+for (const [file, asset] of Object.entries(assets)) {
+  if (file.endsWith('.index.js')) writeFileSync(join(dist, file), await minify(String(asset.source)));
+  else if (file === 'licenses.txt') writeFileSync(join(dist, file), asset.source);
+}
+writeFileSync(
+  join(dist, 'post/index.js'),
+  "'use strict';\n// The post step: the shared bundle, told which step to run.\nglobalThis.ecsReleaseStep = 'post';\nrequire('../index.js');\n",
+);

@@ -1,6 +1,6 @@
 import { ConfigError } from './config/errors';
 import { loadConfig } from './config/load';
-import { CLI_USAGE, cliInputs } from './runtime/cli-args';
+import { CliUsageError, cliInputs, cliUsage } from './runtime/cli-args';
 import { issueCommand } from './runtime/workflow-commands';
 import { workspaceLoadOptions } from './runtime/workspace';
 
@@ -9,19 +9,25 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => controller.abort(new Error(`cancelled (${signal})`)));
 }
 
-function fail(message: string): void {
+function fail(message: string, exitCode = 1): void {
   issueCommand('error', message);
-  process.exitCode = 1;
+  process.exitCode = exitCode;
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(CLI_USAGE);
+    process.stdout.write(cliUsage(args));
     return;
   }
   // Arguments are the CLI; the runner passes none and sets INPUT_* itself.
-  Object.assign(process.env, cliInputs(args));
+  try {
+    Object.assign(process.env, cliInputs(args));
+  } catch (error) {
+    if (!(error instanceof CliUsageError)) throw error;
+    fail(`${error.message}; nothing was changed in AWS.`, 2);
+    return;
+  }
   const workdir = process.env.GITHUB_WORKSPACE || process.cwd();
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -40,6 +46,8 @@ async function main(): Promise<void> {
   await runAction(config, controller.signal, workdir);
 }
 
+// Only what no check above anticipated gets here: an internal bug, where the stack is
+// what a bug report needs. The user's mistakes (arguments, configuration) are messages.
 main().catch((error: unknown) =>
   fail(error instanceof Error ? (error.stack ?? error.message) : String(error)),
 );

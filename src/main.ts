@@ -1,28 +1,10 @@
-import type Docker from 'dockerode';
-import type { AwsClients } from './aws/clients';
 import { OUTPUTS, STATE } from './config/names';
 import type { ReleaseConfig } from './config/types';
 import { newReport, type Report } from './model/report';
 import { progressOf } from './post/progress';
 import { renderSummary } from './report/summary';
-import type { Clock } from './runtime/clock';
 import type { StageContext } from './runtime/context';
-import type { Logger } from './runtime/log';
-
-/** Everything the action needs from the outside world, injected so tests run it whole. */
-export interface Runtime {
-  log: Logger;
-  clock: Clock;
-  signal: AbortSignal;
-  mask(secret: string): void;
-  setOutput(name: string, value: string): void;
-  writeSummary(markdown: string): Promise<void>;
-  /** core.saveState: read back by the post step. */
-  saveState(name: string, value: string): void;
-  aws(region: string): Promise<AwsClients>;
-  docker(): Promise<Docker>;
-  workdir: string;
-}
+import type { Runtime } from './runtime/runtime';
 
 export interface RunOutcome {
   exitCode: 0 | 1;

@@ -11,10 +11,9 @@ import type { ImageConfig, ReleaseConfig } from '../../src/config/types';
 import { buildImages } from '../../src/images';
 import type { ImagesResult, RepositoryInfo } from '../../src/model/contracts';
 import { testConfig } from '../support/config';
-import { createWorld, labIsUp, type World } from '../support/world';
+import { createWorld, needsLab, type World } from '../support/world';
 import { type AppRepo, appRepo } from './git-fixture';
 
-const up = labIsUp();
 const ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.oci.image.manifest.v1+json',
@@ -52,7 +51,7 @@ function setup(world: World, images: ImageConfig[], commit: string, exists = fal
 const everything = (world: World, error?: unknown): string =>
   `${world.log.text({ debug: true })}\n${error instanceof Error ? error.message : ''}`;
 
-describe.skipIf(!up)('images stage on the lab engine and registry', () => {
+describe('images stage on the lab engine and registry', () => {
   let repo: AppRepo;
   let world: World;
   /** Unique repositories per run, so earlier runs' tags are not found. */
@@ -62,6 +61,7 @@ describe.skipIf(!up)('images stage on the lab engine and registry', () => {
   let firstCommit: string;
 
   beforeAll(async () => {
+    needsLab();
     repo = appRepo();
     world = createWorld();
     images = repo.images().map((i) => ({ ...i, repository: `${ns}/${i.key}` }));

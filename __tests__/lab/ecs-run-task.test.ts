@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLabEnv } from '../../lab/env.js';
+import { needsLab } from '../support/world';
 import { lab, type TaskOut, taskDefinition } from './ecs-fixture.js';
 
 interface RunOut {
@@ -112,7 +113,8 @@ describe('RunTask, scripted (no engine)', () => {
 });
 
 const env = loadLabEnv();
-describe.skipIf(!env)('RunTask on the lab Docker engine (needs lab/up: .lab/env)', () => {
+describe('RunTask on the lab Docker engine (needs lab/up: .lab/env)', () => {
+  beforeAll(needsLab);
   it('runs the container for real and returns its exit code and output', async () => {
     if (!env) return;
     const docker = new Docker({ socketPath: env.dockerHost.replace(/^unix:\/\//, '') });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
@@ -11,7 +12,8 @@ import {
   PutImageCommand,
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { needsLab } from '../support/world';
 import { errorOf, type Harness, labEnv, labRegistry, MODES, openLab } from './sim-harness.js';
 
 describe.each(MODES)('ECR with the in-memory registry (%s)', (mode) => {
@@ -158,9 +160,10 @@ const registry = labRegistry();
 // lab/up pushes its base image to the registry: the one image every lab has.
 const baseImage = labEnv()?.LAB_BASE_IMAGE ?? 'lab/base:1';
 
-describe.skipIf(!registry).each(MODES)(
+describe.each(MODES)(
   'ECR against the real lab registry (%s; skipped without .lab/env from lab/up)',
   (mode) => {
+    beforeAll(needsLab);
     let h: Harness;
     afterEach(async () => h.close());
     const [repo = 'lab/base', tag = '1'] = baseImage.replace(/^[^/]+:\d+\//, '').split(':');
@@ -181,18 +184,12 @@ describe.skipIf(!registry).each(MODES)(
       );
       const manifest = got.images?.[0]?.imageManifest ?? '';
       expect(JSON.parse(manifest).schemaVersion).toBe(2);
-      // A fixed tag keeps reruns from piling tags up in the lab registry.
-      const first = await errorOf(
-        ecr.send(
-          new PutImageCommand({ repositoryName: repo, imageManifest: manifest, imageTag: 'sim-test' }),
-        ),
-      ).catch(() => undefined);
-      if (first) expect(first).toBeInstanceOf(ImageAlreadyExistsException);
-      const second = await errorOf(
-        ecr.send(
-          new PutImageCommand({ repositoryName: repo, imageManifest: manifest, imageTag: 'sim-test' }),
-        ),
-      );
+      // A tag of this run's own: the first PutImage adds it, whatever earlier runs tagged.
+      const ownTag = `sim-test-${randomBytes(4).toString('hex')}`;
+      const put = { repositoryName: repo, imageManifest: manifest, imageTag: ownTag };
+      const first = await ecr.send(new PutImageCommand(put));
+      expect(first.image?.imageId).toMatchObject({ imageDigest: digest, imageTag: ownTag });
+      const second = await errorOf(ecr.send(new PutImageCommand(put)));
       expect(second).toBeInstanceOf(ImageAlreadyExistsException);
       // Same layers, different bytes: a different digest, refused before anything is written.
       const other = JSON.stringify(JSON.parse(manifest), null, 1);

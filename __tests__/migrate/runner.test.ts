@@ -9,7 +9,7 @@ import type { ReleaseConfig } from '../../src/config/types';
 import { MigrationError, runMigration } from '../../src/migrate';
 import { systemClock } from '../../src/runtime/clock';
 import { testConfig } from '../support/config';
-import { createWorld, type World } from '../support/world';
+import { createWorld, LAB_MISSING, type World } from '../support/world';
 import { createDatabase, dropDatabase, tables } from './lab-real';
 import { CLUSTER, CONTAINER, seedMigrationService } from './seed';
 
@@ -145,24 +145,21 @@ describe('migrate, runner mode', () => {
     if (env) for (const db of databases) await dropDatabase(env, db);
   });
 
-  it.skipIf(!env)(
-    'migrates the lab PostgreSQL with the examples/app migrate script (needs lab/up)',
-    async () => {
-      if (!env) return;
-      const database = await createDatabase(env);
-      databases.push(database);
-      const { world, handoff, context } = await setup({ password: env.postgres.password, database });
-      const result = await runMigration(context(['sh', 'migrate']), handoff);
-      expect(result.outcome).toBe('succeeded');
-      expect(result.detail).toMatch(/^ran on the runner in /);
-      expect(world.log.lines.filter((l) => l.message.startsWith('| ')).map((l) => l.message)).toEqual([
-        '| migrate: applied 001_create_items',
-        '| migrate: applied 002_add_done',
-        '| migrate: done, 2 applied now, 2 migration files',
-      ]);
-      expect(await tables(env, database)).toEqual(['items', 'schema_migrations']);
-      expect(world.masked).toContain(env.postgres.password);
-      expect(everything(world)).not.toContain(env.postgres.password);
-    },
-  );
+  it('migrates the lab PostgreSQL with the examples/app migrate script (needs lab/up)', async () => {
+    if (!env) throw new Error(LAB_MISSING);
+    const database = await createDatabase(env);
+    databases.push(database);
+    const { world, handoff, context } = await setup({ password: env.postgres.password, database });
+    const result = await runMigration(context(['sh', 'migrate']), handoff);
+    expect(result.outcome).toBe('succeeded');
+    expect(result.detail).toMatch(/^ran on the runner in /);
+    expect(world.log.lines.filter((l) => l.message.startsWith('| ')).map((l) => l.message)).toEqual([
+      '| migrate: applied 001_create_items',
+      '| migrate: applied 002_add_done',
+      '| migrate: done, 2 applied now, 2 migration files',
+    ]);
+    expect(await tables(env, database)).toEqual(['items', 'schema_migrations']);
+    expect(world.masked).toContain(env.postgres.password);
+    expect(everything(world)).not.toContain(env.postgres.password);
+  });
 });

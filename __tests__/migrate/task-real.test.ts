@@ -9,7 +9,7 @@ import type { ReleaseConfig } from '../../src/config/types';
 import { MigrationError, runMigration } from '../../src/migrate';
 import { systemClock } from '../../src/runtime/clock';
 import { testConfig } from '../support/config';
-import { createWorld, type World } from '../support/world';
+import { createWorld, needsLab, type World } from '../support/world';
 import { buildBackendImage, createDatabase, databaseUrl, dropDatabase, psql, tables } from './lab-real';
 import { CLUSTER, CONTAINER, seedMigrationService } from './seed';
 
@@ -36,11 +36,12 @@ function migrationLines(world: World): string[] {
     .map((l) => l.message.slice(2));
 }
 
-describe.skipIf(!env)(`migrate, task mode on the lab engine (${env ? 'lab up' : reason})`, () => {
+describe(`migrate, task mode on the lab engine (${env ? 'lab up' : reason})`, () => {
   let image = '';
   const databases: string[] = [];
 
   beforeAll(async () => {
+    needsLab();
     if (!env) return;
     image = await buildBackendImage(env, env.root);
   });

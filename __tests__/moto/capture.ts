@@ -35,7 +35,7 @@ import { STAGES } from '../../src/pipeline/stage';
 import { systemClock } from '../../src/runtime/clock';
 import type { StageContext } from '../../src/runtime/context';
 import { MemoryLogger } from '../../src/runtime/log';
-import { testConfig } from '../support/config';
+import { changedImage, testConfig } from '../support/config';
 import { createWorld, labIsUp, type World } from '../support/world';
 
 export const CAPTURE_SOURCE = 'pipeline' as const;
@@ -182,13 +182,11 @@ function flows(run: string): Flow[] {
       expect: (r) => r.error === undefined,
     },
     {
-      // The backend's content changes (a build argument): it is built again, with the
+      // The backend really changes (a LABEL in its Dockerfile): it is built again, with the
       // running image of its own repository as layer cache (DescribeImages of its digest).
       name: 'deploy: backend rebuilt with layer cache from the running image → deployed',
       config: common('deploy', release(), {
-        images: common('deploy', first).images.map((i) =>
-          i.key === 'backend' ? { ...i, buildArgs: { MOTO_CAPTURE: run } } : i,
-        ),
+        images: common('deploy', first).images.map((i) => (i.key === 'backend' ? changedImage(i, run) : i)),
       }),
       expect: (r) => r.result === 'deployed',
     },

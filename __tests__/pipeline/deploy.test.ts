@@ -22,7 +22,7 @@ import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { fakeGithub } from '../record/github-api';
 import { MIN, releaseConfig } from '../support/config';
-import { createWorld, labIsUp, type World } from '../support/world';
+import { createWorld, needsLab, type World } from '../support/world';
 
 const config = releaseConfig('p');
 const COMMIT = config().commit;
@@ -87,8 +87,9 @@ class AlarmDuringBake extends MemoryLogger {
   }
 }
 
-describe.skipIf(!labIsUp())('deploy pipeline (lab: real builds and registry, virtual clock)', () => {
+describe('deploy pipeline (lab: real builds and registry, virtual clock)', () => {
   beforeAll(async () => {
+    needsLab();
     // The first release builds both images; every later one here reuses them (content tags).
     const { world } = demoWorld();
     const first = await deploy(world, config());

@@ -8,13 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGES } from '../../src/pipeline/stage';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
-import { labIsUp, type World } from '../support/world';
+import { needsLab, type World } from '../support/world';
 import { demoWorld, deploy, MIN, releaseConfig, running } from './harness';
 
 const config = releaseConfig('rx');
 
-describe.skipIf(!labIsUp())('expired credentials mid-rollout', () => {
+describe('expired credentials mid-rollout', () => {
   beforeAll(async () => {
+    needsLab();
     const { world } = demoWorld();
     const first = await deploy(world, config());
     expect(first.report.result, first.error).toBe('deployed');

@@ -7,14 +7,11 @@
  * every service on its previous one — never a mix.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFile, cp, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaultKind } from '../../lab/sim/faults';
 import { renderSummary } from '../../src/report/summary';
-import { labIsUp } from '../support/world';
-import { demoWorld, deploy, releaseConfig, running } from './harness';
+import { needsLab } from '../support/world';
+import { changedImage, demoWorld, deploy, releaseConfig, running } from './harness';
 import { invariantProblems } from './invariant';
 
 const config = releaseConfig('rb');
@@ -37,19 +34,11 @@ const DEPLOY_CALLS: [service: string, operation: string][] = [
   ['cloudwatch', 'DescribeAlarms'],
   ['elbv2', 'DescribeTargetHealth'],
 ];
-/** Only a build calls these: the run rebuilds the backend (changed sources) over a deployed image. */
+/** Only a build calls these: the run rebuilds the backend (a changed Dockerfile) over a deployed image. */
 const BUILD_CALLS: [service: string, operation: string][] = [
   ['ecr', 'GetAuthorizationToken'],
   ['ecr', 'DescribeImages'],
 ];
-
-/** A copy of the demo backend whose server differs by one comment line: a new image for sure. */
-async function changedBackend(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'faults-bounded-backend-'));
-  await cp('examples/app/backend', dir, { recursive: true });
-  await appendFile(join(dir, 'server.mjs'), `// reliability run ${randomBytes(6).toString('hex')}\n`);
-  return dir;
-}
 
 const cases = (calls: [string, string][]) =>
   calls.flatMap(([service, operation]) => KINDS.map((kind) => ({ service, operation, kind })));
@@ -58,72 +47,66 @@ const cases = (calls: [string, string][]) =>
 const faulted = (world: ReturnType<typeof demoWorld>['world'], operation: string, kind: FaultKind) =>
   world.lab.recorder.calls().filter((c) => c.operation === operation && c.error?.fault === kind).length;
 
-describe.skipIf(!labIsUp())(
-  'bounded transient faults at every call of a deploy (SDK retries absorb them)',
-  () => {
-    beforeAll(async () => {
+describe('bounded transient faults at every call of a deploy (SDK retries absorb them)', () => {
+  beforeAll(async () => {
+    needsLab();
+    const { world } = demoWorld();
+    const first = await deploy(world, config());
+    expect(first.report.result, first.error).toBe('deployed');
+  }, 240_000);
+
+  it.each(cases(DEPLOY_CALLS))('$service $operation: $kind ×2', async ({ service, operation, kind }) => {
+    const { world, initial } = demoWorld();
+    world.lab.faults.add({ service, operation, kind, times: 2 });
+    const run = await deploy(world, config());
+    expect(faulted(world, operation, kind), 'the fault was never hit').toBe(2);
+    const now = await running(world);
+    const problems = invariantProblems(
+      run.report,
+      now,
+      { 'demo-api': initial.api, 'demo-web': initial.web },
+      { 'demo-api': initial.api.replace(/:1$/, ':2'), 'demo-web': initial.web.replace(/:1$/, ':2') },
+    );
+    expect(problems).toEqual([]);
+    // Two failures are fewer than the SDK's attempts: nothing should have failed at all.
+    expect(run.report.result, run.error).toBe('deployed');
+    expect(renderSummary(run.report)).toContain(':white_check_mark: deployed');
+  });
+
+  it.each(cases(BUILD_CALLS))(
+    '$service $operation (a build): $kind ×2',
+    async ({ service, operation, kind }) => {
       const { world } = demoWorld();
       const first = await deploy(world, config());
       expect(first.report.result, first.error).toBe('deployed');
-    }, 240_000);
-
-    it.each(cases(DEPLOY_CALLS))('$service $operation: $kind ×2', async ({ service, operation, kind }) => {
-      const { world, initial } = demoWorld();
+      const before = await running(world);
+      // A Dockerfile no other run uses: the backend image really changes, so it is built
+      // (GetAuthorizationToken) with the deployed image as layer cache (DescribeImages).
+      const commit = randomBytes(20).toString('hex');
+      const base = config();
+      const cfg = config({
+        release: commit,
+        commit,
+        images: base.images.map((i) =>
+          i.key === 'backend' ? changedImage(i, randomBytes(6).toString('hex')) : i,
+        ),
+      });
+      world.lab.recorder.clear();
       world.lab.faults.add({ service, operation, kind, times: 2 });
-      const run = await deploy(world, config());
+      const run = await deploy(world, cfg);
       expect(faulted(world, operation, kind), 'the fault was never hit').toBe(2);
-      const now = await running(world);
+      const api = before['demo-api']?.taskDefinition ?? '';
+      const web = before['demo-web']?.taskDefinition ?? '';
       const problems = invariantProblems(
         run.report,
-        now,
-        { 'demo-api': initial.api, 'demo-web': initial.web },
-        { 'demo-api': initial.api.replace(/:1$/, ':2'), 'demo-web': initial.web.replace(/:1$/, ':2') },
+        await running(world),
+        { 'demo-api': api, 'demo-web': web },
+        // Only the backend changed: the web is left alone on the revision it runs.
+        { 'demo-api': api.replace(/:2$/, ':3'), 'demo-web': web },
       );
       expect(problems).toEqual([]);
-      // Two failures are fewer than the SDK's attempts: nothing should have failed at all.
       expect(run.report.result, run.error).toBe('deployed');
-      expect(renderSummary(run.report)).toContain(':white_check_mark: deployed');
-    });
-
-    it.each(cases(BUILD_CALLS))(
-      '$service $operation (a build): $kind ×2',
-      async ({ service, operation, kind }) => {
-        const { world } = demoWorld();
-        const first = await deploy(world, config());
-        expect(first.report.result, first.error).toBe('deployed');
-        const before = await running(world);
-        // Backend sources no other run has: the content key is new, so it is built
-        // (GetAuthorizationToken) with the deployed image as layer cache (DescribeImages),
-        // and the image really differs. (A build arg the Dockerfile never declares, as this
-        // once used, changes the key but not the image: a fully cached build gives the very
-        // image already deployed, and `unchanged` is then the right answer.)
-        const context = await changedBackend();
-        const commit = randomBytes(20).toString('hex');
-        const base = config();
-        const cfg = config({
-          release: commit,
-          commit,
-          images: base.images.map((i) =>
-            i.key === 'backend' ? { ...i, context, dockerfile: join(context, 'Dockerfile') } : i,
-          ),
-        });
-        world.lab.recorder.clear();
-        world.lab.faults.add({ service, operation, kind, times: 2 });
-        const run = await deploy(world, cfg);
-        expect(faulted(world, operation, kind), 'the fault was never hit').toBe(2);
-        const api = before['demo-api']?.taskDefinition ?? '';
-        const web = before['demo-web']?.taskDefinition ?? '';
-        const problems = invariantProblems(
-          run.report,
-          await running(world),
-          { 'demo-api': api, 'demo-web': web },
-          // Only the backend changed: the web is left alone on the revision it runs.
-          { 'demo-api': api.replace(/:2$/, ':3'), 'demo-web': web },
-        );
-        expect(problems).toEqual([]);
-        expect(run.report.result, run.error).toBe('deployed');
-        expect(run.report.images.backend?.built).toBe(true);
-      },
-    );
-  },
-);
+      expect(run.report.images.backend?.built).toBe(true);
+    },
+  );
+});

@@ -9,7 +9,7 @@ import type { FaultKind } from '../../lab/sim/faults';
 import { STAGES } from '../../src/pipeline/stage';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
-import { labIsUp } from '../support/world';
+import { needsLab } from '../support/world';
 import { ATTEMPTS, demoWorld, deploy, MIN, releaseConfig, running } from './harness';
 import { invariantProblems } from './invariant';
 
@@ -61,8 +61,9 @@ async function burstRun(service: string, operation: string, kind: FaultKind, whe
   return { run, log, hits: hits.length, problems, world };
 }
 
-describe.skipIf(!labIsUp())('transient faults longer than the SDK retries', () => {
+describe('transient faults longer than the SDK retries', () => {
   beforeAll(async () => {
+    needsLab();
     const { world } = demoWorld();
     const first = await deploy(world, config());
     expect(first.report.result, first.error).toBe('deployed');

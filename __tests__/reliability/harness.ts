@@ -15,12 +15,13 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { AwsClients } from '../../src/aws/clients';
 import type { ReleaseConfig } from '../../src/config/types';
+import { run } from '../../src/main';
 import { newReport, type Report } from '../../src/model/report';
-import { deployRelease } from '../../src/pipeline/deploy';
 import type { MemoryLogger } from '../../src/runtime/log';
+import { fakeRuntime } from '../support/runtime';
 import { createWorld, type World, type WorldOptions } from '../support/world';
 
-export { MIN, releaseConfig } from '../support/config';
+export { changedImage, MIN, releaseConfig } from '../support/config';
 
 /** The SDK attempts per call in these tests (createWorld's default). */
 export const ATTEMPTS = 3;
@@ -53,7 +54,7 @@ function fastRetryClients(world: World): AwsClients {
 export interface Run {
   world: World;
   report: Report;
-  /** The run's error, as main.ts would report it. */
+  /** The run's error, as main.ts reports it. */
   error?: string;
   /** Virtual time the run took. */
   tookMs: number;
@@ -65,20 +66,12 @@ export function demoWorld(options: WorldOptions = {}) {
   return { world, initial };
 }
 
-/** Runs deploy as main.ts does: a thrown error is the run's error, result failed. */
+/** Runs the deploy through run(), the action's own entry, with a fake Runtime over the world. */
 export async function deploy(world: World, cfg: ReleaseConfig, log?: MemoryLogger): Promise<Run> {
-  const report = newReport(cfg);
   const started = world.clock.now();
-  try {
-    await deployRelease(
-      { ...world.context(cfg), aws: fastRetryClients(world), ...(log ? { log } : {}) },
-      report,
-      () => undefined,
-    );
-  } catch (error) {
-    report.error = error instanceof Error ? error.message : String(error);
-    report.result ??= 'failed';
-  }
+  const rt = fakeRuntime(world, { aws: async () => fastRetryClients(world), ...(log ? { log } : {}) });
+  const outcome = await run(rt, cfg);
+  const report = outcome.report ?? newReport(cfg);
   return {
     world,
     report,

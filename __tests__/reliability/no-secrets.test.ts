@@ -9,8 +9,8 @@ import { DEMO } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
-import { labIsUp } from '../support/world';
-import { demoWorld, deploy, type Run, releaseConfig } from './harness';
+import { needsLab } from '../support/world';
+import { changedImage, demoWorld, deploy, type Run, releaseConfig } from './harness';
 
 const config = releaseConfig('rs');
 const GITHUB_TOKEN = `ghs_${randomBytes(18).toString('hex')}`;
@@ -24,7 +24,7 @@ function buildingConfig(): ReleaseConfig {
     commit,
     githubToken: GITHUB_TOKEN,
     images: base.images.map((i) =>
-      i.key === 'backend' ? { ...i, buildArgs: { RELIABILITY_RUN: randomBytes(6).toString('hex') } } : i,
+      i.key === 'backend' ? changedImage(i, randomBytes(6).toString('hex')) : i,
     ),
   });
 }
@@ -43,9 +43,10 @@ function leaks(run: Run, log: MemoryLogger, secrets: string[]): string[] {
   );
 }
 
-describe.skipIf(!labIsUp())('no secret in logs, report, summary or error', () => {
+describe('no secret in logs, report, summary or error', () => {
   const secrets: string[] = [GITHUB_TOKEN];
   beforeAll(async () => {
+    needsLab();
     const { world } = demoWorld();
     const pg = world.labEnv?.postgres.password;
     secrets.push(world.labEnv?.registryPassword ?? '', ...(pg ? [pg] : []));

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DEMO } from '../../lab/scenarios/demo';
-import type { ReleaseConfig } from '../../src/config/types';
+import type { ImageConfig, ReleaseConfig } from '../../src/config/types';
 
 /** A valid ReleaseConfig for the lab's eu-west-1 world; tests override what they exercise. */
 export function testConfig(overrides: Partial<ReleaseConfig> = {}): ReleaseConfig {
@@ -66,4 +68,22 @@ export function releaseConfig(prefix: string) {
       ...overrides,
     });
   };
+}
+
+/**
+ * The image config with a Dockerfile whose result really differs from every earlier
+ * build: the original plus a LABEL carrying `run`. A build argument the Dockerfile never
+ * declares would not do: it changes the content key, but BuildKit builds the same
+ * filesystem, config and history, so the pushed digest can be the deployed one (only
+ * the inline cache metadata, which depends on the engine's shared cache, may differ).
+ */
+export function changedImage(image: ImageConfig, run: string): ImageConfig {
+  // Inside the workspace (the tests' workdir): build contexts and Dockerfiles must resolve there.
+  const scratch = join(process.cwd(), '.lab', 'tmp');
+  mkdirSync(scratch, { recursive: true });
+  const dir = mkdtempSync(join(scratch, 'changed-'));
+  const dockerfile = join(dir, 'Dockerfile');
+  const original = readFileSync(resolve(image.dockerfile), 'utf8');
+  writeFileSync(dockerfile, `${original}\nLABEL ecs-release.test-run="${run}"\n`);
+  return { ...image, dockerfile };
 }

@@ -42,6 +42,14 @@ export function labIsUp(): boolean {
   return loadLabEnv() !== undefined;
 }
 
+export const LAB_MISSING =
+  'this suite needs the lab (Docker engine, registry, PostgreSQL) and .lab/env is missing: run lab/up. It fails rather than skip, so a broken lab detection cannot leave the pipeline untested';
+
+/** A lab suite's first hook: without `.lab/env` every test of the suite fails, loudly. */
+export function needsLab(): void {
+  if (!labIsUp()) throw new Error(LAB_MISSING);
+}
+
 export function createWorld(options: WorldOptions = {}): World {
   const labEnv = options.real === false ? undefined : loadLabEnv();
   const clock = new VirtualClock();

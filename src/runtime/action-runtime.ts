@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import type { Runtime } from '../main';
 import { actionsLogger } from './actions-logger';
 import { systemClock } from './clock';
+import type { Runtime } from './runtime';
 import type { Secrets } from './secrets';
 
 /** The runtime of a real action run: @actions/core, process env, the SDK and the Docker engine. */

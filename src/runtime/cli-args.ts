@@ -1,8 +1,27 @@
+import { closest } from '../config/suggest';
+import type { Command } from '../config/types';
+import ACTION_INPUTS from './action-inputs.json';
+
 /**
- * Local use: `node dist/index.js deploy --cluster acme --config .github/ecs-release.yml`.
- * Flags are the action's input names, turned into the INPUT_* variables the runner
- * would set, so the CLI and the action read inputs in one place.
+ * Local use: `ecs-release deploy --cluster acme --config .github/ecs-release.yml`.
+ * Flags are the action's input names (action-inputs.json, generated from action.yml at
+ * bundle time), turned into the INPUT_* variables the runner would set, so the CLI and
+ * the action read inputs in one place.
  */
+const COMMANDS: readonly Command[] = ['deploy', 'rollback', 'plan'];
+const FLAGS = ACTION_INPUTS.map((input) => input.name);
+
+/** A wrong command line: the user's mistake, printed as one message (exit code 2). */
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+}
+
+function unknown(kind: string, word: string, known: readonly string[], prefix: string): CliUsageError {
+  const near = closest(word, known);
+  const hint = near ? `; did you mean ${prefix}${near}?` : '';
+  return new CliUsageError(`unknown ${kind} ${prefix}${word}${hint} (ecs-release --help lists them)`);
+}
+
 export function cliInputs(argv: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   const set = (name: string, value: string) => {
@@ -10,20 +29,51 @@ export function cliInputs(argv: readonly string[]): Record<string, string> {
   };
   const rest = [...argv];
   const first = rest[0];
-  if (first && !first.startsWith('-')) set('command', rest.shift() ?? '');
+  if (first && !first.startsWith('-')) {
+    if (!(COMMANDS as readonly string[]).includes(first)) throw unknown('command', first, COMMANDS, '');
+    set('command', rest.shift() ?? '');
+  }
   while (rest.length > 0) {
     const flag = rest.shift() ?? '';
     if (!flag.startsWith('--'))
-      throw new Error(`unexpected argument "${flag}": flags are --<input-name> <value>`);
+      throw new CliUsageError(`unexpected argument "${flag}": flags are --<input-name> <value>`);
     const eq = flag.indexOf('=');
     const name = eq > 0 ? flag.slice(2, eq) : flag.slice(2);
+    if (!FLAGS.includes(name)) throw unknown('flag', name, FLAGS, '--');
     const value = eq > 0 ? flag.slice(eq + 1) : rest.shift();
-    if (!name || value === undefined) throw new Error(`flag ${flag} needs a value`);
+    if (value === undefined) throw new CliUsageError(`flag --${name} needs a value`);
     set(name, value);
   }
   return env;
 }
 
-export const CLI_USAGE = `usage: node dist/index.js [deploy|rollback|plan] [--<input-name> <value>]...
-Inputs are those of action.yml, e.g. --cluster acme --config .github/ecs-release.yml --to previous.
-`;
+function indent(text: string, width: number): string {
+  return text.replace(/\n/g, `\n${' '.repeat(width)}`);
+}
+
+/** `ecs-release [command] --help`: every flag with action.yml's own words. */
+export function cliUsage(argv: readonly string[]): string {
+  const first = argv[0];
+  const command = first && (COMMANDS as readonly string[]).includes(first) ? first : undefined;
+  const about = ACTION_INPUTS.find((input) => input.name === 'command')?.description ?? '';
+  const lines = [
+    `usage: ecs-release ${command ?? `[${COMMANDS.join('|')}]`} [--<flag> <value> | --<flag>=<value>]...`,
+    '',
+    command ? `Runs \`${command}\`. Commands: ${about}` : `Commands: ${about} Default \`deploy\`.`,
+    'Flags are the inputs of action.yml; the config file (--config) can set most of them.',
+    '',
+    'Flags:',
+  ];
+  const flags = ACTION_INPUTS.filter((input) => input.name !== 'command');
+  const width = Math.max(...flags.map((input) => input.name.length)) + 4;
+  for (const input of flags) {
+    const fallback = input.default && !input.default.includes('${{') ? ` Default \`${input.default}\`.` : '';
+    const text = input.description.includes('Default') ? input.description : input.description + fallback;
+    lines.push(`  --${input.name.padEnd(width - 2)}${indent(text, width + 2)}`);
+  }
+  lines.push(
+    '',
+    'Exit codes: 0 success, 1 the release failed or the configuration is invalid, 2 a wrong command line.',
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { actionInputsJson } from '../../scripts/action-inputs.mjs';
+import { CliUsageError, cliInputs, cliUsage } from '../../src/runtime/cli-args';
+
+const root = join(__dirname, '../..');
+const actionYml = readFileSync(join(root, 'action.yml'), 'utf8');
+const inputs = Object.keys(parse(actionYml).inputs as Record<string, unknown>);
+
+describe('the CLI flags', () => {
+  it('are generated from action.yml (npm run bundle rewrites a stale file)', () => {
+    expect(readFileSync(join(root, 'src/runtime/action-inputs.json'), 'utf8')).toBe(
+      actionInputsJson(actionYml),
+    );
+  });
+
+  it('--help of every command lists every input of action.yml with its description', () => {
+    for (const command of [[], ['plan'], ['deploy'], ['rollback']]) {
+      const help = cliUsage(command);
+      for (const name of inputs.filter((n) => n !== 'command')) expect(help).toContain(`--${name} `);
+      expect(help).toContain('ECS cluster name or ARN.');
+      expect(help).toContain('Exit codes: 0');
+    }
+    expect(cliUsage(['rollback'])).toMatch(/^usage: ecs-release rollback /);
+  });
+
+  it('an unknown flag or command is an error that names the closest one', () => {
+    expect(() => cliInputs(['plan', '--clustr', 'acme'])).toThrow(
+      new CliUsageError('unknown flag --clustr; did you mean --cluster? (ecs-release --help lists them)'),
+    );
+    expect(() => cliInputs(['plna'])).toThrow('unknown command plna; did you mean plan?');
+    expect(() => cliInputs(['--zzzzzzzz=1'])).toThrow(/^unknown flag --zzzzzzzz \(ecs-release/);
+  });
+});
