@@ -50,6 +50,10 @@ export const NOT_REACHED: Readonly<Record<string, string>> = {
   DescribeDBClusters: 'Aurora only: the demo database is an RDS instance',
   CreateDBClusterSnapshot: 'Aurora only: the demo database is an RDS instance',
   DescribeDBClusterSnapshots: 'Aurora only: the demo database is an RDS instance',
+  // preflight/built-in.ts reads built-in strategies' listener rules; preflight does not call
+  // it until the engine drives those strategies (docs/strategies.md, status).
+  DescribeRules: 'built-in strategy wiring check: not called by preflight yet',
+  DescribeListeners: 'built-in strategy wiring check (NLB listeners): not called by preflight yet',
 };
 
 /** Why the capture cannot run here, or undefined when it can. */
