@@ -248,7 +248,7 @@ async function run(c: Case, index: number): Promise<void> {
 const STACK = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 /** An error line that names what is wrong: `key: message`, `input "x": message`, a path, or preflight's "service X was not found". */
 const NAMED =
-  /^::error::(?:[^\n]*?%0A\s+- )?(input "[^"]+"|[^\s:%][^:\n%]{0,200}): \S|service [^\n]+ was not found in cluster )/m;
+  /^::error::(?:[^\n]*?%0A\s+- )?(?:(?:input "[^"]+"|[^\s:%][^:\n%]{0,200}): \S|service [^\n]+ was not found in cluster )/m;
 
 describe('node dist/index.js with hostile inputs', () => {
   it(`${RUNS} generated inputs: a clear error naming the field or a pass, no stack trace, no hang, no mutation`, async () => {
