@@ -200,4 +200,13 @@ gate: { bake-time: 5 minutes, smoke-url: ftp://x }
     );
     expect(broken[0]).toMatch(/^\.github\/ecs-release\.yml: is not valid YAML/);
   });
+
+  it('reads the credential expiry the workflow passes, and ignores one that is not a date', () => {
+    const env = { GITHUB_SHA: 'a'.repeat(40), AWS_CREDENTIAL_EXPIRATION: '2030-01-01T00:00:00.000Z' };
+    expect(loadConfig(options(BASE_INPUTS, {}, env)).credentialExpiresAt).toBe(
+      Date.parse('2030-01-01T00:00:00Z'),
+    );
+    const junk = { ...env, AWS_CREDENTIAL_EXPIRATION: 'soon' };
+    expect(loadConfig(options(BASE_INPUTS, {}, junk)).credentialExpiresAt).toBeUndefined();
+  });
 });

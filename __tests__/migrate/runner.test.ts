@@ -5,9 +5,11 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLabEnv } from '../../lab/env';
+import { loadConfig } from '../../src/config/load';
 import type { ReleaseConfig } from '../../src/config/types';
 import { MigrationError, runMigration } from '../../src/migrate';
 import { systemClock } from '../../src/runtime/clock';
+import { BASE_INPUTS, options } from '../config/helpers';
 import { testConfig } from '../support/config';
 import { createWorld, LAB_MISSING, type World } from '../support/world';
 import { createDatabase, dropDatabase, tables } from './lab-real';
@@ -16,7 +18,12 @@ import { CLUSTER, CONTAINER, seedMigrationService } from './seed';
 const env = loadLabEnv();
 const PASSWORD = 'p@ss w/rd:%-not-in-logs';
 
-function config(command: string[], dbSecret: string, timeoutMs = 60_000): ReleaseConfig {
+function config(
+  command: string[],
+  dbSecret: string,
+  timeoutMs = 60_000,
+  environment?: Record<string, string>,
+): ReleaseConfig {
   return testConfig({
     cluster: CLUSTER,
     migration: {
@@ -27,6 +34,7 @@ function config(command: string[], dbSecret: string, timeoutMs = 60_000): Releas
       timeoutMs,
       always: false,
       dbSecret,
+      ...(environment ? { environment } : {}),
     },
     database: { instance: 'demo-db', snapshot: false },
   });
@@ -55,14 +63,91 @@ async function setup(options: { password?: string; database?: string; port?: num
     },
   });
   // A real process runs in real time.
-  const context = (command: string[], timeoutMs?: number) => ({
-    ...world.context(config(command, secret, timeoutMs), join(__dirname, '../../examples/app/backend')),
+  const context = (command: string[], timeoutMs?: number, environment?: Record<string, string>) => ({
+    ...world.context(
+      config(command, secret, timeoutMs, environment),
+      join(__dirname, '../../examples/app/backend'),
+    ),
     clock: systemClock,
   });
   return { world, handoff, context };
 }
 
+/** What the action's own process holds on a runner: none of it may reach the migration. */
+const SECRETS = {
+  AWS_ACCESS_KEY_ID: 'ASIASECRETKEYID00001',
+  AWS_SECRET_ACCESS_KEY: 'secret-access-key-value',
+  AWS_SESSION_TOKEN: 'session-token-value',
+  AWS_CREDENTIAL_EXPIRATION: '2030-01-01T00:00:00Z',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-value',
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/oidc',
+  ACTIONS_RUNTIME_TOKEN: 'runtime-token-value',
+  'INPUT_GITHUB-TOKEN': 'ghs_inputgithubtokenvalue',
+  GITHUB_TOKEN: 'ghs_githubtokenvalue',
+  GITHUB_ENV: '/tmp/runner/env-file',
+};
+
 describe('migrate, runner mode', () => {
+  it("gives the migration the DB variables and the allowlist, none of the action's secrets", async () => {
+    const runnerEnv = {
+      ...SECRETS,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: '/home/runner',
+      LANG: 'C.UTF-8',
+      CI: 'true',
+      GITHUB_SHA: 'a'.repeat(40),
+      GITHUB_REPOSITORY: 'acme/app',
+      RUNNER_TEMP: '/tmp/runner',
+      APP_FLAG: 'listed-in-migrations-env',
+      UNLISTED: 'not-listed',
+    };
+    // The same path as a real run: loadConfig builds the environment from the runner's.
+    const loaded = loadConfig(
+      options(
+        {
+          ...BASE_INPUTS,
+          'migration-mode': 'runner',
+          'db-instance': 'demo-db',
+          'db-secret': 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:demo/db',
+        },
+        { '.github/ecs-release.yml': 'migrations:\n  command: [env]\n  env: [APP_FLAG]\n' },
+        runnerEnv,
+      ),
+    );
+    const environment = loaded.migration?.environment;
+    expect(environment).toBeDefined();
+    const { world, handoff, context } = await setup();
+    // The action's own process holds them too, so inheriting it would fail this test.
+    Object.assign(process.env, SECRETS);
+    const result = await runMigration(context(['env'], undefined, environment), handoff).finally(() => {
+      for (const name of Object.keys(SECRETS)) delete process.env[name];
+    });
+    expect(result.outcome).toBe('succeeded');
+    const dumped = new Map(
+      world.log.lines
+        .filter((l) => l.message.startsWith('| '))
+        .map((l) => {
+          const line = l.message.slice(2);
+          const at = line.indexOf('=');
+          return [line.slice(0, at), line.slice(at + 1)] as const;
+        }),
+    );
+    for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE']) {
+      expect(dumped.has(name), name).toBe(true);
+    }
+    expect(dumped.get('PGPASSWORD')).toBe('***');
+    expect(dumped.get('HOME')).toBe('/home/runner');
+    expect(dumped.get('CI')).toBe('true');
+    expect(dumped.get('GITHUB_REPOSITORY')).toBe('acme/app');
+    expect(dumped.get('RUNNER_TEMP')).toBe('/tmp/runner');
+    expect(dumped.get('APP_FLAG')).toBe('listed-in-migrations-env');
+    expect(dumped.has('UNLISTED')).toBe(false);
+    for (const [name, value] of Object.entries(SECRETS)) {
+      expect(dumped.has(name), name).toBe(false);
+      expect(everything(world)).not.toContain(value);
+    }
+  });
+
   it('passes DATABASE_URL and PG* from the secret and the instance endpoint, masked', async () => {
     const { world, handoff, context } = await setup();
     const result = await runMigration(

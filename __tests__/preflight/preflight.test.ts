@@ -206,4 +206,25 @@ describe('runPreflight', () => {
     expect(result.warnings.join('\n')).toContain('may need up to 1h1m');
     expect(result.warnings.filter((w) => w.includes('no deployment circuit breaker'))).toHaveLength(3);
   });
+
+  it('takes the expiry the workflow passed (AWS_CREDENTIAL_EXPIRATION) when the SDK has none', async () => {
+    const s = scenario();
+    const ctx = s.context({ ...s.config, credentialExpiresAt: s.clock.now() + 20 * 60_000 });
+    ctx.aws.sts.config.credentials = async () => ({ accessKeyId: 'lab', secretAccessKey: 'lab' });
+    const result = await runPreflight(ctx);
+    expect(result.warnings.join('\n')).toContain('AWS credentials expire in 20m');
+  });
+
+  it('warns when the expiry is unknown and the worst case exceeds an hour, not when it fits', async () => {
+    const s = scenario();
+    const unknown = async () => ({ accessKeyId: 'lab', secretAccessKey: 'lab' });
+    const long = s.context({ ...s.config, gate: { ...s.config.gate, waitTimeoutMs: 40 * 60_000 } });
+    long.aws.sts.config.credentials = unknown;
+    expect((await runPreflight(long)).warnings.join('\n')).toContain(
+      'AWS credentials: their expiry is unknown, and this run may need up to 1h',
+    );
+    const short = s.context({ ...s.config, gate: { ...s.config.gate, waitTimeoutMs: 10 * 60_000 } });
+    short.aws.sts.config.credentials = unknown;
+    expect((await runPreflight(short)).warnings.join('\n')).not.toContain('AWS credentials');
+  });
 });

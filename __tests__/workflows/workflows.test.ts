@@ -53,7 +53,7 @@ describe('workflows', () => {
   it('the reusable workflow: least permissions, one release per environment, runs its own commit', () => {
     const workflow = load('.github/workflows/release.yml');
     expect(Object.keys(workflow.on)).toEqual(['workflow_call']);
-    expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read', deployments: 'write' });
+    expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
     expect(workflow.concurrency?.['cancel-in-progress']).toBe(false);
     expect(workflow.concurrency?.group).toContain('inputs.environment');
     const job = workflow.jobs.release;
@@ -63,8 +63,28 @@ describe('workflows', () => {
       repository: expr('job.workflow_repository'),
       ref: expr('job.workflow_sha'),
     });
-    expect(job?.steps?.some((s) => s.uses === './.ecs-release')).toBe(true);
+    const action = job?.steps?.find((s) => s.uses === './.ecs-release') as { env?: Record<string, string> };
+    expect(action?.env?.AWS_CREDENTIAL_EXPIRATION).toBe(expr('steps.aws.outputs.aws-expiration'));
+    const aws = job?.steps?.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(aws?.with).toMatchObject({ 'output-credentials': true });
+    // The session covers the job's own time-out, the run's upper bound.
+    expect(Number(aws?.with?.['role-duration-seconds'])).toBeGreaterThanOrEqual(
+      Number((job as { 'timeout-minutes'?: number })['timeout-minutes']) * 60,
+    );
   });
+
+  it.each(['workflows/deploy.yml', 'workflows/rollback.yml'])(
+    '%s pins the reusable workflow by commit SHA and asks for no deployments permission',
+    (path) => {
+      const workflow = load(path);
+      expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+      for (const job of Object.values(workflow.jobs) as { uses?: string }[]) {
+        expect(job.uses, path).toMatch(
+          /^ecs-release\/ecs-release\/\.github\/workflows\/release\.yml@[0-9a-f]{40}$/,
+        );
+      }
+    },
+  );
 
   it('the starters: deploy on push to main, and a dispatch rollback with an environment choice and a to input', () => {
     expect(load('workflows/deploy.yml').on).toEqual({ push: { branches: ['main'] } });

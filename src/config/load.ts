@@ -416,6 +416,13 @@ function finalChecks(config: ReleaseConfig, where: string, problems: Problem[]):
  * Inputs over the selected environment over the config file, validated into one
  * object. Throws ConfigError listing every problem; never anything else.
  */
+/** AWS_CREDENTIAL_EXPIRATION as epoch ms; a value that is not a date means "unknown". */
+function credentialExpiry(env: LoadOptions['env']): { credentialExpiresAt?: number } {
+  const text = env.AWS_CREDENTIAL_EXPIRATION?.trim();
+  const at = text ? Date.parse(text) : Number.NaN;
+  return Number.isFinite(at) ? { credentialExpiresAt: at } : {};
+}
+
 export function loadConfig(options: LoadOptions): ReleaseConfig {
   const reader = new InputReader(options.inputs);
   const problems: Problem[] = [];
@@ -449,6 +456,7 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
     githubDeployment: reader.boolean(INPUTS.githubDeployment) ?? false,
     createRepositories: reader.boolean(INPUTS.createRepositories) ?? true,
     ...(loaded ? { configFile: loaded.path } : {}),
+    ...credentialExpiry(options.env),
   };
   // A file that is not even YAML would make every key it sets look missing: report it and the inputs only.
   if (broken) throw new ConfigError([...problems, ...reader.problems]);

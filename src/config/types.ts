@@ -84,4 +84,10 @@ export interface ReleaseConfig {
   createRepositories: boolean;
   /** Where the config file was read from, when one was. */
   configFile?: string;
+  /**
+   * When the AWS credentials expire (epoch ms), from AWS_CREDENTIAL_EXPIRATION: the
+   * reusable workflow passes configure-aws-credentials' `aws-expiration` output there,
+   * because the environment credentials it exports carry no expiry the SDK can see.
+   */
+  credentialExpiresAt?: number;
 }

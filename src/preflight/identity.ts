@@ -45,6 +45,9 @@ export function worstCaseMs(config: StageContext['config']): number {
   return (config.migration?.timeoutMs ?? 0) + 2 * config.gate.waitTimeoutMs + config.gate.bakeTimeMs;
 }
 
+/** An OIDC role session lasts this long unless role-duration-seconds asks for more. */
+const DEFAULT_SESSION_MS = 60 * 60_000;
+
 /** Credentials that expire mid-release leave services half-deployed: warn before anything changes. */
 export async function checkCredentialLifetime(ctx: StageContext, f: Findings): Promise<void> {
   let expiration: Date | undefined;
@@ -55,9 +58,21 @@ export async function checkCredentialLifetime(ctx: StageContext, f: Findings): P
   } catch {
     return; // the identity check reports unusable credentials
   }
-  if (!expiration) return;
-  const remaining = expiration.getTime() - ctx.clock.now();
+  const { credentialExpiresAt } = ctx.config;
+  if (!expiration && credentialExpiresAt !== undefined) expiration = new Date(credentialExpiresAt);
   const needed = worstCaseMs(ctx.config);
+  if (!expiration) {
+    if (needed > DEFAULT_SESSION_MS) {
+      f.warnings.push(
+        `AWS credentials: their expiry is unknown, and this run may need up to ${formatDuration(needed)} plus the ` +
+          "builds (migration timeout + wait-timeout + bake-time + a rollback's wait-timeout): more than the 1h an " +
+          'OIDC session lasts by default. Pass the expiry (AWS_CREDENTIAL_EXPIRATION, as the reusable workflow ' +
+          'does) and raise role-duration-seconds, or shorten the timeouts.',
+      );
+    }
+    return;
+  }
+  const remaining = expiration.getTime() - ctx.clock.now();
   if (remaining < needed) {
     f.warnings.push(
       `AWS credentials expire in ${formatDuration(Math.max(0, remaining))} (at ${expiration.toISOString()}), ` +

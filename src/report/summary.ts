@@ -22,8 +22,43 @@ export function taskDefinitionConsoleUrl(region: string, arn: string): string {
   return `https://${region}.console.aws.amazon.com/ecs/v2/task-definitions/${encodeURIComponent(family)}/${revision}/containers?region=${region}`;
 }
 
-function cell(text: string | undefined): string {
-  return (text ?? '—').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * A user or AWS value as inline Markdown text: on one line, with every character that
+ * could start a link, an image, emphasis, HTML, a heading or a table cell escaped, so a
+ * cluster name or a service event renders as the text it is.
+ */
+function md(text: string | undefined): string {
+  return (text ?? '—').replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>#|!~&]/g, '\\$&');
+}
+
+const cell = md;
+
+/** A value as an inline code span: the fence is longer than any run of backticks in it. */
+function code(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ');
+  const fence = '`'.repeat(longestRun(flat, '`') + 1);
+  return flat.includes('`') ? `${fence} ${flat} ${fence}` : `${fence}${flat}${fence}`;
+}
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === char ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+/** A Markdown link whose destination cannot be closed early by a `)` in a value. */
+function link(text: string | undefined, url: string): string {
+  return `[${cell(text)}](${url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
+}
+
+/** A multi-line value as a fenced block it cannot close early. */
+function fenced(text: string): string[] {
+  const fence = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
+  return [fence, text, fence];
 }
 
 /** The job summary as Markdown: a pure function of the report, written for failures too. */
@@ -31,17 +66,19 @@ export function renderSummary(report: Report): string {
   const lines: string[] = [];
   const result = report.result ?? 'failed';
   lines.push(`## ecs-release ${report.command}: ${RESULT_TEXT[result] ?? result}`, '');
-  lines.push(`- **Release**: \`${report.release}\``);
-  if (report.runningRelease) lines.push(`- **Running now**: \`${report.runningRelease}\``);
-  lines.push(`- **Environment**: ${report.environment} (cluster \`${report.cluster}\`, ${report.region})`);
-  if (report.error) lines.push('', '**Error**', '', '```', report.error, '```');
+  lines.push(`- **Release**: ${code(report.release)}`);
+  if (report.runningRelease) lines.push(`- **Running now**: ${code(report.runningRelease)}`);
+  lines.push(
+    `- **Environment**: ${md(report.environment)} (cluster ${code(report.cluster)}, ${md(report.region)})`,
+  );
+  if (report.error) lines.push('', '**Error**', '', ...fenced(report.error));
   if (report.services.length > 0) {
     // What ran before, what this release registered, and what runs now (a rolled-back release shows all three).
     lines.push('', '| service | previous | release | now | state |', '|---|---|---|---|---|');
     const revision = (arn: string | undefined) =>
-      arn ? `[${cell(shortArn(arn))}](${taskDefinitionConsoleUrl(report.region, arn)})` : '—';
+      arn ? link(shortArn(arn), taskDefinitionConsoleUrl(report.region, arn)) : '—';
     for (const s of report.services) {
-      const service = `[${cell(s.service)}](${serviceConsoleUrl(report.region, report.cluster, s.service)})`;
+      const service = link(s.service, serviceConsoleUrl(report.region, report.cluster, s.service));
       const state = `${cell(s.state)}${s.detail ? `: ${cell(s.detail)}` : ''}`;
       lines.push(
         `| ${service} | ${revision(s.previous)} | ${revision(s.target)} | ${revision(s.current)} | ${state} |`,
@@ -52,10 +89,12 @@ export function renderSummary(report: Report): string {
   if (images.length > 0) {
     lines.push('', '| image | digest | built |', '|---|---|---|');
     for (const [key, image] of images)
-      lines.push(`| ${key} | \`${image.uri}@${image.digest}\` | ${image.built ? 'yes' : 'no (reused)'} |`);
+      lines.push(
+        `| ${cell(key)} | ${code(`${image.uri}@${image.digest}`)} | ${image.built ? 'yes' : 'no (reused)'} |`,
+      );
   }
   if (report.migration)
-    lines.push('', `**Migration**: ${report.migration.outcome} — ${report.migration.detail}`);
+    lines.push('', `**Migration**: ${report.migration.outcome} — ${md(report.migration.detail)}`);
   if (report.alarms.length > 0) {
     lines.push('', '| alarm | state |', '|---|---|');
     for (const a of report.alarms) lines.push(`| ${cell(a.name)} | ${cell(a.state)} |`);
@@ -64,6 +103,6 @@ export function renderSummary(report: Report): string {
     lines.push('', '| stage | duration | outcome |', '|---|---|---|');
     for (const s of report.stages) lines.push(`| ${s.stage} | ${formatDuration(s.ms)} | ${s.outcome} |`);
   }
-  if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `> ${n}`));
+  if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `> ${n.replace(/[\r\n]+/g, ' ')}`));
   return `${lines.join('\n')}\n`;
 }
