@@ -53,9 +53,9 @@ describe('the job summary', () => {
     for (const [, url] of lines.join('\n').matchAll(/(?<!\\)\]\(([^)]*)\)/g))
       expect(url).toMatch(/^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/.*region=eu-west-1$/);
     expect(lines.join('\n')).not.toMatch(/(?<!\\)<img/);
-    // The service row is still one row of four cells.
+    // The service row is still one row of five cells (service, previous, release, now, state).
     const row = lines.find((l) => l.startsWith('| [acme-api]'));
-    expect(row?.split(/(?<!\\)\|/).length).toBe(6);
+    expect(row?.split(/(?<!\\)\|/).length).toBe(7);
   });
 
   it('keeps the whole error inside its fence', () => {
