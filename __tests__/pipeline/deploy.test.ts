@@ -11,6 +11,7 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
+import { run } from '../../src/main';
 import { newReport, type Report } from '../../src/model/report';
 import { runCommand } from '../../src/pipeline/commands';
 import { deployRelease } from '../../src/pipeline/deploy';
@@ -22,6 +23,7 @@ import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { fakeGithub } from '../record/github-api';
 import { MIN, releaseConfig } from '../support/config';
+import { fakeRuntime } from '../support/runtime';
 import { createWorld, needsLab, type World } from '../support/world';
 
 const config = releaseConfig('p');
@@ -34,18 +36,15 @@ interface Run {
   error?: string;
 }
 
-/** Runs deploy as main.ts does: a thrown error is the run's error, result failed. */
+/** Runs deploy through main's run() with a fake Runtime; the phases are the ones it saves for the post step. */
 async function deploy(world: World, cfg: ReleaseConfig, log?: MemoryLogger): Promise<Run> {
-  const report = newReport(cfg);
   const phases: string[] = [];
-  try {
-    await deployRelease({ ...world.context(cfg), ...(log ? { log } : {}) }, report, (phase) =>
-      phases.push(phase),
-    );
-  } catch (error) {
-    report.error = error instanceof Error ? error.message : String(error);
-    report.result ??= 'failed';
-  }
+  const saveState = (_name: string, value: string) => {
+    const { phase } = JSON.parse(value) as { phase: string };
+    if (phase !== 'done' && phases.at(-1) !== phase) phases.push(phase);
+  };
+  const outcome = await run(fakeRuntime(world, { saveState, ...(log ? { log } : {}) }), cfg);
+  const report = outcome.report ?? newReport(cfg);
   return { world, report, phases, ...(report.error ? { error: report.error } : {}) };
 }
 
