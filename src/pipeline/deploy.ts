@@ -29,7 +29,7 @@ import {
   tagOutcome,
   unconfirmedRevisions,
 } from '../record';
-import { renderRelease } from '../render';
+import { renderRelease, rolloutTargets } from '../render';
 import type { StageContext } from '../runtime/context';
 import { deployedImages, recordImages } from './deployed';
 
@@ -111,15 +111,12 @@ async function deployClaimed(
 
 /** The services this release changes, each with where it goes back to and how ECS moves it. */
 function movesOf(render: RenderResult): Move[] {
-  return render.services
-    .filter((s) => s.changed)
-    .map((s) => ({
-      service: s.live.config.service,
-      taskDefinitionArn: s.targetArn,
-      wave: s.live.config.wave,
-      previousArn: s.previousArn,
-      strategy: strategyOf(s.live.service),
-    }));
+  return rolloutTargets(render).flatMap((t) => {
+    const rendered = render.services.find((s) => s.live.config.service === t.service);
+    return rendered
+      ? [{ ...t, previousArn: rendered.previousArn, strategy: strategyOf(rendered.live.service) }]
+      : [];
+  });
 }
 
 /** The migration, or a stop before any service changed: its revisions tagged failed. */
