@@ -26,12 +26,12 @@ import { mirrorLabWorld, SEED_ACCOUNT, type SeedStep } from '../../lab/moto/seed
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { RecordedCall } from '../../lab/sim/recorder';
 import type { Command, MigrationConfig, ReleaseConfig } from '../../src/config/types';
+import { STAGES } from '../../src/engine/stage';
 import { runMigrationOnRunner } from '../../src/migrate/runner-mode';
 import { newReport, type Report } from '../../src/model/report';
 import { deployRelease } from '../../src/pipeline/deploy';
 import { planRelease } from '../../src/pipeline/plan-release';
 import { rollbackRelease } from '../../src/pipeline/rollback-release';
-import { STAGES } from '../../src/pipeline/stage';
 import { systemClock } from '../../src/runtime/clock';
 import type { StageContext } from '../../src/runtime/context';
 import { MemoryLogger } from '../../src/runtime/log';
