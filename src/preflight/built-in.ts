@@ -13,6 +13,8 @@ import {
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { formatDuration } from '../config/duration';
+import type { LiveService } from '../model/contracts';
+import type { StageContext } from '../runtime/context';
 import { errorText, type Findings, newFindings } from './findings';
 
 export const BUILT_IN_STRATEGIES = ['BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
@@ -219,4 +221,34 @@ export async function describeListenerRules(
     }),
   );
   return rules;
+}
+
+/**
+ * Preflight's part for built-in services: their listener rules read once (shared
+ * rules once in all), then each service's wiring. A release of rolling services
+ * only makes no ELBv2 call at all.
+ */
+export async function checkBuiltInServices(
+  ctx: StageContext,
+  live: LiveService[],
+  f: Findings,
+): Promise<void> {
+  const builtIn = live.filter((l) => isBuiltIn(l.service));
+  if (builtIn.length === 0) return;
+  const rules = await describeListenerRules(
+    ctx.aws.elbv2,
+    namedRules(builtIn.map((l) => l.service)),
+    f,
+    ctx.signal,
+  );
+  for (const l of builtIn) {
+    const found = checkBuiltInWiring({
+      name: l.config.service,
+      service: l.service,
+      rules,
+      bakeTimeMs: ctx.config.gate.bakeTimeMs,
+    });
+    f.problems.push(...found.problems);
+    f.warnings.push(...found.warnings);
+  }
 }
