@@ -120,17 +120,29 @@ describe('runPreflight with built-in strategies', () => {
       expect(s.service(name).deployments).toHaveLength(1);
   });
 
-  it('refuses a listener rule it may not read, naming the rule and the call', async () => {
-    const { s, seeded, config } = withBuiltIn([{ service: 'demo-bg', strategy: 'BLUE_GREEN' }]);
+  it('refuses a listener rule it may not read, naming every service and field that names it, and the call', async () => {
+    const { s, seeded, config } = withBuiltIn([
+      { service: 'demo-bg', strategy: 'BLUE_GREEN' },
+      { service: 'demo-bg2', strategy: 'BLUE_GREEN' },
+    ]);
+    const [one, two] = seeded;
+    if (!one || !two) throw new Error('seeding failed');
+    // Two services on one production rule: it is read once, and its problem names both.
+    const shared = s.service('demo-bg2').loadBalancers[0]?.advancedConfiguration;
+    if (shared) shared.productionListenerRule = one.productionRuleArn;
     s.lab.faults.add({ service: 'elbv2', operation: 'DescribeRules', kind: 'server-error' });
     const problems = await refused(s, config);
-    expect(problems).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^listener rule ${seeded[0]?.productionRuleArn.replace(/[/.]/g, '\\$&')}: elasticloadbalancing:DescribeRules failed`,
-        ),
-      ),
-    ]);
+    const field = (name: string) =>
+      `service ${name}: loadBalancers[0].advancedConfiguration.productionListenerRule`;
+    const prefix =
+      `${field('demo-bg')}, ${field('demo-bg2')} ${one.productionRuleArn}: ` +
+      'elasticloadbalancing:DescribeRules failed (';
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.slice(0, prefix.length)).toBe(prefix);
+    const read = new Set(
+      s.lab.recorder.calls('elbv2', 'DescribeRules').map((c) => JSON.stringify(c.input.RuleArns)),
+    );
+    expect(read).toEqual(new Set([JSON.stringify([one.productionRuleArn])]));
   });
 
   it('warns when bakeTimeInMinutes is shorter than bake-time, and on a PAUSE hook that continues on its time-out', async () => {

@@ -161,14 +161,22 @@ export function checkBuiltInWiring(input: BuiltInCheckInput): Findings {
 
 /** The rule (or NLB listener) ARNs every built-in service names. */
 export function namedRules(services: Service[]): string[] {
-  const arns = new Set<string>();
-  for (const s of services.filter(isBuiltIn))
-    for (const lb of s.loadBalancers ?? []) {
-      const adv = lb.advancedConfiguration;
-      if (adv?.productionListenerRule) arns.add(adv.productionListenerRule);
-      if (adv?.testListenerRule) arns.add(adv.testListenerRule);
-    }
-  return [...arns];
+  return [...ruleUsers(services.map((service) => ({ name: '', service }))).keys()];
+}
+
+/** Each named rule ARN, with the fields that name it (`service api: loadBalancers[0]…productionListenerRule`). */
+function ruleUsers(services: { name: string; service: Service }[]): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  const add = (arn: string | undefined, where: string) => {
+    if (arn) users.set(arn, [...(users.get(arn) ?? []), where]);
+  };
+  for (const { name, service } of services.filter((s) => isBuiltIn(s.service)))
+    (service.loadBalancers ?? []).forEach((lb, i) => {
+      const at = `service ${name}: loadBalancers[${i}].advancedConfiguration`;
+      add(lb.advancedConfiguration?.productionListenerRule, `${at}.productionListenerRule`);
+      add(lb.advancedConfiguration?.testListenerRule, `${at}.testListenerRule`);
+    });
+  return users;
 }
 
 const NOT_FOUND = new Set([
@@ -208,6 +216,8 @@ export async function describeListenerRules(
   arns: string[],
   f: Findings,
   signal: AbortSignal,
+  /** Who names the rule, for the problem's start (default "listener rule"). */
+  where: (arn: string) => string = () => 'listener rule',
 ): Promise<RuleActions> {
   const rules: RuleActions = new Map();
   await Promise.all(
@@ -216,7 +226,7 @@ export async function describeListenerRules(
         rules.set(arn, await actionsOf(elbv2, arn, signal));
       } catch (error) {
         const call = arn.includes(':listener-rule/') ? 'DescribeRules' : 'DescribeListeners';
-        f.problems.push(`listener rule ${arn}: elasticloadbalancing:${call} failed (${errorText(error)}).`);
+        f.problems.push(`${where(arn)} ${arn}: elasticloadbalancing:${call} failed (${errorText(error)}).`);
       }
     }),
   );
@@ -235,11 +245,9 @@ export async function checkBuiltInServices(
 ): Promise<void> {
   const builtIn = live.filter((l) => isBuiltIn(l.service));
   if (builtIn.length === 0) return;
-  const rules = await describeListenerRules(
-    ctx.aws.elbv2,
-    namedRules(builtIn.map((l) => l.service)),
-    f,
-    ctx.signal,
+  const users = ruleUsers(builtIn.map((l) => ({ name: l.config.service, service: l.service })));
+  const rules = await describeListenerRules(ctx.aws.elbv2, [...users.keys()], f, ctx.signal, (arn) =>
+    (users.get(arn) ?? ['listener rule']).join(', '),
   );
   for (const l of builtIn) {
     const found = checkBuiltInWiring({
