@@ -176,6 +176,33 @@ describe('runPreflight with built-in strategies', () => {
     expect(s.lab.recorder.mutations()).toEqual([]);
   });
 
+  it('warns when smoke-test-url is set but no service pauses at POST_TEST_TRAFFIC_SHIFT, not when one does', async () => {
+    const url = 'http://alb.internal:8443/healthz';
+    const unused = (warnings: string[]) => warnings.filter((w) => w.startsWith(`smoke-test-url ${url}:`));
+    const rolling = scenario();
+    const alone = await runPreflight(
+      rolling.context({ ...rolling.config, gate: { ...rolling.config.gate, smokeTestUrl: url } }),
+    );
+    expect(unused(alone.warnings)).toEqual([
+      expect.stringContaining('no service of this release has a PAUSE hook at POST_TEST_TRAFFIC_SHIFT'),
+    ]);
+
+    const noHook = withBuiltIn([{ service: 'demo-bg', strategy: 'BLUE_GREEN', testListener: true }]);
+    const config = { ...noHook.config, gate: { ...noHook.config.gate, smokeTestUrl: url } };
+    expect(unused((await runPreflight(noHook.s.context(config))).warnings)).toHaveLength(1);
+
+    const hooked = withBuiltIn([
+      {
+        service: 'demo-bg',
+        strategy: 'BLUE_GREEN',
+        testListener: true,
+        hooks: [{ stage: 'POST_TEST_TRAFFIC_SHIFT' }],
+      },
+    ]);
+    const withHook = { ...hooked.config, gate: { ...hooked.config.gate, smokeTestUrl: url } };
+    expect(unused((await runPreflight(hooked.s.context(withHook))).warnings)).toEqual([]);
+  });
+
   it('still refuses CODE_DEPLOY and EXTERNAL controllers, pointing to the migration guide', async () => {
     const s = scenario();
     for (const [name, type] of [

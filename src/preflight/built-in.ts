@@ -233,6 +233,22 @@ export async function describeListenerRules(
   return rules;
 }
 
+/** smoke-test-url runs only at a PAUSE hook at POST_TEST_TRAFFIC_SHIFT: without one in the release it checks nothing. */
+function unusedSmokeTestUrl(url: string | undefined, builtIn: LiveService[]): string | undefined {
+  if (!url) return undefined;
+  const paused = builtIn.some((l) =>
+    (l.service.deploymentConfiguration?.lifecycleHooks ?? []).some(
+      (h) => h.targetType === 'PAUSE' && (h.lifecycleStages ?? []).includes('POST_TEST_TRAFFIC_SHIFT'),
+    ),
+  );
+  if (paused) return undefined;
+  return (
+    `smoke-test-url ${url}: no service of this release has a PAUSE hook at POST_TEST_TRAFFIC_SHIFT ` +
+    '(deploymentConfiguration.lifecycleHooks), so it is never checked. Add the hook on the services ' +
+    'behind the test listener, or drop smoke-test-url.'
+  );
+}
+
 /**
  * Preflight's part for built-in services: their listener rules read once (shared
  * rules once in all), then each service's wiring. A release of rolling services
@@ -244,6 +260,8 @@ export async function checkBuiltInServices(
   f: Findings,
 ): Promise<void> {
   const builtIn = live.filter((l) => isBuiltIn(l.service));
+  const unused = unusedSmokeTestUrl(ctx.config.gate.smokeTestUrl, builtIn);
+  if (unused) f.warnings.push(unused);
   if (builtIn.length === 0) return;
   const users = ruleUsers(builtIn.map((l) => ({ name: l.config.service, service: l.service })));
   const rules = await describeListenerRules(ctx.aws.elbv2, [...users.keys()], f, ctx.signal, (arn) =>
