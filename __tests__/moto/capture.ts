@@ -50,10 +50,16 @@ export const NOT_REACHED: Readonly<Record<string, string>> = {
   DescribeDBClusters: 'Aurora only: the demo database is an RDS instance',
   CreateDBClusterSnapshot: 'Aurora only: the demo database is an RDS instance',
   DescribeDBClusterSnapshots: 'Aurora only: the demo database is an RDS instance',
-  // preflight/built-in.ts reads built-in strategies' listener rules; preflight does not call
-  // it until the engine drives those strategies (docs/strategies.md, status).
-  DescribeRules: 'built-in strategy wiring check: not called by preflight yet',
-  DescribeListeners: 'built-in strategy wiring check (NLB listeners): not called by preflight yet',
+  // The capture's demo world is all ROLLING services: preflight reads listener rules only for
+  // services on a built-in strategy (BLUE_GREEN, LINEAR, CANARY; src/preflight/built-in.ts).
+  DescribeRules: 'built-in strategy wiring check: the demo world has no built-in service',
+  DescribeListeners: 'built-in strategy wiring check (NLB listeners): the demo world has no built-in service',
+  // The built-in strategy module's calls (src/engine/built-in/). moto 5.2.1 implements none of
+  // them (__tests__/moto/built-in-shapes.test.ts), so even a built-in flow could not be judged there.
+  ListServiceDeployments: 'built-in strategies only; not implemented in moto 5.2.1',
+  DescribeServiceDeployments: 'built-in strategies only; not implemented in moto 5.2.1',
+  StopServiceDeployment: 'built-in strategies only; not implemented in moto 5.2.1',
+  ContinueServiceDeployment: 'built-in strategies only (PAUSE hooks); not implemented in moto 5.2.1',
 };
 
 /** Why the capture cannot run here, or undefined when it can. */
