@@ -3,7 +3,7 @@
  * revision (`target`, kept when the service goes back) and what runs now (`current`).
  */
 import { shortArn } from '../aws/arn';
-import type { BuiltInProgress, RolloutResult, ServiceRolloutResult } from '../model/contracts';
+import type { BuiltInProgress, RolloutResult, ServiceRolloutResult, StrategyName } from '../model/contracts';
 import type { Report, ServiceOutcome } from '../model/report';
 import type { RollbackDecision } from '../rollback';
 import type { StageContext } from '../runtime/context';
@@ -11,11 +11,12 @@ import type { StageContext } from '../runtime/context';
 /** Before anything moves: each service with its previous revision and the one the release wants. */
 export function planServices(
   report: Report,
-  entries: { service: string; previous?: string | undefined; target: string }[],
+  entries: { service: string; previous?: string | undefined; target: string; strategy?: StrategyName }[],
 ): void {
   report.services = entries.map((e) => ({
     service: e.service,
     ...(e.previous ? { previous: e.previous } : {}),
+    ...(e.strategy && e.strategy !== 'ROLLING' ? { strategy: e.strategy } : {}),
     target: e.target,
     current: e.target,
     state: e.previous === e.target ? 'unchanged' : 'pending',

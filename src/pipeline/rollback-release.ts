@@ -104,11 +104,15 @@ async function rollBackTo(
   const moves = movesTo(target, current, preflight);
   planServices(
     report,
-    target.services.map((s) => ({
-      service: s.service,
-      previous: current.find((c) => c.service === s.service)?.taskDefinitionArn,
-      target: s.taskDefinitionArn,
-    })),
+    target.services.map((s) => {
+      const live = preflight.services.find((l) => l.config.service === s.service);
+      return {
+        service: s.service,
+        previous: current.find((c) => c.service === s.service)?.taskDefinitionArn,
+        target: s.taskDefinitionArn,
+        strategy: live ? strategyOf(live.service) : 'ROLLING',
+      };
+    }),
   );
   logPlan(ctx, target, moves);
   if (moves.length === 0) {
