@@ -154,7 +154,7 @@ describe('runPreflight with built-in strategies', () => {
           bakeTimeInMinutes: 2,
           hooks: [
             { stage: 'POST_TEST_TRAFFIC_SHIFT', action: 'ROLLBACK' },
-            { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT', action: 'CONTINUE', timeoutInMinutes: 60 },
+            { stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT', action: 'CONTINUE', timeoutInMinutes: 60 },
           ],
         },
         { service: 'demo-bg', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 10 },
@@ -168,7 +168,7 @@ describe('runPreflight with built-in strategies', () => {
         "deploymentConfiguration.bakeTimeInMinutes 2 is shorter than bake-time 10m; after ECS's CLEAN_UP the previous revision is gone",
       ),
       expect.stringContaining(
-        'deploymentConfiguration.lifecycleHooks[1] (PAUSE at POST_PRODUCTION_TRAFFIC_SHIFT) has timeoutConfiguration.action CONTINUE',
+        'deploymentConfiguration.lifecycleHooks[1] (PAUSE at PRE_PRODUCTION_TRAFFIC_SHIFT) has timeoutConfiguration.action CONTINUE',
       ),
     ]);
     // bakeTimeInMinutes 10 = bake-time 10m: no warning.

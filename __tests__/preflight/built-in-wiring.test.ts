@@ -106,7 +106,7 @@ describe.each(MODES)('built-in wiring preflight on a lab world (%s)', (mode) => 
         service: 'can-warn',
         strategy: 'CANARY',
         bakeTimeInMinutes: 1,
-        hooks: [{ stage: 'POST_PRODUCTION_TRAFFIC_SHIFT', action: 'CONTINUE', timeoutInMinutes: 30 }],
+        hooks: [{ stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT', action: 'CONTINUE', timeoutInMinutes: 30 }],
       },
       10 * 60_000,
     );
@@ -116,7 +116,7 @@ describe.each(MODES)('built-in wiring preflight on a lab world (%s)', (mode) => 
         'service can-warn: deploymentConfiguration.bakeTimeInMinutes 1 is shorter than bake-time 10m',
       ),
       expect.stringContaining(
-        'service can-warn: deploymentConfiguration.lifecycleHooks[0] (PAUSE at POST_PRODUCTION_TRAFFIC_SHIFT) has timeoutConfiguration.action CONTINUE',
+        'service can-warn: deploymentConfiguration.lifecycleHooks[0] (PAUSE at PRE_PRODUCTION_TRAFFIC_SHIFT) has timeoutConfiguration.action CONTINUE',
       ),
     ]);
   });

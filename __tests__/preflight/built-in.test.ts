@@ -154,6 +154,13 @@ describe('checkBuiltInWiring', () => {
       ),
     ]);
     expect(check(service({ bake: 5 }), undefined, 5).warnings).toEqual([]);
+    // A PAUSE hook after the production shift holds the deployment for the gate, before BAKE_TIME: no warning.
+    const hold: DeploymentLifecycleHook = {
+      targetType: 'PAUSE',
+      lifecycleStages: ['POST_PRODUCTION_TRAFFIC_SHIFT'],
+      timeoutConfiguration: { timeoutInMinutes: 60, action: 'ROLLBACK' },
+    };
+    expect(check(service({ bake: 0, hooks: [hold] }), undefined, 5).warnings).toEqual([]);
   });
 
   it('warns on a PAUSE hook whose timeoutAction is CONTINUE, not on ROLLBACK or Lambda hooks', () => {

@@ -128,7 +128,11 @@ function builtInWarnings(name: string, s: Service, bakeTimeMs: number): string[]
   const warnings: string[] = [];
   const config = s.deploymentConfiguration;
   const bake = config?.bakeTimeInMinutes;
-  if (bake !== undefined && bake * 60_000 < bakeTimeMs) {
+  // With a PAUSE hook after the production shift, the gate runs while the hook holds, before BAKE_TIME starts.
+  const holds = (config?.lifecycleHooks ?? []).some(
+    (h) => h.targetType === 'PAUSE' && h.lifecycleStages?.includes('POST_PRODUCTION_TRAFFIC_SHIFT'),
+  );
+  if (!holds && bake !== undefined && bake * 60_000 < bakeTimeMs) {
     warnings.push(
       `service ${name}: deploymentConfiguration.bakeTimeInMinutes ${bake} is shorter than bake-time ` +
         `${formatDuration(bakeTimeMs)}; after ECS's CLEAN_UP the previous revision is gone and a rollback is a new ` +
