@@ -429,7 +429,8 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
   const { broken, loaded } = readConfigFile(options, reader, problems);
   const where = loaded ? `${loaded.path}: ` : '';
 
-  const command = reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan']) ?? DEFAULTS.command;
+  const command =
+    reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan', 'history']) ?? DEFAULTS.command;
   const environment = reader.string(INPUTS.environment) ?? DEFAULTS.environment;
   const sections = selectEnvironment(environment, loaded, problems);
   const platform = reader.matching(INPUTS.platform, PLATFORM_PATTERN, 'os/arch, e.g. linux/amd64');

@@ -7,6 +7,7 @@ import {
 } from '../record';
 import type { StageContext } from '../runtime/context';
 import { deployRelease } from './deploy';
+import { listHistory } from './history';
 import { planRelease } from './plan-release';
 import { rollbackRelease } from './rollback-release';
 
@@ -16,9 +17,11 @@ export async function runCommand(
   report: Report,
   checkpoint: (phase: string) => void,
 ): Promise<void> {
+  // Read-only commands first: they record no GitHub deployment.
+  if (ctx.config.command === 'history') return listHistory(ctx, report);
+  if (ctx.config.command === 'plan') return planRelease(ctx, report);
   const github = githubTarget(ctx);
-  if (ctx.config.command === 'plan') await planRelease(ctx, report);
-  else if (ctx.config.command === 'deploy') {
+  if (ctx.config.command === 'deploy') {
     await withGithubDeployment(ctx, report, github, () => deployRelease(ctx, report, checkpoint));
   } else await rollbackRelease(ctx, report, checkpoint, github ? { github } : {});
 }

@@ -20,6 +20,7 @@ export const STAGES = {
   rollout: 'Rollout',
   gate: 'Gate',
   rollback: 'Rollback',
+  history: 'History',
 } as const;
 
 function returnedFailure(value: unknown): boolean {

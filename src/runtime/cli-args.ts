@@ -8,7 +8,7 @@ import ACTION_INPUTS from './action-inputs.json';
  * bundle time), turned into the INPUT_* variables the runner would set, so the CLI and
  * the action read inputs in one place.
  */
-const COMMANDS: readonly Command[] = ['deploy', 'rollback', 'plan'];
+const COMMANDS: readonly Command[] = ['deploy', 'rollback', 'plan', 'history'];
 const FLAGS = ACTION_INPUTS.map((input) => input.name);
 
 /** A wrong command line: the user's mistake, printed as one message (exit code 2). */
