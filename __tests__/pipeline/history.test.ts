@@ -5,7 +5,7 @@
  * summary's table, the outputs and exit code, and that nothing in AWS changed.
  */
 import { readFileSync } from 'node:fs';
-import { TagResourceCommand } from '@aws-sdk/client-ecs';
+import { TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import type { ReleaseConfig } from '../../src/config/types';
 import { run } from '../../src/main';
@@ -171,5 +171,40 @@ describe('history (lab: simulated ECS)', () => {
     expect(rt.summaries.join('\n')).toContain(
       "No release of environment qa in the task definitions' ecs-release tags.",
     );
+  });
+
+  it('lists while a release is in flight (where preflight would refuse): it runs now, with no outcome yet', async () => {
+    const world = createWorld({ real: false });
+    await seedReleases(world);
+    const r5 = await registerRelease(world, 'r5', COMMIT_R5, ['demo-api']);
+    await world.aws.ecs.send(
+      new UpdateServiceCommand({ cluster: 'demo', service: 'demo-api', taskDefinition: r5['demo-api'] }),
+    );
+    world.lab.recorder.clear();
+    const { outcome } = await history(world);
+    expect(outcome.exitCode, outcome.error).toBe(0);
+    expect(infoLines(world)).toContain(
+      '* r5  commit f6f6f6f6f6f6  no outcome  2026-11-27 13:00 UTC  demo-api demo-api:6, demo-web demo-web:3 (kept from r2)  (running now)',
+    );
+    expect(outcome.report?.history?.[0]).toMatchObject({ release: 'r5', outcome: null, running: true });
+    expect(world.lab.recorder.mutations()).toEqual([]);
+  });
+
+  it('tag values are text in the summary: no link, emphasis or cell break from a release id or run URL', async () => {
+    const world = createWorld({ real: false });
+    await seedReleases(world);
+    const evil = await registerRelease(world, 'x|y', '**bold**', ['demo-api']);
+    await tag(world, evil['demo-api'] ?? '', TAGS.run, 'javascript:alert(1)//](https://evil.example)');
+    const { rt } = await history(world);
+    const row =
+      rt.summaries
+        .join('\n')
+        .split('\n')
+        .find((l) => l.includes('x\\|y')) ?? '';
+    expect(row).toContain('| `x\\|y` | `**bold**` | no outcome |');
+    expect(row).toContain('| `javascript:alert(1)//](https://evil.example)` |');
+    expect(row).not.toContain('](javascript');
+    // Seven cells: the escaped | does not split one.
+    expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(9);
   });
 });
