@@ -141,8 +141,14 @@ describe('history (lab: simulated ECS)', () => {
     const statements = (JSON.parse(policy) as { Statement: { Sid: string; Action: string[] }[] }).Statement;
     const readEcs = statements.find((s) => s.Sid === 'ReadEcs')?.Action ?? [];
     const called = [...new Set(world.lab.recorder.calls().map((c) => `${c.service}:${c.operation}`))].sort();
-    expect(called).toEqual(['ecs:DescribeServices', 'ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions']);
-    for (const action of called) expect(readEcs).toContain(action);
+    expect(called).toEqual([
+      'ecs:DescribeServices',
+      'ecs:DescribeTaskDefinition',
+      'ecs:ListTaskDefinitions',
+      'sts:GetCallerIdentity',
+    ]);
+    // sts:GetCallerIdentity needs no permission (docs/iam.md says so).
+    for (const action of called.filter((a) => !a.startsWith('sts:'))) expect(readEcs).toContain(action);
     // Nothing for the post step to check.
     expect(rt.state).toEqual({});
   });
@@ -157,6 +163,16 @@ describe('history (lab: simulated ECS)', () => {
     expect(outcome.error).toContain('history: service demo-worker not found in cluster demo (eu-west-1)');
     expect(rt.outputs.result).toBe('failed');
     expect(outcome.report?.history).toBeUndefined();
+  });
+
+  it('an environment pinned to another account: exit 1, nothing listed, no ECS read', async () => {
+    const world = await seeded();
+    const { outcome } = await history(world, { accountId: '444455556666' });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.error).toMatch(
+      /^history: account: the credentials belong to account 111122223333 .*pins account-id 444455556666/,
+    );
+    expect(world.lab.recorder.calls('ecs')).toEqual([]);
   });
 
   it('an environment with no release yet: an empty list, exit 0', async () => {

@@ -8,6 +8,8 @@ import { shortArn } from '../aws/arn';
 import { chunks } from '../aws/batch';
 import { errorText } from '../aws/errors';
 import type { HistoryEntry } from '../model/report';
+import { newFindings } from '../preflight/findings';
+import { checkIdentity } from '../preflight/identity';
 import { primaryDeployment } from '../preflight/service-checks';
 import type { StageContext } from '../runtime/context';
 import { familyOf, findReleases, type ReleaseSource } from './find-releases';
@@ -21,6 +23,10 @@ export interface ReadHistory {
 
 /** Reads what each configured service runs now and every release of the environment. */
 export async function readHistory(ctx: StageContext): Promise<ReadHistory> {
+  // An environment that pins its account must not show another account's releases as its own.
+  const identity = newFindings();
+  await checkIdentity(ctx, identity);
+  if (identity.problems.length > 0) throw new Error(`history: ${identity.problems.join(' ')}`);
   const current = await currentRevisions(ctx);
   const sources: ReleaseSource[] = current.map((c) => {
     const config = ctx.config.services.find((s) => s.service === c.service);
