@@ -28,13 +28,10 @@ export async function readHistory(ctx: StageContext): Promise<ReadHistory> {
   await checkIdentity(ctx, identity);
   if (identity.problems.length > 0) throw new Error(`history: ${identity.problems.join(' ')}`);
   const current = await currentRevisions(ctx);
-  const sources: ReleaseSource[] = current.map((c) => {
-    const config = ctx.config.services.find((s) => s.service === c.service);
-    if (!config) throw new Error(`history: service ${c.service} is not configured`);
-    return {
-      config,
-      taskDefinition: { family: familyOf(c.taskDefinitionArn), taskDefinitionArn: c.taskDefinitionArn },
-    };
+  // current is in the configuration's order: each service's family is that of the revision it runs.
+  const sources: ReleaseSource[] = ctx.config.services.map((config, i) => {
+    const arn = current[i]?.taskDefinitionArn ?? '';
+    return { config, taskDefinition: { family: familyOf(arn), taskDefinitionArn: arn } };
   });
   const history = await findReleases(ctx, sources);
   return { entries: historyEntries(history, current), history };
