@@ -1,6 +1,6 @@
 import { ConfigError } from './config/errors';
 import { loadConfig } from './config/load';
-import { CliUsageError, cliInputs, cliUsage } from './runtime/cli-args';
+import { CliUsageError, cliArgs, cliUsage } from './runtime/cli-args';
 import { issueCommand } from './runtime/workflow-commands';
 import { workspaceLoadOptions } from './runtime/workspace';
 
@@ -21,8 +21,11 @@ async function main(): Promise<void> {
     return;
   }
   // Arguments are the CLI; the runner passes none and sets INPUT_* itself.
+  let printJson: ((text: string) => void) | undefined;
   try {
-    Object.assign(process.env, cliInputs(args));
+    const parsed = cliArgs(args);
+    Object.assign(process.env, parsed.inputs);
+    if (parsed.json) printJson = stdoutForJsonOnly();
   } catch (error) {
     if (!(error instanceof CliUsageError)) throw error;
     fail(`${error.message}; nothing was changed in AWS.`, 2);
@@ -43,7 +46,20 @@ async function main(): Promise<void> {
   }
   // The rest of the action (the SDK, Docker, @actions/core) loads only for a valid configuration.
   const { runAction } = await import('./action');
-  await runAction(config, controller.signal, workdir);
+  await runAction(config, controller.signal, workdir, printJson);
+}
+
+/**
+ * `--json`: stdout carries the JSON and nothing else, so `ecs-release history --json | jq`
+ * works. Everything else the run writes there (log lines, workflow commands, outputs,
+ * the summary) goes to stderr instead. Returns the way to write to the real stdout.
+ */
+function stdoutForJsonOnly(): (text: string) => void {
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  return (text) => {
+    write(text);
+  };
 }
 
 // Only what no check above anticipated gets here: an internal bug, where the stack is

@@ -44,7 +44,8 @@ export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcom
   } finally {
     // A failed run that had changed AWS leaves its phase: the post step then checks each service.
     const settled = !lastPhase || report.result !== 'failed';
-    if (config.command !== 'plan') {
+    // Read-only commands leave the post step nothing to check.
+    if (config.command !== 'plan' && config.command !== 'history') {
       rt.saveState(
         STATE.progress,
         JSON.stringify(progressOf(report, settled ? 'done' : (lastPhase ?? 'done'))),
@@ -57,7 +58,9 @@ export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcom
       );
     });
   }
-  const ok = report.result === 'deployed' || report.result === 'unchanged' || report.result === 'planned';
+  const ok = (['deployed', 'unchanged', 'planned', 'listed'] as (string | undefined)[]).includes(
+    report.result,
+  );
   return ok
     ? { exitCode: 0, report }
     : { exitCode: 1, error: report.error ?? `release ${report.result}`, report };

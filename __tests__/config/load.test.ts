@@ -173,6 +173,10 @@ gate: { bake-time: 5 minutes, smoke-url: ftp://x }
     expect(problemsOf(() => loadConfig(options(BASE_INPUTS, {}, {})))).toEqual([
       'input "release": no release id: set the input, GITHUB_SHA, or run inside a git checkout',
     ]);
+    // history makes no release: it lists them from outside a checkout too.
+    const history = loadConfig(options({ ...BASE_INPUTS, command: 'history' }, {}, {}));
+    expect(history.command).toBe('history');
+    expect(history.release).toBe('');
   });
 
   it('builds the run URL from the GitHub environment', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { actionInputsJson } from '../../scripts/action-inputs.mjs';
-import { CliUsageError, cliInputs, cliUsage } from '../../src/runtime/cli-args';
+import { CliUsageError, cliArgs, cliInputs, cliUsage } from '../../src/runtime/cli-args';
 
 const root = join(__dirname, '../..');
 const actionYml = readFileSync(join(root, 'action.yml'), 'utf8');
@@ -17,13 +17,32 @@ describe('the CLI flags', () => {
   });
 
   it('--help of every command lists every input of action.yml with its description', () => {
-    for (const command of [[], ['plan'], ['deploy'], ['rollback']]) {
+    for (const command of [[], ['plan'], ['deploy'], ['rollback'], ['history']]) {
       const help = cliUsage(command);
       for (const name of inputs.filter((n) => n !== 'command')) expect(help).toContain(`--${name} `);
       expect(help).toContain('ECS cluster name or ARN.');
       expect(help).toContain('Exit codes: 0');
     }
     expect(cliUsage(['rollback'])).toMatch(/^usage: ecs-release rollback /);
+    expect(cliUsage([])).toMatch(/^usage: ecs-release \[deploy\|rollback\|plan\|history\] /);
+    expect(cliUsage(['history'])).toMatch(
+      /\n {2}--json +history only: print the releases as a JSON array on stdout/,
+    );
+  });
+
+  it('--json goes with history only, anywhere on the line, and sets no input', () => {
+    expect(cliArgs(['history', '--json', '--environment', 'staging'])).toEqual({
+      inputs: { INPUT_COMMAND: 'history', INPUT_ENVIRONMENT: 'staging' },
+      json: true,
+    });
+    expect(cliArgs(['--environment=staging', '--command', 'history', '--json']).json).toBe(true);
+    expect(cliArgs(['history']).json).toBe(false);
+    expect(() => cliArgs(['plan', '--json'])).toThrow(
+      new CliUsageError(
+        '--json prints the releases that `ecs-release history` lists; the other commands have no JSON output',
+      ),
+    );
+    expect(() => cliArgs(['--json'])).toThrow(CliUsageError);
   });
 
   it('an unknown flag or command is an error that names the closest one', () => {

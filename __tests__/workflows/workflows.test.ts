@@ -63,8 +63,19 @@ describe('workflows', () => {
       repository: expr('job.workflow_repository'),
       ref: expr('job.workflow_sha'),
     });
-    const action = job?.steps?.find((s) => s.uses === './.ecs-release') as { env?: Record<string, string> };
+    const steps = (job?.steps ?? []) as (Step & { id?: string; if?: string; env?: Record<string, string> })[];
+    const action = steps.find((s) => s.id === 'release');
+    expect(action?.uses).toBe('./.ecs-release');
     expect(action?.env?.AWS_CREDENTIAL_EXPIRATION).toBe(expr('steps.aws.outputs.aws-expiration'));
+    // A rollback's summary lists the releases first: history runs before it, and never blocks it.
+    const history = steps.find((s) => s.id === 'history');
+    expect(history).toMatchObject({
+      uses: './.ecs-release',
+      if: "inputs.command == 'rollback'",
+      'continue-on-error': true,
+      with: { command: 'history', environment: expr('inputs.environment') },
+    });
+    expect(steps.indexOf(history ?? {})).toBeLessThan(steps.indexOf(action ?? {}));
     const aws = job?.steps?.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     expect(aws?.with).toMatchObject({ 'output-credentials': true });
     // The session covers the job's own time-out, the run's upper bound.

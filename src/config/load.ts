@@ -340,14 +340,17 @@ function gateFromInputs(reader: InputReader, gate: NonNullable<Sections['gate']>
 const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 
 /** The release id and commit, and where this run's GitHub deployment goes. */
-function runIdentity(reader: InputReader, options: LoadOptions, problems: Problem[]) {
+function runIdentity(reader: InputReader, options: LoadOptions, problems: Problem[], command: Command) {
   const commit = options.env.GITHUB_SHA?.trim() || options.gitHead();
   const release = reader.string(INPUTS.release) ?? commit;
+  // history lists releases and makes none: it runs outside a checkout too.
   if (!release) {
-    problems.push({
-      key: `input "${INPUTS.release}"`,
-      message: 'no release id: set the input, GITHUB_SHA, or run inside a git checkout',
-    });
+    if (command !== 'history') {
+      problems.push({
+        key: `input "${INPUTS.release}"`,
+        message: 'no release id: set the input, GITHUB_SHA, or run inside a git checkout',
+      });
+    }
   } else if (!RELEASE_ID.test(release)) {
     problems.push({
       key: `input "${INPUTS.release}"`,
@@ -431,7 +434,8 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
   const { broken, loaded } = readConfigFile(options, reader, problems);
   const where = loaded ? `${loaded.path}: ` : '';
 
-  const command = reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan']) ?? DEFAULTS.command;
+  const command =
+    reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan', 'history']) ?? DEFAULTS.command;
   const environment = reader.string(INPUTS.environment) ?? DEFAULTS.environment;
   const sections = selectEnvironment(environment, loaded, problems);
   const platform = reader.matching(INPUTS.platform, PLATFORM_PATTERN, 'os/arch, e.g. linux/amd64');
@@ -446,7 +450,7 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
     command,
     environment,
     ...target(reader, sections, options.env, problems),
-    ...runIdentity(reader, options, problems),
+    ...runIdentity(reader, options, problems, command),
     ...(sections['account-id'] ? { accountId: sections['account-id'] } : {}),
     images,
     services,

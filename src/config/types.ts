@@ -1,6 +1,6 @@
 /** The one resolved, validated configuration every stage reads. */
 
-export type Command = 'deploy' | 'rollback' | 'plan';
+export type Command = 'deploy' | 'rollback' | 'plan' | 'history';
 export type MigrationMode = 'task' | 'runner';
 
 export interface ImageConfig {

@@ -13,6 +13,7 @@ export const STAGES = {
   gate: 'Gate',
   commit: 'Commit',
   rollback: 'Rollback',
+  history: 'History',
 } as const;
 
 function returnedFailure(value: unknown): boolean {

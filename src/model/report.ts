@@ -2,9 +2,10 @@
  * What the run did, filled in as stages finish. Outputs, the job summary and the
  * post step's report are all derived from this one object.
  */
-import type { BuiltInProgress, StrategyName } from './contracts';
+import type { BuiltInProgress, ReleaseOutcome, StrategyName } from './contracts';
 
-export type Result = 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'planned';
+/** `listed`: `command: history` read the environment's releases (it changes nothing). */
+export type Result = 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'planned' | 'listed';
 
 export interface ImageOutcome {
   uri: string;
@@ -33,6 +34,29 @@ export interface StageTiming {
   outcome: 'ok' | 'failed' | 'skipped';
 }
 
+/** One release of the environment as `command: history` lists it (also its `--json` element). */
+export interface HistoryEntry {
+  release: string;
+  /** '' when the record has none (the baseline). */
+  commit: string;
+  /** null: the release never recorded how it ended (unfinished, or killed). */
+  outcome: ReleaseOutcome | null;
+  /** When its first own revision was registered (ISO 8601). */
+  registeredAt: string;
+  runUrl: string | null;
+  /** The release the services run now. */
+  running: boolean;
+  services: HistoryService[];
+}
+
+export interface HistoryService {
+  service: string;
+  /** The revision the service runs in this release; null when unknown. */
+  taskDefinition: string | null;
+  /** The release that registered it: this one, or an older one for a service this release left alone. */
+  fromRelease: string | null;
+}
+
 export interface Report {
   command: string;
   environment: string;
@@ -48,6 +72,8 @@ export interface Report {
   alarms: { name: string; state: string }[];
   stages: StageTiming[];
   notes: string[];
+  /** `command: history`: the environment's releases, newest first. */
+  history?: HistoryEntry[];
   error?: string;
 }
 

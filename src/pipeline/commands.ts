@@ -3,6 +3,7 @@ import { type GithubTarget, releaseManifest } from '../record';
 import type { StageContext } from '../runtime/context';
 import { deployRelease } from './deploy';
 import { withGithubDeployment } from './github-deployment';
+import { listHistory } from './history';
 import { planRelease } from './plan-release';
 import { rollbackRelease } from './rollback-release';
 
@@ -12,9 +13,11 @@ export async function runCommand(
   report: Report,
   checkpoint: (phase: string) => void,
 ): Promise<void> {
+  // Read-only commands first: they record no GitHub deployment.
+  if (ctx.config.command === 'history') return listHistory(ctx, report);
+  if (ctx.config.command === 'plan') return planRelease(ctx, report);
   const github = githubTarget(ctx);
-  if (ctx.config.command === 'plan') await planRelease(ctx, report);
-  else if (ctx.config.command === 'deploy') {
+  if (ctx.config.command === 'deploy') {
     const manifest = releaseManifest(report, ctx.config.commit);
     await withGithubDeployment(ctx, report, { target: github, manifest }, () =>
       deployRelease(ctx, report, checkpoint),

@@ -1,6 +1,6 @@
 import { shortArn } from '../aws/arn';
 import { formatDuration } from '../config/duration';
-import type { Report } from '../model/report';
+import type { HistoryEntry, Report } from '../model/report';
 
 const RESULT_TEXT: Record<string, string> = {
   deployed: ':white_check_mark: deployed',
@@ -8,6 +8,7 @@ const RESULT_TEXT: Record<string, string> = {
   'rolled-back': ':leftwards_arrow_with_hook: rolled back',
   failed: ':x: failed',
   planned: ':memo: planned (nothing changed)',
+  listed: ':scroll: listed (nothing changed)',
 };
 
 /** The ECS console page of a service, for the summary's links. */
@@ -48,6 +49,11 @@ function longestRun(text: string, char: string): number {
     longest = Math.max(longest, run);
   }
   return longest;
+}
+
+/** An inline code span inside a table row: GitHub splits cells at a `|` even inside code. */
+function codeCell(text: string): string {
+  return code(text).replace(/\|/g, '\\|');
 }
 
 /** A Markdown link whose destination cannot be closed early by a `)` in a value. */
@@ -96,7 +102,8 @@ export function renderSummary(report: Report): string {
   const lines: string[] = [];
   const result = report.result ?? 'failed';
   lines.push(`## ecs-release ${report.command}: ${RESULT_TEXT[result] ?? result}`, '');
-  lines.push(`- **Release**: ${code(report.release)}`);
+  // history lists releases: the checkout's release id is not one it acts on.
+  if (!report.history) lines.push(`- **Release**: ${code(report.release)}`);
   if (report.runningRelease) lines.push(`- **Running now**: ${code(report.runningRelease)}`);
   lines.push(
     `- **Environment**: ${md(report.environment)} (cluster ${code(report.cluster)}, ${md(report.region)})`,
@@ -116,6 +123,7 @@ export function renderSummary(report: Report): string {
     }
   }
   lines.push(...builtInLines(report));
+  if (report.history) lines.push('', ...historyTable(report, report.history));
   const images = Object.entries(report.images);
   if (images.length > 0) {
     lines.push('', '| image | digest | built |', '|---|---|---|');
@@ -136,4 +144,35 @@ export function renderSummary(report: Report): string {
   }
   if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `> ${n.replace(/[\r\n]+/g, ' ')}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Only a web address becomes a link: a run URL is a tag value anyone with ecs:TagResource could set. */
+const WEB_URL = /^https:\/\/[^\s]+$/;
+
+/** `command: history`: one row per release, newest first, the running one marked. */
+function historyTable(report: Report, history: HistoryEntry[]): string[] {
+  if (history.length === 0) {
+    return [`No release of environment ${md(report.environment)} in the task definitions' ecs-release tags.`];
+  }
+  const revision = (arn: string | null) =>
+    arn ? link(shortArn(arn), taskDefinitionConsoleUrl(report.region, arn)) : 'unknown';
+  const rows = history.map((h) => {
+    const services = h.services
+      .map((s) => {
+        const kept =
+          s.fromRelease && s.fromRelease !== h.release ? ` (kept from ${codeCell(s.fromRelease)})` : '';
+        return `${cell(s.service)}: ${revision(s.taskDefinition)}${kept}`;
+      })
+      .join('<br>');
+    const run = h.runUrl ? (WEB_URL.test(h.runUrl) ? link('run', h.runUrl) : codeCell(h.runUrl)) : '—';
+    const when = h.registeredAt.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+    return `| ${h.running ? ':arrow_forward:' : ''} | ${codeCell(h.release)} | ${h.commit ? codeCell(h.commit.slice(0, 12)) : '—'} | ${cell(h.outcome ?? 'no outcome')} | ${when} | ${services} | ${run} |`;
+  });
+  return [
+    `**Releases** of ${md(report.environment)}, newest first (:arrow_forward: runs now; only \`succeeded\` ones can be rolled back to, with \`to:\` the release id or a commit of 7+ characters):`,
+    '',
+    '| now | release | commit | outcome | when | services | run |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
 }

@@ -10,6 +10,9 @@ export interface FindReleasesOptions {
   concurrency?: number;
 }
 
+/** What findReleases needs of a service: its name and its task definition family (preflight's LiveService has both). */
+export type ReleaseSource = Pick<LiveService, 'config' | 'taskDefinition'>;
+
 /**
  * Reads the record tags of each service's task definition family (newest revisions
  * first) and groups them into the releases of `ctx.config.environment`.
@@ -17,7 +20,7 @@ export interface FindReleasesOptions {
  */
 export async function findReleases(
   ctx: StageContext,
-  services: LiveService[],
+  services: readonly ReleaseSource[],
   options: FindReleasesOptions = {},
 ): Promise<ReleaseHistory> {
   const max = options.maxRevisions ?? 100;
@@ -88,7 +91,8 @@ async function readRevision(
   );
 }
 
-function familyOf(arn: string): string {
+/** `family` of a task definition ARN (or `family:revision`). */
+export function familyOf(arn: string): string {
   return arn.replace(/^.*:task-definition\//, '').replace(/:\d+$/, '');
 }
 

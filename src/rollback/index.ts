@@ -6,7 +6,8 @@ export {
   type RollbackStep,
   wasTouched,
 } from './decide';
-export { type FindReleasesOptions, findReleases } from './find-releases';
+export { type FindReleasesOptions, findReleases, type ReleaseSource } from './find-releases';
+export { historyEntries, historyLine, type ReadHistory, readHistory } from './history';
 export type { ReleaseHistory, ReleaseRecord, ReleaseRevision } from './releases';
 export {
   type CurrentService,
@@ -14,7 +15,9 @@ export {
   type RollbackTarget,
   RollbackTargetError,
   recentReleases,
+  releaseTime,
   resolveTarget,
+  revisionIn,
   runningRelease,
 } from './resolve';
 export { missingImages, parseEcrImage } from './verify-images';

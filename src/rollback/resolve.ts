@@ -118,17 +118,25 @@ function pickRelease(
  * (what it was running then: a failed release's revisions never stayed).
  */
 function serviceTarget(history: ReleaseHistory, release: ReleaseRecord, service: string): ResolvedTarget {
-  const own = release.revisions[service];
-  if (own) return target(service, own);
-  const earlier = history.byService[service]?.find(
-    (r) => isEligible(r) && r.registeredAt < release.registeredAt,
-  );
-  if (!earlier) {
+  const revision = revisionIn(history, release, service);
+  if (!revision) {
     throw new RollbackTargetError(
       `service ${service} has no revision of release ${release.id} and no succeeded ecs-release revision registered before it, so its part of that release is unknown. Roll back to a newer release, or redeploy.`,
     );
   }
-  return target(service, earlier);
+  return target(service, revision);
+}
+
+/** serviceTarget's choice, or undefined when the service's part of the release is unknown. */
+export function revisionIn(
+  history: ReleaseHistory,
+  release: ReleaseRecord,
+  service: string,
+): ReleaseRevision | undefined {
+  return (
+    release.revisions[service] ??
+    history.byService[service]?.find((r) => isEligible(r) && r.registeredAt < release.registeredAt)
+  );
 }
 
 function target(service: string, rev: ReleaseRevision): ResolvedTarget {
@@ -157,9 +165,13 @@ export function recentReleases(history: ReleaseHistory, limit = RECENT): string 
 
 function describe(r: ReleaseRecord): string {
   const commit = r.commit && r.commit !== r.id ? `, commit ${r.commit.slice(0, 12)}` : '';
-  const when = new Date(r.registeredAt)
+  return `${r.id}${commit}, ${releaseTime(r.registeredAt)}, ${r.outcome ?? 'no outcome'}`;
+}
+
+/** A release's time as the lists show it: `2026-11-27 12:50 UTC`. */
+export function releaseTime(ms: number): string {
+  return new Date(ms)
     .toISOString()
     .replace('T', ' ')
     .replace(/:\d\d\.\d+Z$/, ' UTC');
-  return `${r.id}${commit}, ${when}, ${r.outcome ?? 'no outcome'}`;
 }

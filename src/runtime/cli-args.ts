@@ -8,7 +8,7 @@ import ACTION_INPUTS from './action-inputs.json';
  * bundle time), turned into the INPUT_* variables the runner would set, so the CLI and
  * the action read inputs in one place.
  */
-const COMMANDS: readonly Command[] = ['deploy', 'rollback', 'plan'];
+const COMMANDS: readonly Command[] = ['deploy', 'rollback', 'plan', 'history'];
 const FLAGS = ACTION_INPUTS.map((input) => input.name);
 
 /** A wrong command line: the user's mistake, printed as one message (exit code 2). */
@@ -22,7 +22,31 @@ function unknown(kind: string, word: string, known: readonly string[], prefix: s
   return new CliUsageError(`unknown ${kind} ${prefix}${word}${hint} (ecs-release --help lists them)`);
 }
 
+/** A flag of the CLI alone (no action input): `history --json` prints the list as JSON on stdout. */
+const JSON_FLAG = '--json';
+
+export interface CliArgs {
+  /** INPUT_* variables, as the runner would set them. */
+  inputs: Record<string, string>;
+  json: boolean;
+}
+
 export function cliInputs(argv: readonly string[]): Record<string, string> {
+  return cliArgs(argv).inputs;
+}
+
+export function cliArgs(argv: readonly string[]): CliArgs {
+  const json = argv.includes(JSON_FLAG);
+  const inputs = flagInputs(argv.filter((a) => a !== JSON_FLAG));
+  if (json && inputs.INPUT_COMMAND !== 'history') {
+    throw new CliUsageError(
+      `${JSON_FLAG} prints the releases that \`ecs-release history\` lists; the other commands have no JSON output`,
+    );
+  }
+  return { inputs, json };
+}
+
+function flagInputs(argv: readonly string[]): Record<string, string> {
   const env: Record<string, string> = {};
   const set = (name: string, value: string) => {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
@@ -72,6 +96,7 @@ export function cliUsage(argv: readonly string[]): string {
     lines.push(`  --${input.name.padEnd(width - 2)}${indent(text, width + 2)}`);
   }
   lines.push(
+    `  ${JSON_FLAG.padEnd(width - 2)}history only: print the releases as a JSON array on stdout (the log goes to stderr).`,
     '',
     'Exit codes: 0 success, 1 the release failed or the configuration is invalid, 2 a wrong command line.',
   );
