@@ -1,0 +1,310 @@
+/**
+ * The built-in strategy (src/engine/built-in) against the lab's built-in deployments, through
+ * the real SDK on the virtual clock: startDeployment, then builtInStrategy.watch / commit /
+ * revert called directly, as the engine will. Asserts what ends up in the lab (service
+ * deployment status, the production rule's weights, the running revision) and the log.
+ */
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { builtInStrategy, STAGE_ORDER } from '../../src/engine/built-in';
+import type { ServiceRolloutResult } from '../../src/model/contracts';
+import {
+  alarmChecks,
+  blueWeight,
+  builtInWorld,
+  calls,
+  deployments,
+  lines,
+  runningRevision,
+  startAll,
+} from './built-in-world';
+
+const HOLD = { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT' };
+const PRE_PROD = { stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT' };
+
+/** Stages are reported in ECS's order, each transition once (LINEAR/CANARY repeat the step stages). */
+function expectInOrder(r: ServiceRolloutResult) {
+  const stages = r.builtIn?.stages.map((s) => s.stage) ?? [];
+  for (const [i, s] of stages.entries()) {
+    expect(STAGE_ORDER).toContain(s);
+    if (i > 0) expect(s).not.toBe(stages[i - 1]);
+  }
+  const times = r.builtIn?.stages.map((s) => Date.parse(s.at)) ?? [];
+  expect([...times].sort((a, b) => a - b)).toEqual(times);
+}
+
+const answers = (b: Parameters<typeof calls>[0]) =>
+  calls(b, 'ContinueServiceDeployment').map((c) => c.input.action as string);
+
+describe('builtInStrategy', () => {
+  it('exports the three built-in strategy names', () => {
+    expect(builtInStrategy.names).toEqual(['BLUE_GREEN', 'LINEAR', 'CANARY']);
+  });
+
+  it('holds two BLUE_GREEN services at their POST_PRODUCTION_TRAFFIC_SHIFT pause, then commits both', async () => {
+    const b = builtInWorld([
+      { service: 'bg-a', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, hooks: [HOLD] },
+      { service: 'bg-b', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, hooks: [HOLD] },
+    ]);
+    const t0 = b.ctx.clock.now();
+    const held = await builtInStrategy.watch(b.ctx, await startAll(b), { checks: alarmChecks(b, []) });
+
+    expect(held.map((r) => [r.service, r.state, r.builtIn?.heldAt?.stage])).toEqual([
+      ['bg-a', 'held', 'POST_PRODUCTION_TRAFFIC_SHIFT'],
+      ['bg-b', 'held', 'POST_PRODUCTION_TRAFFIC_SHIFT'],
+    ]);
+    for (const [i, s] of b.services.entries()) {
+      const r = held[i] as ServiceRolloutResult;
+      expect(r.builtIn?.heldAt?.hookId).toMatch(/^ecs-pause-/);
+      expect(r.builtIn?.weights?.production).toEqual({ [`${s.service}:2`]: 100, [`${s.service}:1`]: 0 });
+      expect(r.builtIn?.status).toBe('IN_PROGRESS');
+      expect(r.builtIn?.stages.at(-1)?.stage).toBe('POST_PRODUCTION_TRAFFIC_SHIFT');
+      expectInOrder(r);
+      // Held: production on green, blue still running, the deployment not finished.
+      expect(await blueWeight(b, s)).toBe(0);
+      expect((await deployments(b, s))[0]?.status).toBe('IN_PROGRESS');
+    }
+    const log = lines(b);
+    expect(log).toContain(
+      'bg-a: stage POST_PRODUCTION_TRAFFIC_SHIFT (production: bg-a:2 100%, bg-a:1 0%; test: bg-a:2 100%, bg-a:1 0%)',
+    );
+    expect(log.filter((l) => l.startsWith('bg-a: stage POST_PRODUCTION_TRAFFIC_SHIFT'))).toHaveLength(1);
+
+    const done = await builtInStrategy.commit(b.ctx, held);
+    expect(done.map((r) => [r.service, r.state, r.builtIn?.status])).toEqual([
+      ['bg-a', 'completed', 'SUCCESSFUL'],
+      ['bg-b', 'completed', 'SUCCESSFUL'],
+    ]);
+    // Both hooks answered together: the release's single commit point.
+    const cont = calls(b, 'ContinueServiceDeployment');
+    expect(cont.map((c) => c.input.action)).toEqual(['CONTINUE', 'CONTINUE']);
+    expect(cont[0]?.at).toBe(cont[1]?.at);
+    for (const s of b.services) {
+      expect(await blueWeight(b, s)).toBe(0);
+      expect((await deployments(b, s))[0]?.status).toBe('SUCCESSFUL');
+      expect(await runningRevision(b, s)).toBe(`${s.service}:2`);
+    }
+    expect(done[0]?.builtIn?.stages.map((s) => s.stage).slice(-2)).toEqual(['BAKE_TIME', 'CLEAN_UP']);
+    // Under 1 ECS read a second in all, both services together.
+    const reads = b.w.lab.recorder.calls('ecs').filter((c) => /^(Describe|List)/.test(c.operation)).length;
+    const seconds = (b.ctx.clock.now() - t0) / 1000;
+    expect(reads / seconds).toBeLessThan(1);
+  });
+
+  it('reverts a held BLUE_GREEN service by answering its hook ROLLBACK: production back on blue in seconds', async () => {
+    const b = builtInWorld([{ service: 'rb', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30, hooks: [HOLD] }]);
+    const s = b.services[0] ?? expect.fail('seeded');
+    const [moved] = await builtInStrategy.watch(b.ctx, await startAll(b), { checks: alarmChecks(b, []) });
+    expect(moved?.state).toBe('held');
+    const updates = calls(b, 'UpdateService').length;
+
+    const t0 = b.ctx.clock.now();
+    const issued = await builtInStrategy.revert(b.ctx, [
+      { service: 'rb', taskDefinitionArn: s.taskDefinitionArn, moved: moved as ServiceRolloutResult },
+    ]);
+    expect(issued.refused).toEqual([]);
+    const following = issued.watch();
+    let backAt: number | undefined;
+    while (backAt === undefined && b.ctx.clock.now() - t0 < 60_000) {
+      if ((await blueWeight(b, s)) === 100) backAt = b.ctx.clock.now();
+      else await b.ctx.clock.sleep(100);
+    }
+    const [back] = await following;
+    const ms = (backAt ?? Number.POSITIVE_INFINITY) - t0;
+    console.log(`built-in revert (hook ROLLBACK) → production 100% on blue: ${ms} ms of lab time`);
+    expect(ms).toBeLessThan(10_000);
+
+    expect(answers(b)).toEqual(['ROLLBACK']);
+    expect(calls(b, 'UpdateService')).toHaveLength(updates);
+    expect(back).toMatchObject({
+      service: 'rb',
+      state: 'completed',
+      taskDefinitionArn: s.taskDefinitionArn,
+      builtIn: { status: 'ROLLBACK_SUCCESSFUL', weights: { production: { 'rb:1': 100, 'rb:2': 0 } } },
+    });
+    expect(await runningRevision(b, s)).toBe('rb:1');
+    expect((await deployments(b, s))[0]?.status).toBe('ROLLBACK_SUCCESSFUL');
+  });
+
+  it('without a hook holds in BAKE_TIME and reverts by StopServiceDeployment ROLLBACK', async () => {
+    const b = builtInWorld([{ service: 'nh', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30 }]);
+    const s = b.services[0] ?? expect.fail('seeded');
+    const [moved] = await builtInStrategy.watch(b.ctx, await startAll(b), { checks: alarmChecks(b, []) });
+    expect(moved?.state).toBe('held');
+    expect(moved?.builtIn?.heldAt).toBeUndefined();
+    expect(moved?.builtIn?.stages.at(-1)?.stage).toBe('BAKE_TIME');
+    expect(await blueWeight(b, s)).toBe(0);
+    expect(lines(b)).toContain(
+      'nh: held in BAKE_TIME (no PAUSE hook at POST_PRODUCTION_TRAFFIC_SHIFT), blue still running',
+    );
+
+    const issued = await builtInStrategy.revert(b.ctx, [
+      { service: 'nh', taskDefinitionArn: s.taskDefinitionArn, moved: moved as ServiceRolloutResult },
+    ]);
+    const [back] = await issued.watch();
+    expect(calls(b, 'StopServiceDeployment').map((c) => c.input.stopType)).toEqual(['ROLLBACK']);
+    expect(calls(b, 'UpdateService')).toHaveLength(1);
+    expect(back).toMatchObject({ state: 'completed', taskDefinitionArn: s.taskDefinitionArn });
+    expect(await blueWeight(b, s)).toBe(100);
+    expect(await runningRevision(b, s)).toBe('nh:1');
+    expect((await deployments(b, s))[0]?.status).toBe('ROLLBACK_SUCCESSFUL');
+  });
+
+  it('CANARY: checks the alarms before each production step, continues every pause to the end', async () => {
+    const b = builtInWorld([
+      {
+        service: 'can',
+        strategy: 'CANARY',
+        bakeTimeInMinutes: 1,
+        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 2 },
+        hooks: [PRE_PROD, HOLD],
+      },
+    ]);
+    b.w.lab.cloudwatch.putAlarm({ name: 'can-5xx', type: 'metric', state: 'OK' });
+    const s = b.services[0] ?? expect.fail('seeded');
+    const held = await builtInStrategy.watch(b.ctx, await startAll(b), {
+      checks: alarmChecks(b, ['can-5xx']),
+    });
+    expect(held[0]?.state).toBe('held');
+    const done = await builtInStrategy.commit(b.ctx, held);
+    expect(done[0]).toMatchObject({ state: 'completed', builtIn: { status: 'SUCCESSFUL' } });
+    expectInOrder(done[0] as ServiceRolloutResult);
+
+    // Two steps (10 %, then 100 %): two pauses before production moved, each its own hook, then the hold.
+    const cont = calls(b, 'ContinueServiceDeployment');
+    expect(cont.map((c) => c.input.action)).toEqual(['CONTINUE', 'CONTINUE', 'CONTINUE']);
+    expect(new Set(cont.map((c) => c.input.hookId)).size).toBe(3);
+    expect(b.w.lab.recorder.calls('monitoring', 'DescribeAlarms')).toHaveLength(2);
+    const log = lines(b);
+    expect(log).toContain(
+      'can: stage PRODUCTION_TRAFFIC_SHIFT (production: can:2 10%, can:1 90%; test: can:2 100%, can:1 0%)',
+    );
+    expect(
+      log.filter((l) => /^can: CONTINUE hook .* at PRE_PRODUCTION_TRAFFIC_SHIFT: the alarms/.test(l)),
+    ).toHaveLength(2);
+    expect(await blueWeight(b, s)).toBe(0);
+    expect(await runningRevision(b, s)).toBe('can:2');
+  });
+
+  it('LINEAR: an alarm firing before step 3 answers that pause ROLLBACK and the service fails', async () => {
+    const b = builtInWorld([
+      {
+        service: 'lin',
+        strategy: 'LINEAR',
+        bakeTimeInMinutes: 5,
+        linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 },
+        hooks: [PRE_PROD, HOLD],
+      },
+    ]);
+    const s = b.services[0] ?? expect.fail('seeded');
+    b.w.lab.cloudwatch.putAlarm({ name: 'lin-5xx', type: 'metric', state: 'OK' });
+    // Step 1's pause is about 16 s in, step 2's about 78 s, step 3's about 140 s (1-minute step bakes).
+    b.w.lab.cloudwatch.schedule('lin-5xx', new Date(b.ctx.clock.now() + 110_000), 'ALARM', 'p99 over 2 s');
+    const [r] = await builtInStrategy.watch(b.ctx, await startAll(b), {
+      checks: alarmChecks(b, ['lin-5xx']),
+    });
+
+    expect(r?.state).toBe('failed');
+    expect(r?.detail).toContain(
+      'the alarms before this production traffic step failed: alarm lin-5xx is in ALARM',
+    );
+    expect(r?.builtIn?.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(answers(b)).toEqual(['CONTINUE', 'CONTINUE', 'ROLLBACK']);
+    const log = lines(b);
+    expect(
+      log.some((l) => l.startsWith('lin: stage PRODUCTION_TRAFFIC_SHIFT (production: lin:2 50%, lin:1 50%')),
+    ).toBe(true);
+    expect(log.some((l) => l.includes('production: lin:2 75%'))).toBe(false);
+    expect(await blueWeight(b, s)).toBe(100);
+    expect(await runningRevision(b, s)).toBe('lin:1');
+
+    // ECS already went back: the way back makes no call and reports the service back.
+    const before = b.w.lab.recorder.calls('ecs').length;
+    const issued = await builtInStrategy.revert(b.ctx, [
+      { service: 'lin', taskDefinitionArn: s.taskDefinitionArn, moved: r as ServiceRolloutResult },
+    ]);
+    expect(await issued.watch()).toMatchObject([
+      { state: 'completed', taskDefinitionArn: s.taskDefinitionArn },
+    ]);
+    expect(b.w.lab.recorder.calls('ecs')).toHaveLength(before);
+  });
+
+  it('a failing smoke check on test traffic answers POST_TEST_TRAFFIC_SHIFT ROLLBACK before production moves', async () => {
+    const b = builtInWorld([
+      {
+        service: 'sm',
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 5,
+        testListener: true,
+        hooks: [{ stage: 'POST_TEST_TRAFFIC_SHIFT' }, HOLD],
+      },
+    ]);
+    const s = b.services[0] ?? expect.fail('seeded');
+    let smoked = 0;
+    const checks = alarmChecks(b, [], async () => {
+      smoked += 1;
+      return { ok: false, alarms: [], reason: 'GET https://test.example/healthz answered 503' };
+    });
+    const [r] = await builtInStrategy.watch(b.ctx, await startAll(b), { checks });
+
+    expect(smoked).toBe(1);
+    expect(r).toMatchObject({ state: 'failed', builtIn: { status: 'ROLLBACK_SUCCESSFUL' } });
+    expect(r?.detail).toContain(
+      'the smoke check on test traffic failed: GET https://test.example/healthz answered 503',
+    );
+    expect(answers(b)).toEqual(['ROLLBACK']);
+    // Production never moved to green.
+    expect(lines(b).some((l) => l.startsWith('sm: stage') && l.includes('production: sm:2 100%'))).toBe(
+      false,
+    );
+    expect(await blueWeight(b, s)).toBe(100);
+    expect(await runningRevision(b, s)).toBe('sm:1');
+  });
+
+  it('cancelled while one service is held: the other comes back cancelled, and the way back goes out at once', async () => {
+    const b = builtInWorld([
+      { service: 'cx-a', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30, hooks: [HOLD] },
+      {
+        service: 'cx-b',
+        strategy: 'LINEAR',
+        bakeTimeInMinutes: 30,
+        linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 5 },
+        hooks: [HOLD],
+      },
+    ]);
+    const [a, bs] = b.services;
+    if (!a || !bs) throw new Error('seeded');
+    const started = await startAll(b);
+    const watching = builtInStrategy.watch(b.ctx, started, { checks: alarmChecks(b, []), failFast: false });
+    while (!lines(b).some((l) => l.startsWith('cx-a: held at'))) await b.ctx.clock.sleep(500);
+    b.w.controller.abort(new Error('cancelled by the runner'));
+    const moved = await watching;
+    expect(moved.map((r) => [r.service, r.state])).toEqual([
+      ['cx-a', 'held'],
+      ['cx-b', 'cancelled'],
+    ]);
+    expect(moved[1]?.deploymentId).toBe(started[1]?.deploymentId);
+    expect(moved[1]?.builtIn?.status).toBe('IN_PROGRESS');
+
+    const labT0 = b.ctx.clock.now();
+    const wall = performance.now();
+    const issued = await builtInStrategy.revert(b.ctx, [
+      { service: 'cx-a', taskDefinitionArn: a.taskDefinitionArn, moved: moved[0] as ServiceRolloutResult },
+      { service: 'cx-b', taskDefinitionArn: bs.taskDefinitionArn, moved: moved[1] as ServiceRolloutResult },
+    ]);
+    expect(performance.now() - wall).toBeLessThan(1000);
+    expect(b.ctx.clock.now() - labT0).toBeLessThan(1000);
+    expect(answers(b)).toEqual(['ROLLBACK']);
+    expect(calls(b, 'StopServiceDeployment').map((c) => c.input.stopType)).toEqual(['ROLLBACK']);
+
+    const back = await issued.watch();
+    expect(back.map((r) => [r.service, r.state])).toEqual([
+      ['cx-a', 'completed'],
+      ['cx-b', 'completed'],
+    ]);
+    for (const s of [a, bs]) {
+      expect(await blueWeight(b, s)).toBe(100);
+      expect(await runningRevision(b, s)).toBe(`${s.service}:1`);
+    }
+  });
+});
