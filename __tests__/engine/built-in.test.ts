@@ -307,4 +307,103 @@ describe('builtInStrategy', () => {
       expect(await runningRevision(b, s)).toBe(`${s.service}:1`);
     }
   });
+
+  it('a deployment already finished goes back by UpdateService, continuing its pause on the way', async () => {
+    const b = builtInWorld([{ service: 'fin', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, hooks: [HOLD] }]);
+    const s = b.services[0] ?? expect.fail('seeded');
+    const held = await builtInStrategy.watch(b.ctx, await startAll(b), { checks: alarmChecks(b, []) });
+    const [moved] = await builtInStrategy.commit(b.ctx, held);
+    expect(moved).toMatchObject({ state: 'completed', builtIn: { status: 'SUCCESSFUL' } });
+    expect(await runningRevision(b, s)).toBe('fin:2');
+
+    const issued = await builtInStrategy.revert(b.ctx, [
+      { service: 'fin', taskDefinitionArn: s.taskDefinitionArn, moved: moved as ServiceRolloutResult },
+    ]);
+    const [back] = await issued.watch();
+    const updates = calls(b, 'UpdateService');
+    expect(updates.map((c) => c.input.taskDefinition)).toEqual([
+      expect.stringMatching(/fin:2$/),
+      s.taskDefinitionArn,
+    ]);
+    expect(calls(b, 'StopServiceDeployment')).toHaveLength(0);
+    expect(answers(b)).toEqual(['CONTINUE', 'CONTINUE']);
+    expect(
+      lines(b).some((l) => /^fin: CONTINUE hook .*: a way back does not wait for approval$/.test(l)),
+    ).toBe(true);
+    expect(back).toMatchObject({
+      state: 'completed',
+      taskDefinitionArn: s.taskDefinitionArn,
+      builtIn: { status: 'SUCCESSFUL', weights: { production: { 'fin:1': 100, 'fin:2': 0 } } },
+    });
+    expect(await runningRevision(b, s)).toBe('fin:1');
+    expect((await deployments(b, s)).map((d) => d.status)).toEqual([
+      'SUCCESSFUL',
+      'SUCCESSFUL',
+      'SUCCESSFUL',
+    ]);
+  });
+
+  it("ECS's own rollback (a deployment alarm) is reported as rolled-back-by-ecs, not fought", async () => {
+    const b = builtInWorld([
+      { service: 'eco', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5, hooks: [HOLD], alarms: ['eco-5xx'] },
+    ]);
+    const s = b.services[0] ?? expect.fail('seeded');
+    b.w.lab.cloudwatch.putAlarm({ name: 'eco-5xx', type: 'metric', state: 'OK' });
+    b.w.lab.cloudwatch.schedule('eco-5xx', new Date(b.ctx.clock.now() + 8_000), 'ALARM', 'errors');
+    const [r] = await builtInStrategy.watch(b.ctx, await startAll(b), { checks: alarmChecks(b, []) });
+    expect(r).toMatchObject({ state: 'rolled-back-by-ecs', builtIn: { status: 'ROLLBACK_SUCCESSFUL' } });
+    expect(r?.detail).toContain('alarm(s) eco-5xx went into ALARM');
+    expect(calls(b, 'ContinueServiceDeployment')).toHaveLength(0);
+    expect(calls(b, 'StopServiceDeployment')).toHaveLength(0);
+    expect(await runningRevision(b, s)).toBe('eco:1');
+  });
+
+  it('bake 0 and no hook: SUCCESSFUL before any hold is completed; a deadline is timed-out', async () => {
+    const b = builtInWorld([
+      { service: 'zero', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 },
+      {
+        service: 'slow',
+        strategy: 'LINEAR',
+        linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 10 },
+        hooks: [HOLD],
+      },
+    ]);
+    const deadline = b.ctx.clock.now() + 120_000;
+    const out = await builtInStrategy.watch(b.ctx, await startAll(b), {
+      checks: alarmChecks(b, []),
+      deadline,
+      failFast: false,
+    });
+    expect(out.map((r) => [r.service, r.state, r.builtIn?.status])).toEqual([
+      ['zero', 'completed', 'SUCCESSFUL'],
+      ['slow', 'timed-out', 'IN_PROGRESS'],
+    ]);
+    expect(out[1]?.detail).toContain('slow: timed out waiting for the hold point');
+    expect(b.ctx.clock.now()).toBeGreaterThanOrEqual(deadline);
+  });
+
+  it('fifty services reach their hold points with under one ECS read a second in all', async () => {
+    const names = Array.from({ length: 50 }, (_, i) => `many-${i}`);
+    const b = builtInWorld(
+      names.map((service) => ({ service, strategy: 'BLUE_GREEN', hooks: [HOLD] }) as const),
+    );
+    const t0 = b.ctx.clock.now();
+    const started = await startAll(b);
+    const readsBefore = b.w.lab.recorder
+      .calls('ecs')
+      .filter((c) => /^(Describe|List)/.test(c.operation)).length;
+    const held = await builtInStrategy.watch(b.ctx, started, { checks: alarmChecks(b, []) });
+    expect(held.every((r) => r.state === 'held')).toBe(true);
+    const reads = b.w.lab.recorder.calls('ecs').filter((c) => /^(Describe|List)/.test(c.operation));
+    const perSecond = (reads.length - readsBefore) / ((b.ctx.clock.now() - t0) / 1000);
+    console.log(
+      `50 services to their hold points: ${reads.length - readsBefore} ECS reads in ${(b.ctx.clock.now() - t0) / 1000} s of lab time`,
+    );
+    expect(perSecond).toBeLessThan(1);
+    // Twenty service deployments per DescribeServiceDeployments.
+    const batch = reads
+      .filter((c) => c.operation === 'DescribeServiceDeployments')
+      .map((c) => (c.input.serviceDeploymentArns as string[]).length);
+    expect(Math.max(...batch)).toBe(20);
+  });
 });

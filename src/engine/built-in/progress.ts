@@ -6,7 +6,7 @@
 import type { ServiceDeployment, ServiceRevisionSummary } from '@aws-sdk/client-ecs';
 import type { BuiltInProgress } from '../../model/contracts';
 import type { StageContext } from '../../runtime/context';
-import { revisionId } from './stages';
+import { position, ROLLING_BACK, revisionId, STAGE_ORDER } from './stages';
 
 export interface Progress {
   service: string;
@@ -63,14 +63,50 @@ export function weightsText(w: Progress['weights']): string {
   return `production: ${percent(w.production)}${w.test ? `; test: ${percent(w.test)}` : ''}`;
 }
 
-/** Takes in one DescribeServiceDeployments answer and prints what is new: stage, weights, hooks, status. */
+/**
+ * Stages a deployment went through between two polls (a short stage lasts about a
+ * second): positions compared, forward only. The first poll counts from PRE_SCALE_UP,
+ * where every deployment starts; a LINEAR/CANARY step going back to
+ * PRE_PRODUCTION_TRAFFIC_SHIFT, or an unknown stage, adds none.
+ */
+function passedBetween(last: string | undefined, stage: string): string[] {
+  const from = last === undefined ? position('RECONCILE_SERVICE') : position(last);
+  const to = position(stage);
+  if (from < 0 || to <= from + 1) return [];
+  return STAGE_ORDER.slice(from + 1, to);
+}
+
+function printStatus(ctx: StageContext, p: Progress, sd: ServiceDeployment): void {
+  if (sd.status === p.status) return;
+  // The first IN_PROGRESS is what every deployment starts with: only changes are news.
+  const first = p.status === undefined && (sd.status === 'IN_PROGRESS' || sd.status === 'PENDING');
+  if (!first)
+    ctx.log.info(
+      `${p.service}: service deployment ${sd.status}${sd.statusReason ? `: ${sd.statusReason}` : ''}`,
+    );
+  p.status = sd.status;
+}
+
+/** Takes in one DescribeServiceDeployments answer and prints what is new: status, stage, weights, hooks. */
 export function observe(ctx: StageContext, p: Progress, sd: ServiceDeployment): void {
   const stage = sd.lifecycleStage ?? '';
+  printStatus(ctx, p, sd);
+  p.statusReason = sd.statusReason ?? p.statusReason;
   p.weights = weightsOf(p, sd) ?? p.weights;
-  if (stage && stage !== p.stage) p.stages.push({ stage, at: new Date(ctx.clock.now()).toISOString() });
-  const line = `${p.service}: stage ${stage || '(none)'} (${weightsText(p.weights)})`;
-  if (line !== p.printed && stage) ctx.log.info(line);
-  p.printed = line;
+  // There is no ROLLBACK stage (AWS-BEHAVIOUR 9.4): a rollback re-runs the shift stages, so say so.
+  const rollingBack = ROLLING_BACK.includes(sd.status ?? '') || sd.status === 'ROLLBACK_SUCCESSFUL';
+  const at = new Date(ctx.clock.now()).toISOString();
+  if (stage && stage !== p.stage) {
+    for (const missed of rollingBack ? [] : passedBetween(p.stage, stage)) {
+      ctx.log.info(`${p.service}: stage ${missed} (passed between polls)`);
+      p.stages.push({ stage: missed, at });
+    }
+    p.stages.push({ stage, at });
+  }
+  const back = rollingBack ? ', rolling back' : '';
+  const line = `${p.service}: stage ${stage}${back} (${weightsText(p.weights)})`;
+  if (stage && line !== p.printed) ctx.log.info(line);
+  if (stage) p.printed = line;
   p.stage = stage || p.stage;
   for (const h of sd.lifecycleHookDetails ?? []) {
     const id = h.hookId ?? '';
@@ -78,15 +114,6 @@ export function observe(ctx: StageContext, p: Progress, sd: ServiceDeployment): 
     p.hooks.set(id, h.status ?? '');
     ctx.log.info(`${p.service}: hook ${id} (${h.targetType ?? '?'}) at ${stage}: ${h.status ?? '?'}`);
   }
-  if (sd.status !== p.status) {
-    const first = p.status === undefined && (sd.status === 'IN_PROGRESS' || sd.status === 'PENDING');
-    if (!first)
-      ctx.log.info(
-        `${p.service}: service deployment ${sd.status}${sd.statusReason ? `: ${sd.statusReason}` : ''}`,
-      );
-    p.status = sd.status;
-  }
-  p.statusReason = sd.statusReason ?? p.statusReason;
 }
 
 export function builtInOf(p: Progress, heldAt?: BuiltInProgress['heldAt']): BuiltInProgress {

@@ -19,13 +19,10 @@ export const STAGE_ORDER = [
   'CLEAN_UP',
 ] as const;
 
-/** A stage's position; -1 for a stage this version does not know (it never counts as "reached"). */
+/** A stage's position; -1 for a stage this version does not know (no stage counts as passed before or after it). */
 export function position(stage: string | undefined): number {
   return STAGE_ORDER.indexOf(stage as (typeof STAGE_ORDER)[number]);
 }
-
-export const reached = (stage: string | undefined, than: (typeof STAGE_ORDER)[number]): boolean =>
-  position(stage) >= position(than);
 
 /** The stage a PAUSE hook makes the release's commit point (SPEC 3.4.1). */
 export const HOLD_STAGE = 'POST_PRODUCTION_TRAFFIC_SHIFT';

@@ -15,7 +15,7 @@ import type { StepChecks, StrategyWatchOptions } from '../strategy';
 import { type Decide, follow, settle, type Tracked } from './follow';
 import { answer, settleUnsuccessful, waitingHook } from './outcome';
 import { findUntilSeen } from './resolve';
-import { HOLD_STAGE, isFinished, reached } from './stages';
+import { HOLD_STAGE, isFinished } from './stages';
 
 const passed = async (): Promise<GateResult> => ({ ok: true, alarms: [] });
 
@@ -86,7 +86,9 @@ function decideWatch(ctx: StageContext, checks: StepChecks): Decide {
     if (sd.status !== 'IN_PROGRESS' && sd.status !== 'PENDING') return undefined; // rolling back: follow it
     const hook = waitingHook(t, sd);
     if (hook) return onHook(ctx, t, sd, hook, checks);
-    if (reached(sd.lifecycleStage, 'BAKE_TIME')) {
+    // BAKE_TIME is a hold only while it lasts: with no bake, or once CLEAN_UP scales blue in, wait for SUCCESSFUL.
+    const bake = sd.deploymentConfiguration?.bakeTimeInMinutes ?? 1;
+    if (sd.lifecycleStage === 'BAKE_TIME' && bake > 0) {
       const why = t.holdHook
         ? `its ${HOLD_STAGE} hook was answered elsewhere`
         : `no PAUSE hook at ${HOLD_STAGE}`;
