@@ -21,7 +21,7 @@ import type { GateResult } from '../../src/model/contracts';
 import { type StartedDeployment, startDeployment } from '../../src/rollout';
 import type { StageContext } from '../../src/runtime/context';
 import { testConfig } from '../support/config';
-import { createWorld, type World } from '../support/world';
+import { createWorld, type World, type WorldOptions } from '../support/world';
 
 export interface BuiltInWorld {
   w: World;
@@ -29,8 +29,8 @@ export interface BuiltInWorld {
   services: BuiltInService[];
 }
 
-export function builtInWorld(options: BuiltInServiceOptions[]): BuiltInWorld {
-  const w = createWorld({ real: false });
+export function builtInWorld(options: BuiltInServiceOptions[], world: WorldOptions = {}): BuiltInWorld {
+  const w = createWorld({ real: false, ...world });
   const services = options.map((o) => seedBuiltInService(w.lab, o));
   const ctx = w.context(testConfig({ cluster: 'lab' }));
   return { w, ctx, services };
@@ -95,4 +95,17 @@ export const lines = (b: BuiltInWorld): string[] => b.w.log.lines.map((l) => l.m
 
 export function calls(b: BuiltInWorld, operation: string) {
   return b.w.lab.recorder.calls('ecs', operation).filter((c) => !c.error);
+}
+
+/**
+ * Lab time from `t0` until every service's production rule is 100 % on blue, polled every
+ * 100 ms of lab time while `following` (the way back's watch) runs; Infinity after a minute.
+ */
+export async function timeToBlue(b: BuiltInWorld, services: BuiltInService[], t0: number): Promise<number> {
+  while (b.ctx.clock.now() - t0 < 60_000) {
+    const weights = await Promise.all(services.map((s) => blueWeight(b, s)));
+    if (weights.every((w) => w === 100)) return b.ctx.clock.now() - t0;
+    await b.ctx.clock.sleep(100);
+  }
+  return Number.POSITIVE_INFINITY;
 }

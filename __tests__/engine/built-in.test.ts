@@ -17,6 +17,7 @@ import {
   lines,
   runningRevision,
   startAll,
+  timeToBlue,
 } from './built-in-world';
 
 const HOLD = { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT' };
@@ -104,13 +105,8 @@ describe('builtInStrategy', () => {
     ]);
     expect(issued.refused).toEqual([]);
     const following = issued.watch();
-    let backAt: number | undefined;
-    while (backAt === undefined && b.ctx.clock.now() - t0 < 60_000) {
-      if ((await blueWeight(b, s)) === 100) backAt = b.ctx.clock.now();
-      else await b.ctx.clock.sleep(100);
-    }
+    const ms = await timeToBlue(b, [s], t0);
     const [back] = await following;
-    const ms = (backAt ?? Number.POSITIVE_INFINITY) - t0;
     console.log(`built-in revert (hook ROLLBACK) → production 100% on blue: ${ms} ms of lab time`);
     expect(ms).toBeLessThan(10_000);
 
@@ -138,10 +134,17 @@ describe('builtInStrategy', () => {
       'nh: held in BAKE_TIME (no PAUSE hook at POST_PRODUCTION_TRAFFIC_SHIFT), blue still running',
     );
 
+    const t0 = b.ctx.clock.now();
     const issued = await builtInStrategy.revert(b.ctx, [
       { service: 'nh', taskDefinitionArn: s.taskDefinitionArn, moved: moved as ServiceRolloutResult },
     ]);
-    const [back] = await issued.watch();
+    const following = issued.watch();
+    const ms = await timeToBlue(b, [s], t0);
+    const [back] = await following;
+    console.log(
+      `built-in revert (StopServiceDeployment ROLLBACK) → production 100% on blue: ${ms} ms of lab time`,
+    );
+    expect(ms).toBeLessThan(10_000);
     expect(calls(b, 'StopServiceDeployment').map((c) => c.input.stopType)).toEqual(['ROLLBACK']);
     expect(calls(b, 'UpdateService')).toHaveLength(1);
     expect(back).toMatchObject({ state: 'completed', taskDefinitionArn: s.taskDefinitionArn });
@@ -297,7 +300,13 @@ describe('builtInStrategy', () => {
     expect(answers(b)).toEqual(['ROLLBACK']);
     expect(calls(b, 'StopServiceDeployment').map((c) => c.input.stopType)).toEqual(['ROLLBACK']);
 
-    const back = await issued.watch();
+    const following = issued.watch();
+    const ms = await timeToBlue(b, [a, bs], labT0);
+    console.log(
+      `built-in revert after cancellation (hook ROLLBACK + StopServiceDeployment) → both on blue: ${ms} ms of lab time`,
+    );
+    expect(ms).toBeLessThan(10_000);
+    const back = await following;
     expect(back.map((r) => [r.service, r.state])).toEqual([
       ['cx-a', 'completed'],
       ['cx-b', 'completed'],
@@ -405,5 +414,49 @@ describe('builtInStrategy', () => {
       .filter((c) => c.operation === 'DescribeServiceDeployments')
       .map((c) => (c.input.serviceDeploymentArns as string[]).length);
     expect(Math.max(...batch)).toBe(20);
+  });
+
+  it('a StopServiceDeployment answered 503 is retried until it goes out; a refused one is reported', async () => {
+    // One SDK attempt per call: the strategy's own retries are what is under test.
+    const b = builtInWorld(
+      [
+        { service: 'thr', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30 },
+        { service: 'den', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30 },
+      ],
+      { maxAttempts: 1 },
+    );
+    const [thr, den] = b.services;
+    if (!thr || !den) throw new Error('seeded');
+    const moved = await builtInStrategy.watch(b.ctx, await startAll(b), { checks: alarmChecks(b, []) });
+    expect(moved.map((r) => r.state)).toEqual(['held', 'held']);
+    // Two 503 answers (throttling would also slow the SDK's adaptive rate limiter in real time): the strategy's retries (2 s, then 4 s of lab time) get the third through.
+    b.w.lab.faults.add({
+      service: 'ecs',
+      operation: 'StopServiceDeployment',
+      kind: 'server-error',
+      status: 503,
+      times: 2,
+    });
+    const denArn = moved[1]?.builtIn?.serviceDeploymentArn ?? '';
+    const issued = await builtInStrategy.revert(b.ctx, [
+      { service: 'thr', taskDefinitionArn: thr.taskDefinitionArn, moved: moved[0] as ServiceRolloutResult },
+      // A service deployment ECS does not know: StopServiceDeployment refuses it for good.
+      {
+        service: 'den',
+        taskDefinitionArn: den.taskDefinitionArn,
+        moved: {
+          ...(moved[1] as ServiceRolloutResult),
+          builtIn: { ...(moved[1]?.builtIn ?? { stages: [] }), serviceDeploymentArn: `${denArn}x` },
+        },
+      },
+    ]);
+    expect(issued.refused).toMatchObject([{ service: 'den', state: 'failed' }]);
+    expect(issued.refused[0]?.detail).toContain('ServiceDeploymentNotFoundException');
+    const [back] = await issued.watch();
+    expect(back).toMatchObject({ service: 'thr', state: 'completed' });
+    expect(await blueWeight(b, thr)).toBe(100);
+    expect(
+      b.w.lab.recorder.calls('ecs', 'StopServiceDeployment').filter((c) => c.error).length,
+    ).toBeGreaterThanOrEqual(3);
   });
 });
