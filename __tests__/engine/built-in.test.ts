@@ -459,4 +459,69 @@ describe('builtInStrategy', () => {
       b.w.lab.recorder.calls('ecs', 'StopServiceDeployment').filter((c) => c.error).length,
     ).toBeGreaterThanOrEqual(3);
   });
+
+  it('continues a pause it has no check for, and POST_TEST_TRAFFIC_SHIFT without a smoke-test-url, then holds', async () => {
+    const b = builtInWorld([
+      {
+        service: 'oth',
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 5,
+        testListener: true,
+        hooks: [{ stage: 'POST_SCALE_UP' }, { stage: 'POST_TEST_TRAFFIC_SHIFT' }, HOLD],
+      },
+    ]);
+    const [r] = await builtInStrategy.watch(b.ctx, await startAll(b), { checks: alarmChecks(b, []) });
+    expect(r).toMatchObject({
+      state: 'held',
+      builtIn: { heldAt: { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT' } },
+    });
+    expect(answers(b)).toEqual(['CONTINUE', 'CONTINUE']);
+    const log = lines(b);
+    expect(
+      log.some((l) =>
+        /^oth: CONTINUE hook ecs-pause-\S+ at POST_SCALE_UP: ecs-release holds only at POST_PRODUCTION_TRAFFIC_SHIFT/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      log.some((l) =>
+        /^oth: CONTINUE hook \S+ at POST_TEST_TRAFFIC_SHIFT: no smoke-test-url to check test traffic with$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    expect((await deployments(b, b.services[0] ?? expect.fail('seeded')))[0]?.status).toBe('IN_PROGRESS');
+  });
+
+  it('a passing smoke check on test traffic continues POST_TEST_TRAFFIC_SHIFT and production moves', async () => {
+    const b = builtInWorld([
+      {
+        service: 'smok',
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 5,
+        testListener: true,
+        hooks: [{ stage: 'POST_TEST_TRAFFIC_SHIFT' }, HOLD],
+      },
+    ]);
+    const s = b.services[0] ?? expect.fail('seeded');
+    let blueDuringSmoke: number | undefined;
+    const checks = alarmChecks(b, [], async () => {
+      blueDuringSmoke = await blueWeight(b, s);
+      return { ok: true, alarms: [] };
+    });
+    const [r] = await builtInStrategy.watch(b.ctx, await startAll(b), { checks });
+    // The smoke check ran while production was still all on blue.
+    expect(blueDuringSmoke).toBe(100);
+    expect(r?.state).toBe('held');
+    expect(answers(b)).toEqual(['CONTINUE']);
+    expect(
+      lines(b).some((l) =>
+        /^smok: CONTINUE hook \S+ at POST_TEST_TRAFFIC_SHIFT: the smoke check on test traffic passed$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    expect(await blueWeight(b, s)).toBe(0);
+  });
 });

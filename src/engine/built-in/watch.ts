@@ -17,8 +17,6 @@ import { answer, settleUnsuccessful, waitingHook } from './outcome';
 import { findUntilSeen } from './resolve';
 import { HOLD_STAGE, isFinished } from './stages';
 
-const passed = async (): Promise<GateResult> => ({ ok: true, alarms: [] });
-
 /** Runs a step check and answers the hook it guards: CONTINUE when it passed, else ROLLBACK (the service fails). */
 async function checkThenAnswer(
   ctx: StageContext,
@@ -30,11 +28,14 @@ async function checkThenAnswer(
   const result = await check().catch(
     (error): GateResult => ({ ok: false, alarms: [], reason: `the check itself failed: ${String(error)}` }),
   );
+  // Cancelled while the check ran: leave the hook waiting for the way back, never move production on.
+  if (result.ok && ctx.signal.aborted) return;
   if (result.ok) {
     await answer(ctx, t, hookId, 'CONTINUE', `${what} passed`);
     return;
   }
-  t.failure = `${what} failed: ${result.reason ?? 'no reason given'}`;
+  const firing = result.alarms.filter((a) => a.state === 'ALARM').map((a) => a.name);
+  t.failure = `${what} failed: ${result.reason ?? (firing.length > 0 ? `${firing.join(', ')} in ALARM` : 'no reason given')}`;
   ctx.log.error(`${t.service}: ${t.failure}`);
   await answer(ctx, t, hookId, 'ROLLBACK', t.failure);
 }
@@ -57,8 +58,10 @@ function onHook(
     settle(t, 'held', undefined, { hookId, stage });
     return undefined;
   }
-  if (stage === 'POST_TEST_TRAFFIC_SHIFT')
-    return checkThenAnswer(ctx, t, hookId, 'the smoke check on test traffic', checks.testTraffic ?? passed);
+  if (stage === 'POST_TEST_TRAFFIC_SHIFT' && !checks.testTraffic)
+    return answer(ctx, t, hookId, 'CONTINUE', 'no smoke-test-url to check test traffic with');
+  if (stage === 'POST_TEST_TRAFFIC_SHIFT' && checks.testTraffic)
+    return checkThenAnswer(ctx, t, hookId, 'the smoke check on test traffic', checks.testTraffic);
   if (stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT')
     return checkThenAnswer(ctx, t, hookId, 'the alarms before this production traffic step', () =>
       checks.alarms(),
