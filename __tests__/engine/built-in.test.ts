@@ -452,8 +452,19 @@ describe('builtInStrategy', () => {
     ]);
     expect(issued.refused).toMatchObject([{ service: 'den', state: 'failed' }]);
     expect(issued.refused[0]?.detail).toContain('ServiceDeploymentNotFoundException');
+    // The way back's reads ride out 5xx answers too.
+    b.w.lab.faults.add({
+      service: 'ecs',
+      operation: 'DescribeServiceDeployments',
+      kind: 'server-error',
+      status: 503,
+      times: 2,
+    });
     const [back] = await issued.watch();
     expect(back).toMatchObject({ service: 'thr', state: 'completed' });
+    expect(
+      lines(b).filter((l) => l.startsWith('reading the service deployments failed for now')),
+    ).toHaveLength(2);
     expect(await blueWeight(b, thr)).toBe(100);
     expect(
       b.w.lab.recorder.calls('ecs', 'StopServiceDeployment').filter((c) => c.error).length,
@@ -523,5 +534,32 @@ describe('builtInStrategy', () => {
       ),
     ).toBe(true);
     expect(await blueWeight(b, s)).toBe(0);
+  });
+
+  it('expired credentials while watching fail every service with the error, not a wait for the deadline', async () => {
+    const b = builtInWorld([{ service: 'exp', strategy: 'BLUE_GREEN', hooks: [HOLD] }], { maxAttempts: 1 });
+    const started = await startAll(b);
+    b.w.lab.faults.add({
+      service: 'ecs',
+      operation: 'DescribeServiceDeployments',
+      kind: 'expired-credentials',
+    });
+    const t0 = b.ctx.clock.now();
+    const [r] = await builtInStrategy.watch(b.ctx, started, { checks: alarmChecks(b, []) });
+    expect(r?.state).toBe('failed');
+    expect(r?.detail).toMatch(/^exp: looking up the service deployment of ecs-svc\/\d+ failed: ExpiredToken/);
+    expect(b.ctx.clock.now() - t0).toBeLessThan(60_000);
+  });
+
+  it('credentials expiring mid-watch fail the service with the error at the next poll', async () => {
+    const b = builtInWorld([{ service: 'exp2', strategy: 'BLUE_GREEN', hooks: [HOLD] }], { maxAttempts: 1 });
+    const watching = builtInStrategy.watch(b.ctx, await startAll(b), { checks: alarmChecks(b, []) });
+    while (!lines(b).some((l) => l.startsWith('exp2: stage SCALE_UP'))) await b.ctx.clock.sleep(200);
+    b.w.lab.faults.add({ service: 'ecs', kind: 'expired-credentials' });
+    const t0 = b.ctx.clock.now();
+    const [r] = await watching;
+    expect(r?.state).toBe('failed');
+    expect(r?.detail).toMatch(/^exp2: DescribeServiceDeployments failed: ExpiredToken.* at stage SCALE_UP$/);
+    expect(b.ctx.clock.now() - t0).toBeLessThan(5_000);
   });
 });

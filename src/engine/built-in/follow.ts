@@ -10,6 +10,7 @@
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import { errorText } from '../../aws/errors';
 import type { BuiltInProgress, ServiceRolloutResult } from '../../model/contracts';
+import { isTransientAwsError } from '../../rollback/transient';
 import type { ReadBudget } from '../../rollout/read-budget';
 import { POLL_MS } from '../../rollout/watch';
 import type { StageContext } from '../../runtime/context';
@@ -101,6 +102,34 @@ async function round(ctx: StageContext, tracked: Tracked[], decide: Decide, o: F
   }
 }
 
+/**
+ * A round whose read failed: a transient error (throttling, a 5xx) waits for the next
+ * round; any other (access denied, expired credentials) will fail every round the same
+ * way, so every open service fails with it instead of waiting for the deadline.
+ */
+async function readRound(
+  ctx: StageContext,
+  tracked: Tracked[],
+  decide: Decide,
+  o: FollowOptions,
+): Promise<void> {
+  try {
+    await round(ctx, tracked, decide, o);
+  } catch (error) {
+    if (o.signal?.aborted) throw error;
+    if (isTransientAwsError(error)) {
+      ctx.log.info(`reading the service deployments failed for now (${errorText(error)}); trying again`);
+      return;
+    }
+    for (const t of tracked.filter((x) => !x.result))
+      settle(
+        t,
+        'failed',
+        `${t.service}: DescribeServiceDeployments failed: ${errorText(error)}; ${where(t)}`,
+      );
+  }
+}
+
 function stopOthers(tracked: Tracked[], why: string): void {
   for (const t of tracked.filter((x) => !x.result))
     settle(t, 'cancelled', `${t.service}: stopped following because ${why}; ${where(t)}`);
@@ -118,7 +147,7 @@ export async function follow(
     while (open().length > 0) {
       for (const t of open().filter((x) => !x.busy && ctx.clock.now() >= (x.deadline ?? o.deadline)))
         settle(t, 'timed-out', `${t.service}: timed out ${o.waitingFor}; ${where(t)}`);
-      await round(ctx, tracked, decide, o);
+      await readRound(ctx, tracked, decide, o);
       const bad = tracked.filter((t) => failed(t.result)).map((t) => t.service);
       if (o.failFast && bad.length > 0) stopOthers(tracked, `${bad.join(', ')} failed`);
       if (open().length === 0) break;

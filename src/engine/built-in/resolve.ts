@@ -4,7 +4,9 @@
  * up again each second for LOOKUP_MS before the service fails: following the wrong
  * (newest) deployment would gate someone else's release.
  */
+import { errorText } from '../../aws/errors';
 import type { ServiceRolloutResult } from '../../model/contracts';
+import { isTransientAwsError } from '../../rollback/transient';
 import type { StartedDeployment } from '../../rollout';
 import type { ReadBudget } from '../../rollout/read-budget';
 import { POLL_MS } from '../../rollout/watch';
@@ -37,33 +39,57 @@ const unseen = (s: StartedDeployment, detail: string, state: ServiceRolloutResul
   },
 });
 
+/** One lookup: found ones join `tracked`; a transient error is a lookup that found nothing. */
+async function lookUp(
+  ctx: StageContext,
+  left: StartedDeployment[],
+  tracked: Tracked[],
+  o: { budget: ReadBudget; signal?: AbortSignal },
+): Promise<StartedDeployment[]> {
+  try {
+    const found = await findServiceDeployments(ctx, left, o.budget, o.signal);
+    left.forEach((s, i) => {
+      const f = found[i];
+      if (f) tracked.push(trackedOf(s, f));
+    });
+    return left.filter((_, i) => !found[i]);
+  } catch (error) {
+    if (o.signal?.aborted || !isTransientAwsError(error)) throw error;
+    ctx.log.info(`looking up the service deployments failed for now (${errorText(error)}); trying again`);
+    return left;
+  }
+}
+
+type Missing = { service: string; result: ServiceRolloutResult };
+
 export async function findUntilSeen(
   ctx: StageContext,
   started: readonly StartedDeployment[],
   o: { deadline: number; budget: ReadBudget; signal?: AbortSignal },
-): Promise<{ tracked: Tracked[]; missing: { service: string; result: ServiceRolloutResult }[] }> {
+): Promise<{ tracked: Tracked[]; missing: Missing[] }> {
   const tracked: Tracked[] = [];
   let left = [...started];
   const giveUp = Math.min(o.deadline, ctx.clock.now() + LOOKUP_MS);
   try {
     while (left.length > 0) {
-      const found = await findServiceDeployments(ctx, left, o.budget, o.signal);
-      left.forEach((s, i) => {
-        const f = found[i];
-        if (f) tracked.push(trackedOf(s, f));
-      });
-      left = left.filter((_, i) => !found[i]);
+      left = await lookUp(ctx, left, tracked, o);
       if (left.length === 0 || ctx.clock.now() >= giveUp) break;
       await ctx.clock.sleep(POLL_MS, o.signal);
     }
   } catch (error) {
-    if (!o.signal?.aborted) throw error;
+    const cancelled = o.signal?.aborted === true;
     const missing = left.map((s) =>
-      unseen(
-        s,
-        `${s.service}: cancelled before the service deployment of ${s.deploymentId} was seen`,
-        'cancelled',
-      ),
+      cancelled
+        ? unseen(
+            s,
+            `${s.service}: cancelled before the service deployment of ${s.deploymentId} was seen`,
+            'cancelled',
+          )
+        : unseen(
+            s,
+            `${s.service}: looking up the service deployment of ${s.deploymentId} failed: ${errorText(error)}`,
+            'failed',
+          ),
     );
     return { tracked, missing };
   }
