@@ -562,4 +562,28 @@ describe('builtInStrategy', () => {
     expect(r?.detail).toMatch(/^exp2: DescribeServiceDeployments failed: ExpiredToken.* at stage SCALE_UP$/);
     expect(b.ctx.clock.now() - t0).toBeLessThan(5_000);
   });
+
+  it('a BAKE_TIME hold that ECS finished meanwhile (bake shorter than the gate) goes back by UpdateService', async () => {
+    const b = builtInWorld([{ service: 'late', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 }]);
+    const s = b.services[0] ?? expect.fail('seeded');
+    const [moved] = await builtInStrategy.watch(b.ctx, await startAll(b), { checks: alarmChecks(b, []) });
+    expect(moved).toMatchObject({ state: 'held', builtIn: { status: 'IN_PROGRESS' } });
+    // The gate outlasts the bake: ECS cleans blue up and finishes.
+    await b.ctx.clock.sleep(3 * 60_000);
+    expect((await deployments(b, s))[0]?.status).toBe('SUCCESSFUL');
+
+    const issued = await builtInStrategy.revert(b.ctx, [
+      { service: 'late', taskDefinitionArn: s.taskDefinitionArn, moved: moved as ServiceRolloutResult },
+    ]);
+    expect(issued.refused).toEqual([]);
+    const [back] = await issued.watch();
+    expect(calls(b, 'StopServiceDeployment')).toHaveLength(0);
+    expect(b.w.lab.recorder.calls('ecs', 'StopServiceDeployment')[0]?.error?.code).toBe('ConflictException');
+    expect(calls(b, 'UpdateService').map((c) => c.input.taskDefinition)).toEqual([
+      expect.stringMatching(/late:2$/),
+      s.taskDefinitionArn,
+    ]);
+    expect(back).toMatchObject({ state: 'completed', taskDefinitionArn: s.taskDefinitionArn });
+    expect(await runningRevision(b, s)).toBe('late:1');
+  });
 });

@@ -3,6 +3,7 @@
  * answered CONTINUE at once (the release's single commit point across services), then
  * each deployment is followed through BAKE_TIME and CLEAN_UP.
  */
+import { errorText } from '../../aws/errors';
 import type { ServiceRolloutResult } from '../../model/contracts';
 import { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
@@ -40,7 +41,7 @@ async function continueHeld(ctx: StageContext, t: Tracked, hookId: string | unde
   try {
     await answer(ctx, t, hookId, 'CONTINUE', 'the release passed its gate');
   } catch (error) {
-    settle(t, 'failed', `${t.service}: ContinueServiceDeployment CONTINUE was refused: ${String(error)}`);
+    settle(t, 'failed', `${t.service}: ContinueServiceDeployment CONTINUE was refused: ${errorText(error)}`);
   }
 }
 
