@@ -1,10 +1,11 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import type { StrategyName } from '../model/contracts';
+import { builtInStrategy } from './built-in';
 import { rollingStrategy } from './rolling';
 import type { Strategy } from './strategy';
 
 /** Every way of moving a service the engine knows; preflight refuses the rest before anything changes. */
-const STRATEGIES: readonly Strategy[] = [rollingStrategy];
+const STRATEGIES: readonly Strategy[] = [rollingStrategy, builtInStrategy];
 
 export function strategyFor(name: StrategyName | undefined): Strategy {
   const found = STRATEGIES.find((s) => s.names.includes(name ?? 'ROLLING'));
