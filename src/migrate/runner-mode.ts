@@ -7,8 +7,7 @@ import { describeDatabase, describeKind } from '../database/describe';
 import type { StageContext } from '../runtime/context';
 import { databaseEnv, type Endpoint, parseDbSecret, redact, secretForms } from './db-env';
 import { MigrationError, tail } from './errors';
-import { clip, Ring } from './ring';
-import { TAIL_LINES } from './task-mode';
+import { clip, Ring, TAIL_LINES } from './ring';
 
 /** After SIGTERM, how long the migration gets to clean up before SIGKILL. */
 const KILL_GRACE_MS = 5000;
