@@ -70,8 +70,8 @@ export function servicesFromInputs(
     wave: s.wave ?? 1,
   }));
   for (const key of INPUT_IMAGE_KEYS) {
-    const service = reader.string(`${key}-service`);
-    const container = reader.string(`${key}-container`);
+    const service = reader.ecsName(`${key}-service`);
+    const container = reader.ecsName(`${key}-container`);
     if (!service) {
       if (container) {
         // A container input without a service input refines the file's mapping for that image key.

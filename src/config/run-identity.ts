@@ -50,7 +50,7 @@ export function target(
       message: 'no region: set the input, "region" in the config file, or AWS_REGION',
     });
   }
-  const cluster = reader.string(INPUTS.cluster) ?? sections.cluster;
+  const cluster = reader.ecsName(INPUTS.cluster) ?? sections.cluster;
   if (!cluster) {
     problems.push({
       key: `input "${INPUTS.cluster}"`,
