@@ -1,3 +1,4 @@
+import { ConfigError } from '../../src/config/errors';
 import type { LoadOptions, RawInputs } from '../../src/config/load';
 
 /** Loader options over an in-memory workspace. */
@@ -17,3 +18,14 @@ export const BASE_INPUTS: RawInputs = {
   'frontend-repository': 'acme/frontend',
   'backend-repository': 'acme/backend',
 };
+
+/** The problems a ConfigError lists, as `key: message`; anything else thrown, or nothing, fails. */
+export function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}

@@ -4,6 +4,7 @@ import { rollOut } from '../../src/engine';
 import { runPreflight } from '../../src/preflight';
 import { TAGS } from '../../src/record/release-record';
 import { renderRelease, rolloutTargets } from '../../src/render';
+import { watchDeployments } from '../../src/rollout';
 import { CLUSTER, NEW, OLD, type Scenario, scenario } from '../rollout/scenario';
 
 const READS = /^(Describe|List|Get|BatchGet)/;
@@ -130,6 +131,40 @@ describe('rollOut', () => {
     // Only wave 1's two UpdateService calls: none to undo what ECS is already doing, none for wave 2.
     expect(updates(s).map((c) => c.input.service)).toEqual(['demo-api', 'demo-worker']);
     expect(s.log.text()).toContain('ecs-release leaves that rollback to ECS');
+  });
+
+  it('prints every service event once across the rollout and the later watch of ECS’s own rollback (SPEC 3.4)', async () => {
+    // minimumHealthyPercent 0: ECS stops the old tasks at once, so its rollback starts new ones and
+    // writes events of its own while the second watch follows it.
+    const s = scenario({ deployment: { minimumHealthyPercent: 0 } });
+    s.lab.ecs.behave({ family: 'demo-api', revision: 2 }, { outcome: 'exit', exitCode: 3, after: 2000 });
+    const { ctx, result, render } = await deploy(s);
+    const api = result.services.find((r) => r.service === 'demo-api');
+    expect(api?.state).toBe('rolled-back-by-ecs');
+    const events = () =>
+      s.log.lines.map((l) => l.message).filter((m) => /^demo-api event \d\d:\d\d:\d\d /.test(m));
+    const duringRollout = events();
+    expect(duringRollout.length).toBeGreaterThan(0);
+
+    // As the pipeline does after a failed rollout: watch ECS's rollback, with the events already printed.
+    const previous = render.services.find((r) => r.live.config.service === 'demo-api')?.previousArn ?? '';
+    const back = await watchDeployments(
+      ctx,
+      [
+        {
+          service: 'demo-api',
+          deploymentId: api?.ecsRollbackDeploymentId ?? '',
+          taskDefinitionArn: previous,
+        },
+      ],
+      { failFast: false, ...(result.seenEvents && { seenEvents: result.seenEvents }) },
+    );
+    expect(back.map((r) => r.state)).toEqual(['completed']);
+    const all = events();
+    // The rollback's own events are printed (it ends in a steady state), none printed before is printed again.
+    expect(all.length).toBeGreaterThan(duringRollout.length);
+    expect(all.at(-1)).toContain('has reached a steady state');
+    expect(new Set(all).size).toBe(all.length);
   });
 
   it('fails with the service named and the stopped tasks’ reasons when the circuit breaker has no rollback', async () => {

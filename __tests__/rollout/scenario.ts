@@ -54,7 +54,13 @@ export function taskDefinition(family: string, image: string, extra: Record<stri
 }
 
 export function scenario(
-  options: { breaker?: Record<string, unknown>; config?: Partial<ReleaseConfig>; desired?: number } = {},
+  options: {
+    breaker?: Record<string, unknown>;
+    config?: Partial<ReleaseConfig>;
+    desired?: number;
+    /** More of every service's deploymentConfiguration, e.g. minimumHealthyPercent. */
+    deployment?: Record<string, unknown>;
+  } = {},
 ): Scenario {
   const world = createWorld({ real: false });
   const { lab } = world;
@@ -85,7 +91,7 @@ export function scenario(
           { targetGroupArn: tg.arn, containerName: s.name.replace(/^demo-/, ''), containerPort: 8080 },
         ],
       }),
-      deploymentConfiguration: { deploymentCircuitBreaker: breaker },
+      deploymentConfiguration: { ...options.deployment, deploymentCircuitBreaker: breaker },
     });
   }
   ecs.timings({ noHealthCheckHealthyMs: 10_000 });

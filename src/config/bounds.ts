@@ -45,4 +45,22 @@ export function urlWithUserinfo(value: string): boolean {
   }
 }
 
+const hex = (c: string) => (c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+
+/**
+ * A control character in an ECS name (cluster, service, container): ECS would
+ * refuse it at the first call, and printed in the log it could rewrite the lines
+ * around it. The problem names the code point, never the character itself.
+ */
+export function controlCharacter(value: string): string | undefined {
+  const at = value.search(/\p{Cc}/u);
+  if (at < 0) return undefined;
+  return `has a control character (U+${hex(value.charAt(at))}) at position ${at + 1}: ECS names are printable text`;
+}
+
+/** The value quoted with each control character as `\uXXXX`, safe to print. */
+export function escapeControl(value: string): string {
+  return `"${value.replace(/\p{Cc}/gu, (c) => `\\u${hex(c)}`)}"`;
+}
+
 export const PLATFORM_PATTERN = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import {
   BAKE_BOUNDS,
   badTagValue,
+  controlCharacter,
   type DurationBounds,
+  escapeControl,
   outOfBounds,
   PLATFORM_PATTERN,
   TIMEOUT_BOUNDS,
@@ -17,6 +19,11 @@ import { refusedMigrationEnvName } from './migration-env';
  */
 
 const name = z.string().trim().min(1, 'must not be empty');
+/** A cluster, service or container name. */
+const ecsName = name.superRefine((value, ctx) => {
+  const problem = controlCharacter(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const duration = (bounds: DurationBounds) =>
   z
     .string()
@@ -39,19 +46,28 @@ export const imageSchema = z.strictObject({
 });
 
 export const serviceSchema = z.strictObject({
-  service: name.describe('ECS service name'),
+  service: ecsName.describe('ECS service name'),
   containers: z
     .record(name, name)
     .refine((value) => Object.keys(value).length > 0, {
       message: 'map at least one container to an image key',
+    })
+    .superRefine((value, ctx) => {
+      // On the record, not its key schema (zod says only "Invalid key in record"); the key, escaped, in
+      // the message: in the path it would print the character itself.
+      for (const container of Object.keys(value)) {
+        const problem = controlCharacter(container);
+        if (problem)
+          ctx.addIssue({ code: 'custom', message: `container ${escapeControl(container)} ${problem}` });
+      }
     })
     .describe('container name -> image key'),
   wave: z.number().int().min(1).max(100).optional().describe('waves roll in ascending order; default 1'),
 });
 
 export const migrationsSchema = z.strictObject({
-  service: name.optional().describe('service whose new task definition and network the migration uses'),
-  container: name.optional(),
+  service: ecsName.optional().describe('service whose new task definition and network the migration uses'),
+  container: ecsName.optional(),
   command: z
     .union([
       z
@@ -112,7 +128,7 @@ const sections = {
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region like eu-west-1')
     .optional(),
-  cluster: name.optional(),
+  cluster: ecsName.optional(),
   'account-id': accountId.optional(),
   images: z
     .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'image keys are lower-case words'), imageSchema)

@@ -1,4 +1,4 @@
-import { type DurationBounds, outOfBounds, urlWithUserinfo } from './bounds';
+import { controlCharacter, type DurationBounds, outOfBounds, urlWithUserinfo } from './bounds';
 import { DURATION_HINT, parseDuration } from './duration';
 import type { Problem } from './errors';
 
@@ -16,6 +16,17 @@ export class InputReader {
   string(name: string): string | undefined {
     const value = this.raw[name]?.trim();
     return value ? value : undefined;
+  }
+
+  /**
+   * An ECS name (cluster, service, container). One with a control character is
+   * recorded as a problem but still returned, so it is not also reported missing.
+   */
+  ecsName(name: string): string | undefined {
+    const value = this.string(name);
+    const problem = value === undefined ? undefined : controlCharacter(value);
+    if (problem) this.fail(name, problem);
+    return value;
   }
 
   boolean(name: string): boolean | undefined {

@@ -19,6 +19,13 @@ interface SnapshotState {
   progress?: number;
 }
 
+/** What is snapshotted: an Aurora cluster or an instance, and how the log names it. */
+interface Target {
+  cluster: string | undefined;
+  instance: string;
+  what: string;
+}
+
 /**
  * A manual snapshot named after the release, waited for until `available`, so
  * a migration that goes wrong has a restore point taken just before it. An
@@ -31,65 +38,86 @@ export async function snapshotDatabase(
   const database = ctx.config.database;
   if (!database)
     throw new Error('db-snapshot: no db-instance is configured, so there is nothing to snapshot');
-  const { rds } = ctx.aws;
-  const call = { abortSignal: ctx.signal };
   const started = ctx.clock.now();
-  const info = await describeDatabase(rds, database.instance, ctx.signal);
+  const info = await describeDatabase(ctx.aws.rds, database.instance, ctx.signal);
   const id = snapshotName(ctx.config.environment, ctx.config.release, started);
+  const cluster = info.clusterId;
+  const target: Target = {
+    cluster,
+    instance: info.id,
+    what: cluster ? `Aurora cluster "${cluster}"` : `${describeKind(info)} "${info.id}"`,
+  };
+  await startSnapshot(ctx, target, id);
+  ctx.log.info(`database: snapshot ${id} of ${target.what} started; waiting for it to be available`);
+  return waitAvailable(ctx, target, id, started, started + (options.waitMs ?? SNAPSHOT_WAIT_MS));
+}
+
+async function startSnapshot(ctx: StageContext, target: Target, id: string): Promise<void> {
   const tags = [
     { Key: TAGS.release, Value: ctx.config.release },
     { Key: TAGS.environment, Value: ctx.config.environment },
   ];
-  const cluster = info.clusterId;
-  const what = cluster ? `Aurora cluster "${cluster}"` : `${describeKind(info)} "${info.id}"`;
+  const call = { abortSignal: ctx.signal };
   try {
-    if (cluster) {
-      await rds.send(
+    if (target.cluster) {
+      await ctx.aws.rds.send(
         new CreateDBClusterSnapshotCommand({
           DBClusterSnapshotIdentifier: id,
-          DBClusterIdentifier: cluster,
+          DBClusterIdentifier: target.cluster,
           Tags: tags,
         }),
         call,
       );
     } else {
-      await rds.send(
-        new CreateDBSnapshotCommand({ DBSnapshotIdentifier: id, DBInstanceIdentifier: info.id, Tags: tags }),
+      await ctx.aws.rds.send(
+        new CreateDBSnapshotCommand({
+          DBSnapshotIdentifier: id,
+          DBInstanceIdentifier: target.instance,
+          Tags: tags,
+        }),
         call,
       );
     }
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     throw new Error(
-      `db-snapshot: RDS refused the snapshot ${id} of ${what}: ${(error as Error).message} (nothing was migrated or deployed)`,
+      `db-snapshot: RDS refused the snapshot ${id} of ${target.what}: ${(error as Error).message} (nothing was migrated or deployed)`,
     );
   }
-  ctx.log.info(`database: snapshot ${id} of ${what} started; waiting for it to be available`);
+}
 
-  const read = async (): Promise<SnapshotState> => {
-    if (cluster) {
-      const out = await rds.send(
-        new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }),
-        call,
-      );
-      const s = out.DBClusterSnapshots?.[0];
-      return {
-        status: s?.Status ?? 'unknown',
-        ...(s?.PercentProgress !== undefined && { progress: s.PercentProgress }),
-      };
-    }
-    const out = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }), call);
-    const s = out.DBSnapshots?.[0];
-    return {
-      status: s?.Status ?? 'unknown',
-      ...(s?.PercentProgress !== undefined && { progress: s.PercentProgress }),
-    };
-  };
+const stateOf = (
+  s: { Status?: string | undefined; PercentProgress?: number | undefined } | undefined,
+): SnapshotState => ({
+  status: s?.Status ?? 'unknown',
+  ...(s?.PercentProgress !== undefined && { progress: s.PercentProgress }),
+});
 
-  const deadline = started + (options.waitMs ?? SNAPSHOT_WAIT_MS);
+async function readSnapshot(ctx: StageContext, target: Target, id: string): Promise<SnapshotState> {
+  const call = { abortSignal: ctx.signal };
+  if (target.cluster) {
+    const out = await ctx.aws.rds.send(
+      new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }),
+      call,
+    );
+    return stateOf(out.DBClusterSnapshots?.[0]);
+  }
+  const out = await ctx.aws.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }), call);
+  return stateOf(out.DBSnapshots?.[0]);
+}
+
+/** Polls the snapshot until `available`; throws when it fails or the deadline passes first. */
+async function waitAvailable(
+  ctx: StageContext,
+  target: Target,
+  id: string,
+  started: number,
+  deadline: number,
+): Promise<{ id: string; ms: number }> {
+  const { what } = target;
   let lastProgress: number | undefined;
   for (;;) {
-    const state = await read();
+    const state = await readSnapshot(ctx, target, id);
     const ms = ctx.clock.now() - started;
     if (state.status === 'available') {
       ctx.log.info(`database: snapshot ${id} is available (took ${formatDuration(ms)})`);

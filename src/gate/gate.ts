@@ -36,100 +36,140 @@ export interface GateDeps {
  * SDK's retries could not get past are thrown.
  */
 export async function runGate(ctx: StageContext, input: GateInput, deps: GateDeps = {}): Promise<GateResult> {
-  const fetchFn: FetchLike = deps.fetch ?? ((url, init) => fetch(url, init));
   const { bakeTimeMs, smokeUrl } = ctx.config.gate;
   const names = [...new Set(input.alarms)];
-  const start = ctx.clock.now();
-  const end = start + bakeTimeMs;
-
   if (names.length === 0 && !smokeUrl) {
     ctx.log.info('gate: no alarms and no smoke URL configured: nothing to watch, the bake is skipped');
     return { ok: true, alarms: [] };
   }
   ctx.log.info(`gate: baking for ${formatDuration(bakeTimeMs)}: ${describeWatch(names.length, smokeUrl)}`);
-
-  let alarms: AlarmStatus[] = names.map((name) => ({ name, state: 'UNKNOWN' }));
-  const reported = new Map<string, string>();
-  const missingReported = new Set<string>();
-  let smoke: SmokeState = initialSmoke();
-  let nextAlarmAt = names.length > 0 ? start : Number.POSITIVE_INFINITY;
-  let nextSmokeAt = smokeUrl ? start : Number.POSITIVE_INFINITY;
-  let nextProgressAt = start + PROGRESS_EVERY_MS;
-  let alarmsReadAfterEnd = names.length === 0;
-
+  const bake = newBake(ctx, names, deps);
   const result = (ok: boolean, reason?: string): GateResult => ({
     ok,
-    alarms: alarms.map((a) => ({ name: a.name, state: a.state })),
+    alarms: bake.alarms.map((a) => ({ name: a.name, state: a.state })),
     ...(reason !== undefined ? { reason } : {}),
   });
 
   for (;;) {
-    const now = ctx.clock.now();
-    if (now >= nextAlarmAt) {
-      const read = await readAlarms(ctx.aws.cloudwatch, names, ctx.signal);
-      const seenAt = ctx.clock.now();
-      alarms = mergeAlarms(names, read);
-      for (const name of names) {
-        if (read.some((a) => a.name === name) || missingReported.has(name)) continue;
-        missingReported.add(name);
-        ctx.log.warning(`gate: alarm ${name} no longer exists in CloudWatch; it is not watched any more`);
-      }
-      for (const a of read) {
-        const before = reported.get(a.name);
-        if (before !== undefined && before !== a.state)
-          ctx.log.info(`gate: alarm ${a.name} ${before} → ${a.state}`);
-        reported.set(a.name, a.state);
-      }
-      const firing = firingAlarm(read);
-      if (firing) {
-        const reason = alarmFailure(firing, start, seenAt, bakeTimeMs);
-        ctx.log.error(`gate: ${reason}`);
-        return result(false, reason);
-      }
-      if (seenAt >= end) alarmsReadAfterEnd = true;
-      nextAlarmAt = seenAt < end ? Math.min(seenAt + ALARM_POLL_MS, end) : Number.POSITIVE_INFINITY;
-    }
-    if (smokeUrl && ctx.clock.now() >= nextSmokeAt) {
-      const check = await checkSmoke(
-        smokeUrl,
-        fetchFn,
-        deps.smokeTimeoutMs ?? SMOKE.requestTimeoutMs,
-        ctx.signal,
-      );
-      const wasPassing = smoke.passedOnce;
-      const after = afterSmokeCheck(smoke, check, smokeUrl);
-      smoke = after.state;
-      if (after.verdict.kind === 'fail') {
-        ctx.log.error(`gate: ${after.verdict.reason}`);
-        return result(false, after.verdict.reason);
-      }
-      if (!wasPassing && smoke.passedOnce) {
-        ctx.log.info(`gate: smoke check ${smokeUrl} answered ${check.detail}`);
-      } else if (!check.ok) {
-        ctx.log.warning(`gate: smoke check ${smokeUrl}: ${check.detail}`);
-      }
-      nextSmokeAt = ctx.clock.now() + after.verdict.nextInMs;
-    }
-
-    const t = ctx.clock.now();
-    const startupDone = !smokeUrl || smoke.passedOnce;
-    if (t >= end && startupDone && alarmsReadAfterEnd) break;
-    if (t >= nextProgressAt && t < end) {
-      ctx.log.info(
-        `gate: ${formatDuration(t - start)} of ${formatDuration(bakeTimeMs)}: ${progress(alarms, smoke)}`,
-      );
-      nextProgressAt += PROGRESS_EVERY_MS;
-    }
-    // After the bake only an unfinished startup smoke check is still waited for.
-    const wakes = [nextAlarmAt];
-    if (t < end) wakes.push(end, nextSmokeAt);
-    else if (!startupDone) wakes.push(nextSmokeAt);
-    const until = Math.min(...wakes);
-    await ctx.clock.sleep(Math.max(0, until - t), ctx.signal);
+    const failure =
+      (ctx.clock.now() >= bake.nextAlarmAt ? await readAlarmsOnce(ctx, bake) : undefined) ??
+      (bake.smokeUrl && ctx.clock.now() >= bake.nextSmokeAt ? await checkSmokeOnce(ctx, bake) : undefined);
+    if (failure !== undefined) return result(false, failure);
+    if (await bakeOver(ctx, bake)) break;
   }
-
-  ctx.log.info(`gate: passed: ${progress(alarms, smoke)} through the ${formatDuration(bakeTimeMs)} bake`);
+  ctx.log.info(
+    `gate: passed: ${progress(bake.alarms, bake.smoke)} through the ${formatDuration(bakeTimeMs)} bake`,
+  );
   return result(true);
+}
+
+/** Where one bake stands: what was read last and when each read is due next. */
+interface Bake {
+  names: string[];
+  smokeUrl: string | undefined;
+  fetch: FetchLike;
+  smokeTimeoutMs: number;
+  start: number;
+  end: number;
+  alarms: AlarmStatus[];
+  /** The state last logged, by alarm: a change is logged once. */
+  reported: Map<string, string>;
+  missingReported: Set<string>;
+  smoke: SmokeState;
+  nextAlarmAt: number;
+  nextSmokeAt: number;
+  nextProgressAt: number;
+  alarmsReadAfterEnd: boolean;
+}
+
+function newBake(ctx: StageContext, names: string[], deps: GateDeps): Bake {
+  const { bakeTimeMs, smokeUrl } = ctx.config.gate;
+  const start = ctx.clock.now();
+  return {
+    names,
+    smokeUrl,
+    fetch: deps.fetch ?? ((url, init) => fetch(url, init)),
+    smokeTimeoutMs: deps.smokeTimeoutMs ?? SMOKE.requestTimeoutMs,
+    start,
+    end: start + bakeTimeMs,
+    alarms: names.map((name) => ({ name, state: 'UNKNOWN' })),
+    reported: new Map(),
+    missingReported: new Set(),
+    smoke: initialSmoke(),
+    nextAlarmAt: names.length > 0 ? start : Number.POSITIVE_INFINITY,
+    nextSmokeAt: smokeUrl ? start : Number.POSITIVE_INFINITY,
+    nextProgressAt: start + PROGRESS_EVERY_MS,
+    alarmsReadAfterEnd: names.length === 0,
+  };
+}
+
+/** One read of the gate alarms: logs what changed; the failure when one is in ALARM. */
+async function readAlarmsOnce(ctx: StageContext, bake: Bake): Promise<string | undefined> {
+  const { names, end } = bake;
+  const read = await readAlarms(ctx.aws.cloudwatch, names, ctx.signal);
+  const seenAt = ctx.clock.now();
+  bake.alarms = mergeAlarms(names, read);
+  for (const name of names) {
+    if (read.some((a) => a.name === name) || bake.missingReported.has(name)) continue;
+    bake.missingReported.add(name);
+    ctx.log.warning(`gate: alarm ${name} no longer exists in CloudWatch; it is not watched any more`);
+  }
+  for (const a of read) {
+    const before = bake.reported.get(a.name);
+    if (before !== undefined && before !== a.state)
+      ctx.log.info(`gate: alarm ${a.name} ${before} → ${a.state}`);
+    bake.reported.set(a.name, a.state);
+  }
+  const firing = firingAlarm(read);
+  if (firing) {
+    const reason = alarmFailure(firing, bake.start, seenAt, ctx.config.gate.bakeTimeMs);
+    ctx.log.error(`gate: ${reason}`);
+    return reason;
+  }
+  if (seenAt >= end) bake.alarmsReadAfterEnd = true;
+  bake.nextAlarmAt = seenAt < end ? Math.min(seenAt + ALARM_POLL_MS, end) : Number.POSITIVE_INFINITY;
+  return undefined;
+}
+
+/** One smoke check: logs its answer when it matters; the failure when the gate fails on it. */
+async function checkSmokeOnce(ctx: StageContext, bake: Bake): Promise<string | undefined> {
+  const smokeUrl = bake.smokeUrl ?? '';
+  const check = await checkSmoke(smokeUrl, bake.fetch, bake.smokeTimeoutMs, ctx.signal);
+  const wasPassing = bake.smoke.passedOnce;
+  const after = afterSmokeCheck(bake.smoke, check, smokeUrl);
+  bake.smoke = after.state;
+  if (after.verdict.kind === 'fail') {
+    ctx.log.error(`gate: ${after.verdict.reason}`);
+    return after.verdict.reason;
+  }
+  if (!wasPassing && bake.smoke.passedOnce) {
+    ctx.log.info(`gate: smoke check ${smokeUrl} answered ${check.detail}`);
+  } else if (!check.ok) {
+    ctx.log.warning(`gate: smoke check ${smokeUrl}: ${check.detail}`);
+  }
+  bake.nextSmokeAt = ctx.clock.now() + after.verdict.nextInMs;
+  return undefined;
+}
+
+/** True when the bake has passed; else logs progress when due and sleeps until the next read. */
+async function bakeOver(ctx: StageContext, bake: Bake): Promise<boolean> {
+  const { end, start } = bake;
+  const t = ctx.clock.now();
+  const startupDone = !bake.smokeUrl || bake.smoke.passedOnce;
+  if (t >= end && startupDone && bake.alarmsReadAfterEnd) return true;
+  if (t >= bake.nextProgressAt && t < end) {
+    ctx.log.info(
+      `gate: ${formatDuration(t - start)} of ${formatDuration(ctx.config.gate.bakeTimeMs)}: ${progress(bake.alarms, bake.smoke)}`,
+    );
+    bake.nextProgressAt += PROGRESS_EVERY_MS;
+  }
+  // After the bake only an unfinished startup smoke check is still waited for.
+  const wakes = [bake.nextAlarmAt];
+  if (t < end) wakes.push(end, bake.nextSmokeAt);
+  else if (!startupDone) wakes.push(bake.nextSmokeAt);
+  const until = Math.min(...wakes);
+  await ctx.clock.sleep(Math.max(0, until - t), ctx.signal);
+  return false;
 }
 
 function describeWatch(alarmCount: number, smokeUrl: string | undefined): string {

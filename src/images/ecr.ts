@@ -9,6 +9,7 @@ import {
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   GetAuthorizationTokenCommand,
+  type ImageIdentifier,
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import type { RepositoryInfo } from '../model/contracts';
@@ -129,20 +130,25 @@ export interface RegistryImage {
   mediaType: string | undefined;
 }
 
+/** BatchGetImage of these ids, asking for every manifest type a build can push. */
+function batchGetImages(ctx: StageContext, repository: string, imageIds: ImageIdentifier[]) {
+  return ctx.aws.ecr.send(
+    new BatchGetImageCommand({
+      repositoryName: repository,
+      imageIds,
+      acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+    }),
+    { abortSignal: ctx.signal },
+  );
+}
+
 /** The image a tag names, or undefined when the repository has no such tag. */
 export async function findImage(
   ctx: StageContext,
   repository: string,
   tag: string,
 ): Promise<RegistryImage | undefined> {
-  const out = await ctx.aws.ecr.send(
-    new BatchGetImageCommand({
-      repositoryName: repository,
-      imageIds: [{ imageTag: tag }],
-      acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
-    }),
-    { abortSignal: ctx.signal },
-  );
+  const out = await batchGetImages(ctx, repository, [{ imageTag: tag }]);
   const image = out.images?.[0];
   if (image?.imageId?.imageDigest && image.imageManifest) {
     return {
@@ -167,27 +173,17 @@ export async function findImage(
 /** Which of `tags` exist in the repository (one call). */
 export async function existingTags(ctx: StageContext, repository: string, tags: string[]): Promise<string[]> {
   if (tags.length === 0) return [];
-  const out = await ctx.aws.ecr.send(
-    new BatchGetImageCommand({
-      repositoryName: repository,
-      imageIds: tags.map((imageTag) => ({ imageTag })),
-      acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
-    }),
-    { abortSignal: ctx.signal },
+  const out = await batchGetImages(
+    ctx,
+    repository,
+    tags.map((imageTag) => ({ imageTag })),
   );
   return (out.images ?? []).map((i) => i.imageId?.imageTag).filter((t): t is string => t !== undefined);
 }
 
 /** Whether ECR holds a manifest with this digest (tagged or not). */
 export async function digestExists(ctx: StageContext, repository: string, digest: string): Promise<boolean> {
-  const out = await ctx.aws.ecr.send(
-    new BatchGetImageCommand({
-      repositoryName: repository,
-      imageIds: [{ imageDigest: digest }],
-      acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
-    }),
-    { abortSignal: ctx.signal },
-  );
+  const out = await batchGetImages(ctx, repository, [{ imageDigest: digest }]);
   return (out.images ?? []).length > 0;
 }
 

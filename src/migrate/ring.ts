@@ -1,3 +1,6 @@
+/** Lines quoted in a failure. */
+export const TAIL_LINES = 20;
+
 /** The last `size` items: a migration may print millions of lines, the error needs the last few. */
 export class Ring<T> {
   private readonly items: T[] = [];

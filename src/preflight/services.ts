@@ -22,47 +22,99 @@ import {
   unfinishedRelease,
 } from './service-checks';
 
+type Configured = StageContext['config']['services'][number];
+/** A service that can be deployed, and the revision it runs now. */
+interface Wanted {
+  config: Configured;
+  service: Service;
+  arn: string;
+}
+/** A service with a deployment in flight (someone else's, or an unfinished one). */
+interface Busy {
+  name: string;
+  deployments: NonNullable<Service['deployments']>;
+}
+type Described = { td: TaskDefinition; tags: Tag[] } | Error;
+
 /** The cluster, every service, and the revision each runs now. */
 export async function checkServices(ctx: StageContext, f: Findings): Promise<LiveService[]> {
-  const { cluster, region, services: configured } = ctx.config;
-  const ecs = ctx.aws.ecs;
-  const opts = { abortSignal: ctx.signal };
+  if (!(await clusterIsActive(ctx, f))) return [];
+  const byName = await describeServices(ctx, f);
+  if (!byName) return [];
+  const { wanted, busy } = screenServices(ctx, f, byName);
+  // One DescribeTaskDefinition per distinct revision: services may share one.
+  const described = await describeRevisions(ctx, [
+    ...wanted.map((w) => w.arn),
+    ...busy.flatMap((b) => b.deployments.map((d) => d.taskDefinition ?? '')).filter(Boolean),
+  ]);
+  const tagsByArn = new Map<string, Tag[]>();
+  for (const [arn, d] of described) if (!(d instanceof Error)) tagsByArn.set(arn, d.tags);
+  for (const b of busy) f.problems.push(describeInFlight(b.name, b.deployments, tagsByArn));
+
+  const live: LiveService[] = [];
+  for (const w of wanted) {
+    const service = liveService(ctx, f, w, described.get(w.arn), busy);
+    if (service) live.push(service);
+  }
+  return live;
+}
+
+async function clusterIsActive(ctx: StageContext, f: Findings): Promise<boolean> {
+  const { cluster, region } = ctx.config;
   try {
-    const out = await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }), opts);
+    const out = await ctx.aws.ecs.send(new DescribeClustersCommand({ clusters: [cluster] }), {
+      abortSignal: ctx.signal,
+    });
     const found = out.clusters?.[0];
     if (!found) {
       f.problems.push(
         `cluster: "${cluster}" was not found in ${region}; check the cluster name and region (aws ecs list-clusters --region ${region}).`,
       );
-      return [];
+      return false;
     }
     if (found.status !== 'ACTIVE') {
       f.problems.push(
         `cluster: "${cluster}" is ${found.status ?? 'not ACTIVE'}; deploy to an ACTIVE cluster.`,
       );
-      return [];
+      return false;
     }
+    return true;
   } catch (error) {
     f.problems.push(`cluster: ecs:DescribeClusters for "${cluster}" failed (${errorText(error)}).`);
-    return [];
+    return false;
   }
+}
 
+/** Every configured service ECS knows, by name; undefined when a DescribeServices failed. */
+async function describeServices(ctx: StageContext, f: Findings): Promise<Map<string, Service> | undefined> {
+  const { cluster, services: configured } = ctx.config;
   const byName = new Map<string, Service>();
   for (const batch of chunks(
     configured.map((s) => s.service),
     10,
   )) {
     try {
-      const out = await ecs.send(new DescribeServicesCommand({ cluster, services: batch }), opts);
+      const out = await ctx.aws.ecs.send(new DescribeServicesCommand({ cluster, services: batch }), {
+        abortSignal: ctx.signal,
+      });
       for (const s of out.services ?? []) if (s.serviceName) byName.set(s.serviceName, s);
     } catch (error) {
       f.problems.push(`services ${batch.join(', ')}: ecs:DescribeServices failed (${errorText(error)}).`);
-      return [];
+      return undefined;
     }
   }
+  return byName;
+}
 
-  const wanted: { config: (typeof configured)[number]; service: Service; arn: string }[] = [];
-  const busy: { name: string; deployments: NonNullable<Service['deployments']> }[] = [];
+/** The services that can be deployed, and those with a deployment in flight; the rest are problems. */
+function screenServices(
+  ctx: StageContext,
+  f: Findings,
+  byName: Map<string, Service>,
+): { wanted: Wanted[]; busy: Busy[] } {
+  const { cluster, region, services: configured } = ctx.config;
+  const wanted: Wanted[] = [];
+  const busy: Busy[] = [];
   for (const config of configured) {
     const service = byName.get(config.service);
     if (!service || service.status === 'INACTIVE') {
@@ -90,19 +142,18 @@ export async function checkServices(ctx: StageContext, f: Findings): Promise<Liv
     }
     wanted.push({ config, service, arn });
   }
+  return { wanted, busy };
+}
 
-  // One DescribeTaskDefinition per distinct revision: services may share one.
-  const arns = new Set([
-    ...wanted.map((w) => w.arn),
-    ...busy.flatMap((b) => b.deployments.map((d) => d.taskDefinition ?? '')).filter(Boolean),
-  ]);
-  const described = new Map<string, { td: TaskDefinition; tags: Tag[] } | Error>();
+/** Each distinct revision with its tags, or the error describing it gave. */
+async function describeRevisions(ctx: StageContext, arns: string[]): Promise<Map<string, Described>> {
+  const described = new Map<string, Described>();
   await Promise.all(
-    [...arns].map(async (arn) => {
+    [...new Set(arns)].map(async (arn) => {
       try {
-        const out = await ecs.send(
+        const out = await ctx.aws.ecs.send(
           new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
-          opts,
+          { abortSignal: ctx.signal },
         );
         if (out.taskDefinition) described.set(arn, { td: out.taskDefinition, tags: out.tags ?? [] });
       } catch (error) {
@@ -110,41 +161,42 @@ export async function checkServices(ctx: StageContext, f: Findings): Promise<Liv
       }
     }),
   );
+  return described;
+}
 
-  const tagsByArn = new Map<string, Tag[]>();
-  for (const [arn, d] of described) if (!(d instanceof Error)) tagsByArn.set(arn, d.tags);
-  for (const b of busy) f.problems.push(describeInFlight(b.name, b.deployments, tagsByArn));
-
-  const live: LiveService[] = [];
-  for (const w of wanted) {
-    const d = described.get(w.arn);
-    if (!d || d instanceof Error) {
-      f.problems.push(
-        `service ${w.config.service}: its task definition ${shortArn(w.arn)} could not be described` +
-          `${d ? ` (${errorText(d)})` : ''}.`,
-      );
-      continue;
-    }
-    // A deployment in flight is already reported, with who started it.
-    if (ctx.config.command === 'deploy' && !busy.some((b) => b.name === w.config.service)) {
-      const unfinished = unfinishedRelease(w.config.service, d.tags, d.td.registeredAt, {
-        release: ctx.config.release,
-        now: ctx.clock.now(),
-        windowMs: worstCaseMs(ctx.config),
-        region,
-      });
-      if (unfinished) f.problems.push(unfinished);
-    }
-    const { containers, problems } = resolveContainers(w.config.service, d.td, w.config.containers);
-    f.problems.push(...problems, ...checkPlatform(w.config.service, d.td, containers, ctx.config.images));
-    live.push({
-      config: w.config,
-      arn: w.service.serviceArn ?? w.config.service,
-      service: w.service,
-      taskDefinition: d.td,
-      taskDefinitionTags: d.tags,
-      containers,
-    });
+/** The live service preflight hands on, once its revision is checked; undefined when it cannot be. */
+function liveService(
+  ctx: StageContext,
+  f: Findings,
+  w: Wanted,
+  d: Described | undefined,
+  busy: Busy[],
+): LiveService | undefined {
+  if (!d || d instanceof Error) {
+    f.problems.push(
+      `service ${w.config.service}: its task definition ${shortArn(w.arn)} could not be described` +
+        `${d ? ` (${errorText(d)})` : ''}.`,
+    );
+    return undefined;
   }
-  return live;
+  // A deployment in flight is already reported, with who started it.
+  if (ctx.config.command === 'deploy' && !busy.some((b) => b.name === w.config.service)) {
+    const unfinished = unfinishedRelease(w.config.service, d.tags, d.td.registeredAt, {
+      release: ctx.config.release,
+      now: ctx.clock.now(),
+      windowMs: worstCaseMs(ctx.config),
+      region: ctx.config.region,
+    });
+    if (unfinished) f.problems.push(unfinished);
+  }
+  const { containers, problems } = resolveContainers(w.config.service, d.td, w.config.containers);
+  f.problems.push(...problems, ...checkPlatform(w.config.service, d.td, containers, ctx.config.images));
+  return {
+    config: w.config,
+    arn: w.service.serviceArn ?? w.config.service,
+    service: w.service,
+    taskDefinition: d.td,
+    taskDefinitionTags: d.tags,
+    containers,
+  };
 }

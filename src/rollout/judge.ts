@@ -1,0 +1,49 @@
+/** One DescribeServices answer for a watched deployment: print what is new, settle it when it ended. */
+import type { Service } from '@aws-sdk/client-ecs';
+import type { StageContext } from '../runtime/context';
+import { assess, progressLine, type Verdict } from './assess';
+import { targetsHealthy } from './target-health';
+import type { TaskReader } from './tasks';
+import { diagnose } from './watch-diagnose';
+import { printEvents } from './watch-events';
+import { detailOf, settle, type Watched } from './watched';
+
+export async function judge(ctx: StageContext, reader: TaskReader, w: Watched, s: Service): Promise<void> {
+  w.loadBalancers = s.loadBalancers ?? [];
+  const ours = s.deployments?.find((d) => d.id === w.target.deploymentId);
+  if (ours?.createdAt) w.createdAt = ours.createdAt;
+  printEvents(ctx, w, s, w.createdAt);
+  const line = progressLine(w.target.service, s, w.target.deploymentId);
+  if (line !== w.progress) ctx.log.info(line);
+  w.progress = line;
+  const verdict: Verdict = assess(s, w.target.deploymentId, w.createdAt, w.target.priorDeploymentIds);
+  const failedNow = ours?.failedTasks ?? 0;
+  const failuresRose = failedNow > w.lastFailed;
+  w.lastFailed = failedNow;
+  if (verdict.kind === 'in-progress') {
+    if (failuresRose) await diagnose(ctx, reader, w, true);
+    return;
+  }
+  if (verdict.kind === 'complete') {
+    if (await targetsHealthy(ctx, reader, w)) {
+      ctx.log.info(`${w.target.service}: deployment ${w.target.deploymentId} completed`);
+      settle(w, 'completed');
+    }
+    return;
+  }
+  if (verdict.kind === 'replaced') {
+    ctx.log.error(`${w.target.service}: ${verdict.reason}`);
+    settle(w, 'replaced', detailOf(w, `${w.target.service}: ${verdict.reason}`));
+    return;
+  }
+  await diagnose(ctx, reader, w, true);
+  if (verdict.kind === 'rolled-back-by-ecs') {
+    ctx.log.warning(`${w.target.service}: ${verdict.reason}; ecs-release leaves that rollback to ECS`);
+    settle(w, 'rolled-back-by-ecs', detailOf(w, `${w.target.service}: ${verdict.reason}`), {
+      ecsRollbackDeploymentId: verdict.rollbackDeploymentId,
+    });
+    return;
+  }
+  ctx.log.error(`${w.target.service}: ${verdict.reason}`);
+  settle(w, 'failed', detailOf(w, `${w.target.service}: ${verdict.reason}`));
+}

@@ -1,0 +1,23 @@
+/** SPEC 3.4: every new service event printed once, in the order ECS wrote them. */
+import type { Service } from '@aws-sdk/client-ecs';
+import type { StageContext } from '../runtime/context';
+import { unhealthyEvent } from './diagnose';
+import type { Watched } from './watched';
+
+const clockTime = (d: Date | undefined) => d?.toISOString().slice(11, 19) ?? '--:--:--';
+
+export function printEvents(ctx: StageContext, w: Watched, s: Service, ourCreatedAt: Date | undefined): void {
+  const events = s.events ?? [];
+  if (!w.seen) {
+    // Without UpdateService's answer: events older than our deployment belong to earlier history.
+    const since = ourCreatedAt?.getTime() ?? ctx.clock.now();
+    w.seen = new Set(events.filter((e) => (e.createdAt?.getTime() ?? 0) < since).map((e) => e.id ?? ''));
+  }
+  const fresh = events.filter((e) => e.id && !w.seen?.has(e.id)).reverse();
+  for (const e of fresh) {
+    w.seen.add(e.id ?? '');
+    const unhealthy = unhealthyEvent(e.message ?? '');
+    if (unhealthy) w.healthReasons.set(unhealthy.taskId, unhealthy.line);
+    ctx.log.info(`${w.target.service} event ${clockTime(e.createdAt)} ${e.message ?? ''}`);
+  }
+}
