@@ -299,6 +299,9 @@ describe('builtInStrategy', () => {
     expect(b.ctx.clock.now() - labT0).toBeLessThan(1000);
     expect(answers(b)).toEqual(['ROLLBACK']);
     expect(calls(b, 'StopServiceDeployment').map((c) => c.input.stopType)).toEqual(['ROLLBACK']);
+    // Both calls at the same instant, after the run's signal was aborted.
+    expect(calls(b, 'StopServiceDeployment')[0]?.at).toBe(calls(b, 'ContinueServiceDeployment')[0]?.at);
+    expect(b.ctx.signal.aborted).toBe(true);
 
     const following = issued.watch();
     const ms = await timeToBlue(b, [a, bs], labT0);
@@ -585,5 +588,29 @@ describe('builtInStrategy', () => {
     ]);
     expect(back).toMatchObject({ state: 'completed', taskDefinitionArn: s.taskDefinitionArn });
     expect(await runningRevision(b, s)).toBe('late:1');
+  });
+
+  it('cancelled during commit (baking after CONTINUE): cancelled with its deployment id, then stopped back to blue', async () => {
+    const b = builtInWorld([{ service: 'cc', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30, hooks: [HOLD] }]);
+    const s = b.services[0] ?? expect.fail('seeded');
+    const started = await startAll(b);
+    const held = await builtInStrategy.watch(b.ctx, started, { checks: alarmChecks(b, []) });
+    const committing = builtInStrategy.commit(b.ctx, held);
+    while (!lines(b).some((l) => l.startsWith('cc: stage BAKE_TIME'))) await b.ctx.clock.sleep(500);
+    b.w.controller.abort(new Error('cancelled by the runner'));
+    const [moved] = await committing;
+    expect(moved).toMatchObject({
+      state: 'cancelled',
+      deploymentId: started[0]?.deploymentId,
+      builtIn: { status: 'IN_PROGRESS' },
+    });
+    expect(moved?.detail).toContain('cc: cancelled finishing the deployment');
+    const issued = await builtInStrategy.revert(b.ctx, [
+      { service: 'cc', taskDefinitionArn: s.taskDefinitionArn, moved: moved as ServiceRolloutResult },
+    ]);
+    expect(await issued.watch()).toMatchObject([{ state: 'completed' }]);
+    expect(calls(b, 'StopServiceDeployment')).toHaveLength(1);
+    expect(await blueWeight(b, s)).toBe(100);
+    expect(await runningRevision(b, s)).toBe('cc:1');
   });
 });
