@@ -57,9 +57,15 @@ async function seed(lineCount: number) {
     credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
   });
   const handoff = await seedMigrationService({ lab, aws });
-  const lines = Array.from({ length: lineCount }, (_, i) => `row ${String(i).padStart(6, '0')} ${'y'.repeat(60)}`);
+  const lines = Array.from(
+    { length: lineCount },
+    (_, i) => `row ${String(i).padStart(6, '0')} ${'y'.repeat(60)}`,
+  );
   lab.ecs.timings({ provisioningMs: 0, pendingMs: 0 });
-  lab.ecs.behave({ family: FAMILY, revision: 2 }, { outcome: 'exit', exitCode: 0, logLines: lines, after: 1000 });
+  lab.ecs.behave(
+    { family: FAMILY, revision: 2 },
+    { outcome: 'exit', exitCode: 0, logLines: lines, after: 1000 },
+  );
   const config = testConfig({
     cluster: CLUSTER,
     migration: {

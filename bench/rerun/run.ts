@@ -9,8 +9,7 @@
  *
  *   npx tsx bench/rerun/run.ts
  */
-import { appCheckout, runAction } from '../../__tests__/e2e/harness';
-import { startE2eLab } from '../../__tests__/e2e/harness';
+import { appCheckout, runAction, startE2eLab } from '../../__tests__/e2e/harness';
 
 export interface RerunResult {
   firstMs: number;

@@ -19,7 +19,10 @@ import { median } from '../lib/stats';
 
 const ROOT = resolve(__dirname, '../..');
 export const BUNDLE = join(ROOT, 'dist/index.js');
-export const ANCHOR = resolve(ROOT, '../shared/anchors/amazon-ecs-deploy-task-definition-v2.6.3/dist/index.js');
+export const ANCHOR = resolve(
+  ROOT,
+  '../shared/anchors/amazon-ecs-deploy-task-definition-v2.6.3/dist/index.js',
+);
 const ROUNDS = 9;
 
 /** Nothing listens on port 9 (discard): every AWS call fails fast, after the first line. */
