@@ -5,7 +5,7 @@
  * notice when it is not up; the images row runs last (it builds on the shared
  * engine, and removes only its own build cache).
  *
- *   npm run bench [-- --quick] [-- --only watch,startup,dist,memory,builtin,rerun,images]
+ *   npm run bench [-- --quick] [-- --only watch,failures,startup,dist,memory,builtin,rerun,images]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { type Row, rowsTable } from './lib/stats';
 import {
   builtInRows,
   distRows,
+  failureRows,
   imagesRows,
   memoryRows,
   type RowOptions,
@@ -26,6 +27,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const GROUPS: Record<string, (o: RowOptions) => Promise<Row[]>> = {
   watch: watchRows,
+  failures: failureRows,
   startup: startupRows,
   dist: distRows,
   memory: memoryRows,
