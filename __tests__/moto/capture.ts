@@ -26,12 +26,12 @@ import { mirrorLabWorld, SEED_ACCOUNT, type SeedStep } from '../../lab/moto/seed
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { RecordedCall } from '../../lab/sim/recorder';
 import type { Command, MigrationConfig, ReleaseConfig } from '../../src/config/types';
+import { STAGES } from '../../src/engine/stage';
 import { runMigrationOnRunner } from '../../src/migrate/runner-mode';
 import { newReport, type Report } from '../../src/model/report';
 import { deployRelease } from '../../src/pipeline/deploy';
 import { planRelease } from '../../src/pipeline/plan-release';
 import { rollbackRelease } from '../../src/pipeline/rollback-release';
-import { STAGES } from '../../src/pipeline/stage';
 import { systemClock } from '../../src/runtime/clock';
 import type { StageContext } from '../../src/runtime/context';
 import { MemoryLogger } from '../../src/runtime/log';
@@ -50,10 +50,16 @@ export const NOT_REACHED: Readonly<Record<string, string>> = {
   DescribeDBClusters: 'Aurora only: the demo database is an RDS instance',
   CreateDBClusterSnapshot: 'Aurora only: the demo database is an RDS instance',
   DescribeDBClusterSnapshots: 'Aurora only: the demo database is an RDS instance',
-  // preflight/built-in.ts reads built-in strategies' listener rules; preflight does not call
-  // it until the engine drives those strategies (docs/strategies.md, status).
-  DescribeRules: 'built-in strategy wiring check: not called by preflight yet',
-  DescribeListeners: 'built-in strategy wiring check (NLB listeners): not called by preflight yet',
+  // The capture's demo world is all ROLLING services: preflight reads listener rules only for
+  // services on a built-in strategy (BLUE_GREEN, LINEAR, CANARY; src/preflight/built-in.ts).
+  DescribeRules: 'built-in strategy wiring check: the demo world has no built-in service',
+  DescribeListeners: 'built-in strategy wiring check (NLB listeners): the demo world has no built-in service',
+  // The built-in strategy module's calls (src/engine/built-in/). moto 5.2.1 implements none of
+  // them (__tests__/moto/built-in-shapes.test.ts), so even a built-in flow could not be judged there.
+  ListServiceDeployments: 'built-in strategies only; not implemented in moto 5.2.1',
+  DescribeServiceDeployments: 'built-in strategies only; not implemented in moto 5.2.1',
+  StopServiceDeployment: 'built-in strategies only; not implemented in moto 5.2.1',
+  ContinueServiceDeployment: 'built-in strategies only (PAUSE hooks); not implemented in moto 5.2.1',
 };
 
 /** Why the capture cannot run here, or undefined when it can. */

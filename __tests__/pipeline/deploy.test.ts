@@ -11,12 +11,12 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import type { ReleaseConfig } from '../../src/config/types';
+import { STAGES } from '../../src/engine/stage';
 import { run } from '../../src/main';
 import { newReport, type Report } from '../../src/model/report';
 import { runCommand } from '../../src/pipeline/commands';
 import { deployRelease } from '../../src/pipeline/deploy';
 import { planRelease } from '../../src/pipeline/plan-release';
-import { STAGES } from '../../src/pipeline/stage';
 import { assess, progressOf } from '../../src/post/progress';
 import { TAGS } from '../../src/record/release-record';
 import { renderSummary } from '../../src/report/summary';

@@ -5,7 +5,7 @@
  */
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STAGES } from '../../src/pipeline/stage';
+import { STAGES } from '../../src/engine/stage';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { needsLab, type World } from '../support/world';

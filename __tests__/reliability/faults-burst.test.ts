@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaultKind } from '../../lab/sim/faults';
-import { STAGES } from '../../src/pipeline/stage';
+import { STAGES } from '../../src/engine/stage';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { needsLab } from '../support/world';

@@ -234,11 +234,12 @@ describe('command: rollback (lab, virtual clock)', () => {
       'Gate:failed',
       'Rollback:ok',
     ]);
-    // The post step's checkpoints, saved before each change: what each service was being moved to.
+    // The post step's checkpoints, saved before each change: what each service was being moved to
+    // (updated once its deployment completed, as in a deploy: the engine writes both).
     expect(s.phases).toEqual([
       'rollout:demo-api:2/pending,demo-web:2/pending',
-      'gate:demo-api:2/pending,demo-web:2/pending',
-      'rollback:demo-api:2/pending,demo-web:2/pending',
+      'gate:demo-api:2/updated,demo-web:2/updated',
+      'rollback:demo-api:2/updated,demo-web:2/updated',
     ]);
     // Back in parallel: the two UpdateService calls of the way back at the same instant.
     const back = s.world.lab.recorder.calls('ecs', 'UpdateService').slice(2);

@@ -36,4 +36,50 @@ describe('job summary', () => {
     expect(md).toContain('| backend | `r/acme/backend@sha256:1` | yes |');
     expect(md).toContain('| Rollout | 1m5s | ok |');
   });
+
+  it('shows, per built-in service, the strategy, the stages reached with times and the traffic weights', () => {
+    const report = newReport({
+      command: 'deploy',
+      environment: 'p',
+      cluster: 'c',
+      region: 'eu-west-1',
+      release: 'r',
+    });
+    report.result = 'rolled-back';
+    report.services.push(
+      {
+        service: 'api',
+        previous: 'arn:td/api:4',
+        target: 'arn:td/api:5',
+        current: 'arn:td/api:4',
+        state: 'rolled-back',
+      },
+      {
+        service: 'web',
+        previous: 'arn:td/web:6',
+        target: 'arn:td/web:7',
+        current: 'arn:td/web:6',
+        state: 'rolled-back',
+        strategy: 'BLUE_GREEN',
+        builtIn: [
+          {
+            serviceDeploymentArn: 'arn:sd/1',
+            stages: [
+              { stage: 'SCALE_UP', at: '2026-12-02T10:00:01.000Z' },
+              { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT', at: '2026-12-02T10:00:14.000Z' },
+            ],
+            weights: { production: { 'web:7': 0, 'web:6': 100 } },
+            status: 'ROLLBACK_SUCCESSFUL',
+          },
+        ],
+      },
+    );
+    const md = renderSummary(report);
+    expect(md).toContain('| service | strategy | stages reached | production traffic | status |');
+    expect(md).toContain(
+      '| web | BLUE\\_GREEN | SCALE\\_UP 10:00:01 → POST\\_PRODUCTION\\_TRAFFIC\\_SHIFT 10:00:14 | web:7 0% · web:6 100% | ROLLBACK\\_SUCCESSFUL |',
+    );
+    // A rolling service has no row there.
+    expect(md).not.toMatch(/\| api \| ROLLING/);
+  });
 });

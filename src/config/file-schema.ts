@@ -83,17 +83,24 @@ export const migrationsSchema = z.strictObject({
     .describe('runner mode: names of further environment variables passed to the migration'),
 });
 
+/** Both smoke URLs: printed in the log and the summary, so never with credentials. */
+const smokeUrl = z
+  .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
+  .refine((value) => !urlWithUserinfo(value), {
+    message:
+      'must not hold credentials (user:password@): they would be printed and sent as the deployment URL',
+  });
+
 export const gateSchema = z.strictObject({
   alarms: z.array(name).optional(),
   'alarm-prefix': name.optional(),
   'bake-time': duration(BAKE_BOUNDS).optional(),
-  'smoke-url': z
-    .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
-    .refine((value) => !urlWithUserinfo(value), {
-      message:
-        'must not hold credentials (user:password@): they would be printed and sent as the deployment URL',
-    })
-    .optional(),
+  'smoke-url': smokeUrl.optional(),
+  'smoke-test-url': smokeUrl
+    .optional()
+    .describe(
+      "built-in strategies: a URL served by the services' test listener, checked before production traffic moves",
+    ),
   'auto-rollback': z.boolean().optional(),
   'wait-timeout': duration(TIMEOUT_BOUNDS).optional(),
 });

@@ -321,12 +321,14 @@ function migrationFromInputs(
 function gateFromInputs(reader: InputReader, gate: NonNullable<Sections['gate']>): GateConfig {
   const alarmPrefix = reader.string(INPUTS.alarmPrefix) ?? gate['alarm-prefix'];
   const smokeUrl = reader.url(INPUTS.smokeUrl) ?? gate['smoke-url'];
+  const smokeTestUrl = reader.url(INPUTS.smokeTestUrl) ?? gate['smoke-test-url'];
   return {
     alarms: reader.lines(INPUTS.alarms) ?? gate.alarms ?? [],
     ...(alarmPrefix ? { alarmPrefix } : {}),
     bakeTimeMs:
       reader.duration(INPUTS.bakeTime, BAKE_BOUNDS) ?? fileDuration(gate['bake-time']) ?? DEFAULTS.bakeTimeMs,
     ...(smokeUrl ? { smokeUrl } : {}),
+    ...(smokeTestUrl ? { smokeTestUrl } : {}),
     autoRollback: reader.boolean(INPUTS.autoRollback) ?? gate['auto-rollback'] ?? true,
     waitTimeoutMs:
       reader.duration(INPUTS.waitTimeout, TIMEOUT_BOUNDS) ??

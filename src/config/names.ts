@@ -33,6 +33,7 @@ export const INPUTS = {
   alarmPrefix: 'alarm-prefix',
   bakeTime: 'bake-time',
   smokeUrl: 'smoke-url',
+  smokeTestUrl: 'smoke-test-url',
   waitTimeout: 'wait-timeout',
   autoRollback: 'auto-rollback',
   to: 'to',

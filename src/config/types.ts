@@ -56,6 +56,8 @@ export interface GateConfig {
   alarmPrefix?: string;
   bakeTimeMs: number;
   smokeUrl?: string;
+  /** Built-in strategies: checked against green's test traffic before production traffic moves (SPEC 3.4.1). */
+  smokeTestUrl?: string;
   autoRollback: boolean;
   waitTimeoutMs: number;
 }

@@ -77,19 +77,43 @@ export interface MigrationResult {
   snapshot?: { id: string; ms: number };
 }
 
+/** How ECS moves a service (its `deploymentConfiguration.strategy`; ROLLING when unset). */
+export type StrategyName = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+
 /** One service moved to one task definition. */
 export interface RolloutTarget {
   service: string;
   taskDefinitionArn: string;
   wave: number;
+  /** Default ROLLING. */
+  strategy?: StrategyName;
+}
+
+/** What a built-in (BLUE_GREEN/LINEAR/CANARY) service deployment went through, for the log and the summary. */
+export interface BuiltInProgress {
+  serviceDeploymentArn: string;
+  /** Lifecycle stages reached, in order, each with the clock time it was first seen (ISO 8601). */
+  stages: { stage: string; at: string }[];
+  /** Last seen traffic weights, percent by revision (short ARN: family:revision). */
+  weights?: { production: Record<string, number>; test?: Record<string, number> };
+  /** Set while the deployment waits at a PAUSE hook ecs-release will answer (state `held`). */
+  heldAt?: { hookId: string; stage: string };
+  /** The deployment's last status (SUCCESSFUL, ROLLBACK_SUCCESSFUL, STOPPED…). */
+  status?: string;
 }
 
 export interface ServiceRolloutResult {
   service: string;
   taskDefinitionArn: string;
   deploymentId?: string;
+  /**
+   * `held`: a built-in deployment at its commit point (a PAUSE hook at
+   * POST_PRODUCTION_TRAFFIC_SHIFT awaiting action, or ECS's BAKE_TIME with blue still
+   * running): ready for the release's gate, not finished.
+   */
   state:
     | 'completed'
+    | 'held'
     | 'failed'
     | 'rolled-back-by-ecs'
     | 'replaced'
@@ -100,6 +124,8 @@ export interface ServiceRolloutResult {
   detail?: string;
   /** state 'rolled-back-by-ecs': the deployment ECS's circuit breaker is rolling the service back to (watch it, never fight it). */
   ecsRollbackDeploymentId?: string;
+  /** Built-in strategies only. */
+  builtIn?: BuiltInProgress;
 }
 
 export interface RolloutResult {

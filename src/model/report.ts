@@ -2,6 +2,8 @@
  * What the run did, filled in as stages finish. Outputs, the job summary and the
  * post step's report are all derived from this one object.
  */
+import type { BuiltInProgress, StrategyName } from './contracts';
+
 export type Result = 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'planned';
 
 export interface ImageOutcome {
@@ -19,6 +21,10 @@ export interface ServiceOutcome {
   /** What the service runs at the end of the run, as far as we know. */
   state: 'unchanged' | 'updated' | 'rolled-back' | 'rolled-back-by-ecs' | 'failed' | 'pending';
   detail?: string;
+  /** Set for services ECS moves with a built-in strategy (absent: ROLLING). */
+  strategy?: StrategyName;
+  /** A built-in deployment's stages reached (with times) and last traffic weights: the release's, then the way back's. */
+  builtIn?: BuiltInProgress[];
 }
 
 export interface StageTiming {

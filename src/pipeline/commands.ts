@@ -1,12 +1,8 @@
 import type { Report } from '../model/report';
-import {
-  type GithubTarget,
-  releaseManifest,
-  setGithubDeploymentStatus,
-  startGithubDeployment,
-} from '../record';
+import { type GithubTarget, releaseManifest } from '../record';
 import type { StageContext } from '../runtime/context';
 import { deployRelease } from './deploy';
+import { withGithubDeployment } from './github-deployment';
 import { planRelease } from './plan-release';
 import { rollbackRelease } from './rollback-release';
 
@@ -19,7 +15,10 @@ export async function runCommand(
   const github = githubTarget(ctx);
   if (ctx.config.command === 'plan') await planRelease(ctx, report);
   else if (ctx.config.command === 'deploy') {
-    await withGithubDeployment(ctx, report, github, () => deployRelease(ctx, report, checkpoint));
+    const manifest = releaseManifest(report, ctx.config.commit);
+    await withGithubDeployment(ctx, report, { target: github, manifest }, () =>
+      deployRelease(ctx, report, checkpoint),
+    );
   } else await rollbackRelease(ctx, report, checkpoint, github ? { github } : {});
 }
 
@@ -41,26 +40,4 @@ function githubTarget(ctx: StageContext): GithubTarget | undefined {
     ...(config.gate.smokeUrl ? { environmentUrl: config.gate.smokeUrl } : {}),
     ...(config.runUrl ? { logUrl: config.runUrl } : {}),
   };
-}
-
-async function withGithubDeployment(
-  ctx: StageContext,
-  report: Report,
-  target: GithubTarget | undefined,
-  release: () => Promise<void>,
-): Promise<void> {
-  const deployment = target
-    ? await startGithubDeployment(ctx, target, releaseManifest(report, ctx.config.commit))
-    : undefined;
-  try {
-    await release();
-  } finally {
-    const ok = report.result === 'deployed' || report.result === 'unchanged';
-    await setGithubDeploymentStatus(
-      ctx,
-      deployment,
-      ok ? 'success' : 'failure',
-      `${report.result ?? 'failed'}: ${report.release}`,
-    );
-  }
 }

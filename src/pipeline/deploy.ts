@@ -1,8 +1,20 @@
 import { errorText } from '../aws/errors';
 import { checkDatabase } from '../database';
+import {
+  checkBefore,
+  confirmRelease,
+  type Move,
+  nothingMoved,
+  planServices,
+  runTransaction,
+  ServicesChangedError,
+  STAGES,
+  stage,
+  strategyOf,
+} from '../engine';
 import { buildImages } from '../images';
 import { runMigration } from '../migrate';
-import type { GateResult, PreflightResult, RenderResult, RolloutResult } from '../model/contracts';
+import type { PreflightResult, RenderResult } from '../model/contracts';
 import type { Report } from '../model/report';
 import { runPreflight, worstCaseMs } from '../preflight';
 import {
@@ -18,11 +30,8 @@ import {
   unconfirmedRevisions,
 } from '../record';
 import { renderRelease, rolloutTargets } from '../render';
-import { rollOut } from '../rollout';
 import type { StageContext } from '../runtime/context';
-import { deployedImages, recordImages, recordRender } from './deployed';
-import { finishFailedRelease, gateRelease, safeRollOut } from './finish';
-import { STAGES, stage } from './stage';
+import { deployedImages, recordImages } from './deployed';
 
 /**
  * deploy: preflight → images → render → migrate → rollout → gate → record,
@@ -71,43 +80,42 @@ async function deployClaimed(
 
   await checkClaim(ctx, claim, 'any task definition');
   const render = await stage(ctx, report, STAGES.render, () => renderRelease(ctx, preflight, images));
-  recordRender(report, render);
-  const targets = rolloutTargets(render);
-  if (targets.length === 0) {
+  planServices(
+    report,
+    render.services.map((s) => ({
+      service: s.live.config.service,
+      previous: s.previousArn,
+      target: s.targetArn,
+    })),
+  );
+  const moves = movesOf(render);
+  if (moves.length === 0) {
     await confirmRunningRelease(ctx, report, preflight, claim);
     return;
   }
-  const registered = render.services.filter((s) => s.changed).map((s) => s.targetArn);
+  const registered = moves.map((m) => m.taskDefinitionArn);
   checkpoint('render');
   await tagBaseline(ctx, preflight.services);
   await migrateOrStop(ctx, report, { preflight, render, registered, claim });
-
-  checkpoint('rollout');
-  const rollout: RolloutResult = await stage(ctx, report, STAGES.rollout, () =>
-    safeRollOut(
-      () => rollOut(ctx, targets, { beforeWave: () => checkClaim(ctx, claim, 'the next wave') }),
-      targets,
-    ),
-  );
-  recordRollout(report, rollout);
-  let gate: GateResult | undefined;
-  if (rollout.ok) {
-    checkpoint('gate');
-    gate = await gateRelease(ctx, report, preflight.alarms);
-  }
-  if (rollout.ok && gate?.ok) {
-    await checkClaim(ctx, claim, 'the outcome tags');
-    await tagOutcome(ctx, registered, 'succeeded');
-    report.result = 'deployed';
-    report.runningRelease = ctx.config.release;
-    return;
-  }
-  await finishFailedRelease(ctx, report, {
-    render,
-    rollout,
-    ...(gate ? { gate } : {}),
+  await runTransaction(ctx, report, {
+    kind: 'deploy',
+    moves,
+    alarms: preflight.alarms,
+    claim,
+    release: ctx.config.release,
+    running: report.runningRelease,
     registered,
     checkpoint,
+  });
+}
+
+/** The services this release changes, each with where it goes back to and how ECS moves it. */
+function movesOf(render: RenderResult): Move[] {
+  return rolloutTargets(render).flatMap((t) => {
+    const rendered = render.services.find((s) => s.live.config.service === t.service);
+    return rendered
+      ? [{ ...t, previousArn: rendered.previousArn, strategy: strategyOf(rendered.live.service) }]
+      : [];
   });
 }
 
@@ -123,7 +131,11 @@ async function migrateOrStop(
   }: { preflight: PreflightResult; render: RenderResult; registered: string[]; claim: Claim },
 ): Promise<void> {
   try {
-    await checkClaim(ctx, claim, 'the database or any service');
+    const expected = render.services.map((s) => ({
+      service: s.live.config.service,
+      taskDefinitionArn: s.previousArn,
+    }));
+    await checkBefore(ctx, claim, expected, 'the database or any service');
     if (!ctx.config.migration) return;
     const migration = await stage(ctx, report, STAGES.migrate, () =>
       runMigration(ctx, { preflight, render }),
@@ -131,39 +143,12 @@ async function migrateOrStop(
     report.migration = { outcome: migration.outcome, detail: migration.detail };
   } catch (error) {
     if (!(error instanceof ClaimLostError)) {
-      report.migration = { outcome: 'failed', detail: errorText(error) };
+      if (!(error instanceof ServicesChangedError))
+        report.migration = { outcome: 'failed', detail: errorText(error) };
       await tagOutcome(ctx, registered, 'failed');
     }
-    for (const s of report.services) {
-      if (s.state !== 'pending') continue;
-      s.state = 'unchanged';
-      s.current = s.previous;
-    }
-    report.notes.push(
-      'The release stopped before any service changed: every service runs what it ran before.',
-    );
+    nothingMoved(report);
     throw error;
-  }
-}
-
-function recordRollout(report: Report, rollout: RolloutResult): void {
-  for (const r of rollout.services) {
-    const entry = report.services.find((s) => s.service === r.service);
-    if (!entry) continue;
-    if (r.state === 'not-started') {
-      // A later wave never moved: it runs what it ran before.
-      entry.state = 'unchanged';
-      entry.current = entry.previous;
-      if (r.detail) entry.detail = `not moved: ${r.detail}`;
-      continue;
-    }
-    entry.state =
-      r.state === 'completed'
-        ? 'updated'
-        : r.state === 'rolled-back-by-ecs'
-          ? 'rolled-back-by-ecs'
-          : 'failed';
-    if (r.detail) entry.detail = r.detail;
   }
 }
 
@@ -188,19 +173,12 @@ async function confirmRunningRelease(
   ctx.log.info(
     `this release already runs, but ${unconfirmed.length} of its revisions carry no succeeded outcome (an earlier run stopped before recording it): gating it now`,
   );
-  const gate = await gateRelease(ctx, report, preflight.alarms);
-  if (gate.ok) {
-    await checkClaim(ctx, claim, 'the outcome tags');
-    await tagOutcome(ctx, unconfirmed, 'succeeded');
-    report.result = 'unchanged';
-    report.runningRelease = ctx.config.release;
-    return;
-  }
-  report.result = 'failed';
-  report.error =
-    `release ${ctx.config.release} runs on every service but its gate failed: ${gate.reason ?? 'unknown reason'}. ` +
-    'This run moved nothing, so it rolls nothing back; to go back, run the rollback command (to: previous).';
-  report.notes.push(report.error);
+  await confirmRelease(ctx, report, {
+    alarms: preflight.alarms,
+    claim,
+    release: ctx.config.release,
+    registered: unconfirmed,
+  });
 }
 
 async function databaseCheck(ctx: StageContext) {

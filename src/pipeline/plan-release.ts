@@ -1,3 +1,4 @@
+import { STAGES, stage } from '../engine/stage';
 import { computeContentKeys } from '../images';
 import { findImage } from '../images/ecr';
 import type { PreflightResult } from '../model/contracts';
@@ -6,7 +7,6 @@ import { runPreflight } from '../preflight';
 import { describePlan, releaseRecord } from '../render';
 import type { StageContext } from '../runtime/context';
 import { describeConfig } from './plan';
-import { STAGES, stage } from './stage';
 
 /**
  * Per image key, what deploy would put in the task definitions: `repo@digest`

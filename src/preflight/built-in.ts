@@ -13,6 +13,8 @@ import {
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { formatDuration } from '../config/duration';
+import type { LiveService } from '../model/contracts';
+import type { StageContext } from '../runtime/context';
 import { errorText, type Findings, newFindings } from './findings';
 
 export const BUILT_IN_STRATEGIES = ['BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
@@ -159,14 +161,22 @@ export function checkBuiltInWiring(input: BuiltInCheckInput): Findings {
 
 /** The rule (or NLB listener) ARNs every built-in service names. */
 export function namedRules(services: Service[]): string[] {
-  const arns = new Set<string>();
-  for (const s of services.filter(isBuiltIn))
-    for (const lb of s.loadBalancers ?? []) {
-      const adv = lb.advancedConfiguration;
-      if (adv?.productionListenerRule) arns.add(adv.productionListenerRule);
-      if (adv?.testListenerRule) arns.add(adv.testListenerRule);
-    }
-  return [...arns];
+  return [...ruleUsers(services.map((service) => ({ name: '', service }))).keys()];
+}
+
+/** Each named rule ARN, with the fields that name it (`service api: loadBalancers[0]…productionListenerRule`). */
+function ruleUsers(services: { name: string; service: Service }[]): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  const add = (arn: string | undefined, where: string) => {
+    if (arn) users.set(arn, [...(users.get(arn) ?? []), where]);
+  };
+  for (const { name, service } of services.filter((s) => isBuiltIn(s.service)))
+    (service.loadBalancers ?? []).forEach((lb, i) => {
+      const at = `service ${name}: loadBalancers[${i}].advancedConfiguration`;
+      add(lb.advancedConfiguration?.productionListenerRule, `${at}.productionListenerRule`);
+      add(lb.advancedConfiguration?.testListenerRule, `${at}.testListenerRule`);
+    });
+  return users;
 }
 
 const NOT_FOUND = new Set([
@@ -206,6 +216,8 @@ export async function describeListenerRules(
   arns: string[],
   f: Findings,
   signal: AbortSignal,
+  /** Who names the rule, for the problem's start (default "listener rule"). */
+  where: (arn: string) => string = () => 'listener rule',
 ): Promise<RuleActions> {
   const rules: RuleActions = new Map();
   await Promise.all(
@@ -214,9 +226,55 @@ export async function describeListenerRules(
         rules.set(arn, await actionsOf(elbv2, arn, signal));
       } catch (error) {
         const call = arn.includes(':listener-rule/') ? 'DescribeRules' : 'DescribeListeners';
-        f.problems.push(`listener rule ${arn}: elasticloadbalancing:${call} failed (${errorText(error)}).`);
+        f.problems.push(`${where(arn)} ${arn}: elasticloadbalancing:${call} failed (${errorText(error)}).`);
       }
     }),
   );
   return rules;
+}
+
+/** smoke-test-url runs only at a PAUSE hook at POST_TEST_TRAFFIC_SHIFT: without one in the release it checks nothing. */
+function unusedSmokeTestUrl(url: string | undefined, builtIn: LiveService[]): string | undefined {
+  if (!url) return undefined;
+  const paused = builtIn.some((l) =>
+    (l.service.deploymentConfiguration?.lifecycleHooks ?? []).some(
+      (h) => h.targetType === 'PAUSE' && (h.lifecycleStages ?? []).includes('POST_TEST_TRAFFIC_SHIFT'),
+    ),
+  );
+  if (paused) return undefined;
+  return (
+    `smoke-test-url ${url}: no service of this release has a PAUSE hook at POST_TEST_TRAFFIC_SHIFT ` +
+    '(deploymentConfiguration.lifecycleHooks), so it is never checked. Add the hook on the services ' +
+    'behind the test listener, or drop smoke-test-url.'
+  );
+}
+
+/**
+ * Preflight's part for built-in services: their listener rules read once (shared
+ * rules once in all), then each service's wiring. A release of rolling services
+ * only makes no ELBv2 call at all.
+ */
+export async function checkBuiltInServices(
+  ctx: StageContext,
+  live: LiveService[],
+  f: Findings,
+): Promise<void> {
+  const builtIn = live.filter((l) => isBuiltIn(l.service));
+  const unused = unusedSmokeTestUrl(ctx.config.gate.smokeTestUrl, builtIn);
+  if (unused) f.warnings.push(unused);
+  if (builtIn.length === 0) return;
+  const users = ruleUsers(builtIn.map((l) => ({ name: l.config.service, service: l.service })));
+  const rules = await describeListenerRules(ctx.aws.elbv2, [...users.keys()], f, ctx.signal, (arn) =>
+    (users.get(arn) ?? ['listener rule']).join(', '),
+  );
+  for (const l of builtIn) {
+    const found = checkBuiltInWiring({
+      name: l.config.service,
+      service: l.service,
+      rules,
+      bakeTimeMs: ctx.config.gate.bakeTimeMs,
+    });
+    f.problems.push(...found.problems);
+    f.warnings.push(...found.warnings);
+  }
 }

@@ -5,6 +5,7 @@
 import type { PreflightResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { evaluateAlarms, lookUpAlarms } from './alarms';
+import { checkBuiltInServices } from './built-in';
 import { type Findings, newFindings, PreflightError } from './findings';
 import { checkCredentialLifetime, checkIdentity } from './identity';
 import { checkRepositories } from './repositories';
@@ -59,7 +60,10 @@ async function gather(
   if (account === undefined) throw new PreflightError(f.problems);
 
   const [services, repositories, alarms] = await Promise.all([
-    checkServices(ctx, f),
+    checkServices(ctx, f).then(async (live) => {
+      await checkBuiltInServices(ctx, live, f);
+      return live;
+    }),
     checkRepositories(ctx, account, f),
     lookUpAlarms(ctx, f),
     checkCredentialLifetime(ctx, f),

@@ -1,10 +1,13 @@
 import type { Deployment, Service, Tag } from '@aws-sdk/client-ecs';
 import { shortArn } from '../aws/arn';
 import { TAGS } from '../record/release-record';
+import { BUILT_IN_STRATEGIES } from './built-in';
 
 /** ECS's guide for moving a CodeDeploy (or task-set) blue/green service to ECS's built-in blue/green. */
 export const MIGRATION_GUIDE =
   'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/migrate-code-deploy-to-ecs-blue-green.html';
+
+const KNOWN_STRATEGIES: readonly string[] = ['ROLLING', ...BUILT_IN_STRATEGIES];
 
 /** Deployment controllers and strategies ecs-release cannot watch by deployment id: refuse, never half-support. */
 export function serviceRefusals(name: string, s: Service): string[] {
@@ -24,11 +27,13 @@ export function serviceRefusals(name: string, s: Service): string[] {
         'ecs-release only deploys services whose deployment controller is ECS.',
     );
   }
+  // ROLLING and ECS's built-in BLUE_GREEN, LINEAR and CANARY are driven (SPEC 3.4.1); a value this
+  // version does not know is refused rather than watched as if it were one of them.
   const strategy = s.deploymentConfiguration?.strategy;
-  if (strategy && strategy !== 'ROLLING') {
+  if (strategy && !KNOWN_STRATEGIES.includes(strategy)) {
     problems.push(
-      `service ${name} uses the ${strategy} deployment strategy; ecs-release only runs ROLLING deployments ` +
-        '(set deploymentConfiguration.strategy to ROLLING, or deploy this service another way).',
+      `service ${name}: deploymentConfiguration.strategy ${strategy} is not one ecs-release knows ` +
+        `(${KNOWN_STRATEGIES.join(', ')}); deploy this service another way, or with a newer ecs-release.`,
     );
   }
   return problems;

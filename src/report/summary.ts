@@ -61,6 +61,36 @@ function fenced(text: string): string[] {
   return [fence, text, fence];
 }
 
+/** `web:7 100% · web:6 0%`: traffic weights by revision. */
+function weightsText(weights: Record<string, number> | undefined): string {
+  const entries = Object.entries(weights ?? {});
+  return entries.length === 0 ? '—' : entries.map(([rev, pct]) => `${cell(rev)} ${pct}%`).join(' · ');
+}
+
+/**
+ * Services ECS moved with a built-in strategy: the stages each deployment reached
+ * (the release's, then the way back's) with their clock times, and the traffic weights
+ * last seen.
+ */
+function builtInLines(report: Report): string[] {
+  const moved = report.services.filter((s) => s.strategy);
+  if (moved.length === 0) return [];
+  const lines = [
+    '',
+    '| service | strategy | stages reached | production traffic | status |',
+    '|---|---|---|---|---|',
+  ];
+  for (const s of moved) {
+    for (const d of s.builtIn ?? [{ serviceDeploymentArn: '', stages: [] }]) {
+      const stages = d.stages.map((x) => `${cell(x.stage)} ${x.at.slice(11, 19)}`).join(' → ') || '—';
+      lines.push(
+        `| ${cell(s.service)} | ${cell(s.strategy)} | ${stages} | ${weightsText(d.weights?.production)} | ${cell(d.status)} |`,
+      );
+    }
+  }
+  return lines;
+}
+
 /** The job summary as Markdown: a pure function of the report, written for failures too. */
 export function renderSummary(report: Report): string {
   const lines: string[] = [];
@@ -85,6 +115,7 @@ export function renderSummary(report: Report): string {
       );
     }
   }
+  lines.push(...builtInLines(report));
   const images = Object.entries(report.images);
   if (images.length > 0) {
     lines.push('', '| image | digest | built |', '|---|---|---|');

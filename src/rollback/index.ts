@@ -17,5 +17,4 @@ export {
   resolveTarget,
   runningRelease,
 } from './resolve';
-export { type IssuedRollback, issueRollback, rollBack } from './roll-back';
 export { missingImages, parseEcrImage } from './verify-images';

@@ -1,10 +1,10 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { rollOut } from '../../src/engine';
 import { runPreflight } from '../../src/preflight';
 import { TAGS } from '../../src/record/release-record';
 import { renderRelease, rolloutTargets } from '../../src/render';
-import { rollOut } from '../../src/rollout';
-import { CLUSTER, NEW, OLD, type Scenario, scenario } from './scenario';
+import { CLUSTER, NEW, OLD, type Scenario, scenario } from '../rollout/scenario';
 
 const READS = /^(Describe|List|Get|BatchGet)/;
 

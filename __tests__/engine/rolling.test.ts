@@ -1,18 +1,31 @@
 /**
- * The deploy pipeline's failure path, with the rollout engineer's rollOut: a failed
- * release goes back, all services at once, and its revisions record the outcome.
+ * The rolling strategy's way back, after the engine's rollOut: a failed release goes
+ * back, all services at once, and its revisions record the outcome.
  */
 import { DescribeServicesCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { rollOut } from '../../src/engine';
+import { rollingStrategy } from '../../src/engine/rolling';
+import type { RolloutResult } from '../../src/model/contracts';
 import { tagOutcome } from '../../src/record';
 import { TAGS } from '../../src/record/release-record';
-import { decideRollback, findReleases, resolveTarget, rollBack } from '../../src/rollback';
-import { rollOut } from '../../src/rollout';
+import { decideRollback, findReleases, type RollbackStep, resolveTarget } from '../../src/rollback';
+import type { StageContext } from '../../src/runtime/context';
+import { CLUSTER, live, MIN, registerRelease, seedReleases, tdArn } from '../rollback/seed';
 import { testConfig } from '../support/config';
 import { createWorld, type World } from '../support/world';
-import { CLUSTER, live, MIN, registerRelease, seedReleases, tdArn } from './seed';
 
 const R5 = 'f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6';
+
+/** The way back as the engine runs it for rolling services: issue every call, then watch them all. */
+async function rollBack(ctx: StageContext, targets: RollbackStep[]): Promise<RolloutResult> {
+  const issued = await rollingStrategy.revert(
+    ctx,
+    targets.map((t) => ({ ...t, moved: { service: t.service, taskDefinitionArn: '', state: 'completed' } })),
+  );
+  const services = [...issued.refused, ...(await issued.watch())];
+  return { ok: services.every((s) => s.state === 'completed'), services };
+}
 
 async function failingRelease(breakerRollback: boolean) {
   const world = createWorld({ real: false });

@@ -2,14 +2,6 @@ import { formatDuration } from '../config/duration';
 import type { Report } from '../model/report';
 import type { StageContext } from '../runtime/context';
 
-/** Thrown by a stage that the product does not have yet: never pretend success. */
-export class NotImplementedError extends Error {
-  constructor(what: string) {
-    super(`${what} is not implemented yet in this version of ecs-release`);
-    this.name = 'NotImplementedError';
-  }
-}
-
 /** Stage names, as log groups and in the summary's timings. */
 export const STAGES = {
   configuration: 'Configuration',
@@ -19,6 +11,7 @@ export const STAGES = {
   migrate: 'Migrate',
   rollout: 'Rollout',
   gate: 'Gate',
+  commit: 'Commit',
   rollback: 'Rollback',
 } as const;
 

@@ -1,0 +1,86 @@
+/**
+ * ROLLING: ECS replaces tasks in place. Ready for the gate once the deployment is
+ * COMPLETED; nothing to commit; the way back is a new deployment of the previous
+ * revision (UpdateService), watched to the end like the rollout.
+ */
+import { shortArn } from '../aws/arn';
+import { errorText } from '../aws/errors';
+import type { ServiceRolloutResult } from '../model/contracts';
+import { finishRollbackCommand } from '../rollback/finish-command';
+import { isTransientAwsError, ROLLBACK_RETRY_DELAYS_MS } from '../rollback/transient';
+import { type StartedAll, startAll, startDeployment, watchDeployments } from '../rollout';
+import type { StageContext } from '../runtime/context';
+import type { IssuedRevert, Strategy } from './strategy';
+
+export const rollingStrategy: Strategy = {
+  names: ['ROLLING'],
+  watch: (ctx, started, options) => watchDeployments(ctx, started, options),
+  commit: async (_ctx, held) => held,
+  revert: async (ctx, steps) => {
+    const issued = await issueBack(ctx, steps);
+    return {
+      refused: issued.refused,
+      watch: () =>
+        issued.started.length > 0
+          ? watchDeployments(ctx, issued.started, { failFast: false, seenEvents: issued.seenEvents })
+          : Promise.resolve([]),
+    } satisfies IssuedRevert;
+  },
+};
+
+/**
+ * Every UpdateService of a way back at once, without waiting for anything else
+ * (a cancelled run must issue them within 1 s). Deliberately not tied to the run's
+ * abort signal. UpdateService carries only the cluster, the service and the task definition.
+ */
+export async function issueBack(
+  ctx: StageContext,
+  steps: readonly { service: string; taskDefinitionArn: string }[],
+): Promise<{
+  started: StartedAll['started'];
+  seenEvents: StartedAll['seenEvents'];
+  refused: ServiceRolloutResult[];
+}> {
+  const all = await startAll(
+    steps,
+    (t) => startUntilAccepted(ctx, t),
+    (started) =>
+      ctx.log.info(
+        `${started.service}: rolling back to ${shortArn(started.taskDefinitionArn)} (deployment ${started.deploymentId})`,
+      ),
+  );
+  const refused = all.refused.map((t): ServiceRolloutResult => {
+    const detail =
+      `${t.service}: UpdateService back to ${shortArn(t.taskDefinitionArn)} failed (${errorText(t.error)}); finish it with ` +
+      finishRollbackCommand(ctx.config.region, ctx.config.cluster, [t]);
+    ctx.log.error(detail);
+    return { service: t.service, taskDefinitionArn: t.taskDefinitionArn, state: 'failed', detail };
+  });
+  return { started: all.started, seenEvents: all.seenEvents, refused };
+}
+
+/**
+ * startDeployment for a way back, outlasting throttling, 5xx and dropped connections
+ * that outlived the SDK's own retries: the rollout's failed UpdateService may have been
+ * exactly such a burst, and giving up on the way back would leave the services on
+ * different releases. Errors that cannot go away by waiting (expired credentials,
+ * access denied) fail at once. The first attempt is immediate; the pauses use the
+ * run's clock but not its abort signal, for the same reason as issueBack.
+ */
+export async function startUntilAccepted(
+  ctx: StageContext,
+  t: { service: string; taskDefinitionArn: string },
+) {
+  for (const delay of [...ROLLBACK_RETRY_DELAYS_MS, undefined]) {
+    try {
+      return await startDeployment(ctx, t.service, t.taskDefinitionArn);
+    } catch (error) {
+      if (delay === undefined || !isTransientAwsError(error)) throw error;
+      ctx.log.warning(
+        `${t.service}: UpdateService back to ${shortArn(t.taskDefinitionArn)} failed (${errorText(error)}); trying again in ${delay / 1000}s`,
+      );
+      await ctx.clock.sleep(delay);
+    }
+  }
+  throw new Error('unreachable: the last attempt returns or throws');
+}
