@@ -129,7 +129,7 @@ export async function distRows(): Promise<Row[]> {
 }
 
 export async function memoryRows(o: RowOptions): Promise<Row[]> {
-  const { streamMemory } = await import('./memory/run');
+  const { streamMemory } = await import('./memory/stream');
   o.progress('memory: streaming 100,000 lines …');
   const r = await streamMemory();
   return [

@@ -6,7 +6,7 @@
  * esbuild and run by plain `node`, the way dist/ runs: no tsx loader in the figure.
  * Baseline in the same run: a bare `node` process's RSS.
  *
- *   npx tsx bench/memory/run.ts
+ *   npx tsx bench/memory/stream.ts
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
