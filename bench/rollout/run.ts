@@ -21,7 +21,7 @@ import Docker from 'dockerode';
 import { createLab, type Lab } from '../../lab/sim/lab';
 import { createClients } from '../../src/aws/clients';
 import type { ReleaseConfig } from '../../src/config/types';
-import { rollOut } from '../../src/engine';
+import { rollOut } from '../../src/engine/waves';
 import { VirtualClock } from '../../src/runtime/clock';
 import type { StageContext } from '../../src/runtime/context';
 import { MemoryLogger } from '../../src/runtime/log';
