@@ -119,7 +119,7 @@ export async function distRows(): Promise<Row[]> {
   const anchor = existsSync(anchorDir) ? treeBytes(anchorDir) : undefined;
   return [
     {
-      what: '`dist/` size (as committed)',
+      what: '`dist/` size (as on disk)',
       ours: `${mb(ours.bytes)} in ${ours.files} files`,
       baseline: anchor ? `the AWS action's dist/: ${mb(anchor.bytes)} in ${anchor.files} files` : '—',
       target: '< 5 MB',
