@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every figure of SPEC section 5 with its baseline measured in
- * the same run, printed as the README's Markdown table and written to
- * bench/results.md. Rows that need the lab (re-run, images) are skipped with a
+ * the same run, printed as the README's Markdown table and (a full run)
+ * written to bench/results.md. Rows that need the lab (re-run, images) are skipped with a
  * notice when it is not up; the images row runs last (it builds on the shared
  * engine, and removes only its own build cache).
  *
@@ -67,7 +67,9 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   process.stdout.write(`\n${text}`);
-  writeFileSync(join(__dirname, 'results.md'), text);
+  // results.md is the record of a full run (the README quotes it): a partial one leaves it alone.
+  if (argv.length === 0) writeFileSync(join(__dirname, 'results.md'), text);
+  else progress('partial run (--only/--quick): bench/results.md left as it was');
 }
 
 main().catch((error: unknown) => {
