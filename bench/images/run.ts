@@ -7,6 +7,8 @@
  * For the backend as shipped, the backend with a slow dependency step (what
  * `npm ci` or `pip install` costs in a real app), and the multi-stage frontend
  * with that step in its build stage (the stage cache image at work).
+ * Every variant marks its Dockerfile (own-cache.ts), so "empty local cache"
+ * removes this run's build records and images only: the engine is shared.
  * Run: npx tsx bench/images/run.ts   (needs lab/up)
  */
 import { randomBytes } from 'node:crypto';
@@ -18,6 +20,7 @@ import type { ImageConfig, ReleaseConfig } from '../../src/config/types';
 import { buildImages } from '../../src/images';
 import type { BuiltImage, RepositoryInfo } from '../../src/model/contracts';
 import { type BenchWorld, benchWorld } from './harness';
+import { markDockerfile, pruneOwn } from './own-cache';
 
 /** Stands in for a dependency install: 8 s of work and a 40 MB layer. */
 const DEPS_STEP = `RUN node -e "require('fs').writeFileSync('/deps.bin', require('crypto').randomBytes(40 << 20))" && sleep 8`;
@@ -47,15 +50,16 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-/** A fresh runner: no BuildKit cache and none of this run's images in the engine. */
-async function emptyLocalCache(docker: Docker, prefix: string): Promise<void> {
+/** A fresh runner: none of this variant's BuildKit records and images in the engine (nobody else's touched). */
+async function emptyLocalCache(docker: Docker, registry: string, ns: string): Promise<void> {
   const images = await docker.listImages();
   for (const image of images) {
-    if ((image.RepoTags ?? []).some((t) => t.startsWith(prefix))) {
+    if ((image.RepoTags ?? []).some((t) => t.startsWith(`${registry}/${ns}/`))) {
       await docker.getImage(image.Id).remove({ force: true });
     }
   }
-  await docker.pruneBuilder({ all: true } as never);
+  const { left } = await pruneOwn(docker, ns);
+  if (left > 0) throw new Error(`${left} build cache records of ${ns} could not be removed (in use?)`);
 }
 
 async function timed(fn: () => Promise<Record<string, BuiltImage>>): Promise<{ ms: number; built: boolean }> {
@@ -69,10 +73,9 @@ async function runVariant(w: BenchWorld, v: Variant) {
   try {
     const ns = `bench-${randomBytes(3).toString('hex')}`;
     const dockerfilePath = join(repo.dir, v.key, 'Dockerfile');
-    if (v.dockerfile) {
-      writeFileSync(dockerfilePath, v.dockerfile(readFileSync(dockerfilePath, 'utf8')));
-      repo.git('commit', '-qam', 'bench dockerfile');
-    }
+    const original = readFileSync(dockerfilePath, 'utf8');
+    writeFileSync(dockerfilePath, markDockerfile(v.dockerfile ? v.dockerfile(original) : original, ns));
+    repo.git('commit', '-qam', 'bench dockerfile');
     const image = repo.images().find((i) => i.key === v.key) as ImageConfig;
     const images = [{ ...image, repository: `${ns}/${v.key}` }];
     const uri = `${w.env.registry}/${ns}/${v.key}`;
@@ -90,7 +93,7 @@ async function runVariant(w: BenchWorld, v: Variant) {
       return buildImages(w.context(config, repo.dir), { repositories, deployed: { [v.key]: deployed } });
     };
 
-    await emptyLocalCache(w.docker, `${w.env.registry}/bench-`);
+    await emptyLocalCache(w.docker, w.env.registry, ns);
     let first: BuiltImage | undefined;
     const cold = await timed(async () => {
       const r = await run(repo.head(), false, []);
@@ -102,31 +105,45 @@ async function runVariant(w: BenchWorld, v: Variant) {
       { [v.change]: `${readFileSync(join(repo.dir, v.change), 'utf8')}\n// one-line change\n` },
       'one line',
     );
-    await emptyLocalCache(w.docker, `${w.env.registry}/bench-`);
+    await emptyLocalCache(w.docker, w.env.registry, ns);
     const linesBefore = w.log.lines.length;
     const rebuild = await timed(() => run(changed, true, first ? [first.reference] : []));
     const stepLines = w.log.lines.slice(linesBefore).filter((l) => /^\[\w+\] (CACHED )?\[/.test(l));
     const cached = stepLines.filter((l) => l.includes(' CACHED ')).length;
 
     const noop = await timed(() => run(changed, true, []));
+    await emptyLocalCache(w.docker, w.env.registry, ns);
     return { name: v.name, cold, rebuild, noop, cached, steps: stepLines.length };
   } finally {
     repo.remove();
   }
 }
 
-async function main(): Promise<void> {
-  const w = benchWorld(process.argv.includes('--verbose'));
-  const engine = await w.docker.version();
-  console.log(`images benchmark: Docker Engine ${engine.Version}, registry ${w.env.registry}`);
-  const rows = [];
-  const only = process.argv.indexOf('--only');
-  const chosen = only >= 0 ? VARIANTS.filter((_, i) => String(i + 1) === process.argv[only + 1]) : VARIANTS;
-  for (const v of chosen) {
-    console.log(`- ${v.name} …`);
+export type ImagesResult = Awaited<ReturnType<typeof runVariant>>;
+
+/** Runs the variants (1-based indexes; all by default). */
+export async function imagesBench(
+  options: { verbose?: boolean; only?: number[]; progress?: (line: string) => void } = {},
+): Promise<{ engine: string; rows: ImagesResult[] }> {
+  const w = benchWorld(options.verbose ?? false);
+  const engine = (await w.docker.version()).Version;
+  const rows: ImagesResult[] = [];
+  for (const [i, v] of VARIANTS.entries()) {
+    if (options.only && !options.only.includes(i + 1)) continue;
+    options.progress?.(`- ${v.name} …`);
     rows.push(await runVariant(w, v));
   }
-  await emptyLocalCache(w.docker, `${w.env.registry}/bench-`);
+  return { engine, rows };
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.indexOf('--only');
+  const { engine, rows } = await imagesBench({
+    verbose: process.argv.includes('--verbose'),
+    ...(only >= 0 && { only: [Number(process.argv[only + 1])] }),
+    progress: (line) => console.log(line),
+  });
+  console.log(`images benchmark: Docker Engine ${engine}`);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   console.log('');
   console.log(
@@ -140,7 +157,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

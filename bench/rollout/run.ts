@@ -21,10 +21,11 @@ import Docker from 'dockerode';
 import { createLab, type Lab } from '../../lab/sim/lab';
 import { createClients } from '../../src/aws/clients';
 import type { ReleaseConfig } from '../../src/config/types';
-import { rollOut } from '../../src/engine';
+import { rollOut } from '../../src/engine/waves';
 import { VirtualClock } from '../../src/runtime/clock';
 import type { StageContext } from '../../src/runtime/context';
 import { MemoryLogger } from '../../src/runtime/log';
+import { quantile } from '../lib/stats';
 
 interface Timeline {
   name: string;
@@ -35,7 +36,7 @@ interface Timeline {
   rollback: boolean;
 }
 
-interface Run {
+export interface Run {
   lagMs: number;
   reads: number;
   spanMs: number;
@@ -132,7 +133,7 @@ function quietSignal(): AbortSignal {
   return signal;
 }
 
-async function ours(t: Timeline): Promise<Run> {
+async function oursRun(t: Timeline): Promise<Run> {
   const { clock, lab, aws, arn } = seed(t);
   const config = {
     command: 'deploy',
@@ -202,15 +203,6 @@ async function waiter(t: Timeline): Promise<Run> {
   return { lagMs: clock.now() - at, reads: readsSince(lab, start), spanMs: clock.now() - start, verdict };
 }
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const i = (s.length - 1) * q;
-  const lo = Math.floor(i);
-  const hi = Math.ceil(i);
-  return (s[lo] ?? 0) + ((s[hi] ?? 0) - (s[lo] ?? 0)) * (i - lo);
-}
-
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function summary(label: string, runs: Run[]): string[] {
@@ -230,19 +222,28 @@ function summary(label: string, runs: Run[]): string[] {
   ];
 }
 
+export type Kind = 'complete' | 'fail-ecs-rollback' | 'fail-no-rollback';
+
+/** Every timeline of one kind, played by both watchers (`limit` keeps the first few, for --quick). */
+export async function playKind(kind: Kind, limit?: number): Promise<{ ours: Run[]; waiter: Run[] }> {
+  const set = timelines()
+    .filter((t) => t.name.startsWith(kind))
+    .slice(0, limit);
+  const ours: Run[] = [];
+  const sdk: Run[] = [];
+  for (const t of set) {
+    ours.push(await oursRun(t));
+    sdk.push(await waiter(t));
+  }
+  return { ours, waiter: sdk };
+}
+
 async function main(): Promise<void> {
-  const all = timelines();
   const rows: string[][] = [];
-  for (const kind of ['complete', 'fail-ecs-rollback', 'fail-no-rollback']) {
-    const set = all.filter((t) => t.name.startsWith(kind));
-    const a: Run[] = [];
-    const b: Run[] = [];
-    for (const t of set) {
-      a.push(await ours(t));
-      b.push(await waiter(t));
-    }
-    rows.push(summary(`${kind} (${set.length}) ecs-release`, a));
-    rows.push(summary(`${kind} (${set.length}) SDK waiter`, b));
+  for (const kind of ['complete', 'fail-ecs-rollback', 'fail-no-rollback'] as const) {
+    const { ours: a, waiter: b } = await playKind(kind);
+    rows.push(summary(`${kind} (${a.length}) ecs-release`, a));
+    rows.push(summary(`${kind} (${b.length}) SDK waiter`, b));
   }
   const head = [
     'timelines / watcher',
@@ -260,7 +261,9 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(line(r));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
