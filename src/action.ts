@@ -1,12 +1,15 @@
-import * as core from '@actions/core';
 import type { ReleaseConfig } from './config/types';
 import { run } from './main';
 import { actionRuntime } from './runtime/action-runtime';
 import { Secrets } from './runtime/secrets';
+import { issueCommand } from './runtime/workflow-commands';
 
 /** The action for a validated configuration: loaded only once the configuration passed. */
 export async function runAction(config: ReleaseConfig, signal: AbortSignal, workdir: string): Promise<void> {
   const secrets = new Secrets();
   const outcome = await run(actionRuntime(signal, workdir, secrets), config);
-  if (outcome.exitCode !== 0) core.setFailed(secrets.redact(outcome.error ?? 'ecs-release failed'));
+  if (outcome.exitCode === 0) return;
+  // core.setFailed: the error annotation and a failing exit code.
+  issueCommand('error', secrets.redact(outcome.error ?? 'ecs-release failed'));
+  process.exitCode = 1;
 }
