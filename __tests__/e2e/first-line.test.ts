@@ -53,7 +53,6 @@ function runPlan(): { status: number | null; stdout: string; trace: string[] } {
       AWS_ACCESS_KEY_ID: 'first-line',
       AWS_SECRET_ACCESS_KEY: 'first-line',
       AWS_REGION: 'eu-west-1',
-      AWS_MAX_ATTEMPTS: '1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   });
