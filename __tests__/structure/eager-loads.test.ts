@@ -1,6 +1,6 @@
 /**
- * SPEC 5: the first log line (run()'s start line) needs only the entry, the
- * configuration and the runtime. The bundler puts every module that the entry reaches
+ * SPEC 5: load only what a command needs. The first log line (run()'s start line)
+ * needs only the entry, the configuration and the runtime. The bundler puts every module that the entry reaches
  * through static imports (and `require` calls, which it resolves the same way) in the
  * chunks loaded before that line; so that set must hold no package a later stage needs.
  * The chunks themselves are checked in __tests__/e2e/first-line.test.ts.
@@ -92,5 +92,20 @@ describe('the first log line', () => {
     );
     // `require` in a function is still bundled with its module: the walk counts it.
     expect(eagerClosure(['aws/clients.ts']).packages).toContain('@aws-sdk/client-rds');
+  });
+});
+
+describe('a command', () => {
+  it('loads the Docker client, gRPC, Octokit and Secrets Manager only when a stage uses them', () => {
+    const { packages } = eagerClosure(['pipeline/commands.ts']);
+    const later = ['dockerode', '@grpc/grpc-js', '@actions/github', '@aws-sdk/client-secrets-manager'];
+    expect(packages.filter((p) => later.includes(p))).toEqual([]);
+  });
+
+  it('a task-mode migration holds the ECS and CloudWatch Logs clients alone (the 100,000-line stream)', () => {
+    expect(eagerClosure(['migrate/index.ts']).packages).toEqual([
+      '@aws-sdk/client-cloudwatch-logs',
+      '@aws-sdk/client-ecs',
+    ]);
   });
 });
