@@ -38,8 +38,9 @@ type Config = ReturnType<typeof clientConfig>;
 /**
  * How each client is made. `require` (not `import`) so a client's package is only
  * evaluated when the client is first used: each package costs 1 to 8 MB and several ms
- * on top of the SDK core, and a run (or a stage's process) that never calls RDS or
- * Secrets Manager should not pay for them. The bundler still bundles what it requires.
+ * on top of the SDK core. A stage that imports a package's commands evaluates it anyway;
+ * a process that never reaches such a stage (a task-mode migration and Secrets Manager
+ * or RDS) does not pay for it. The bundler still bundles what is required.
  */
 const MAKERS: { [K in keyof AwsClients]: (config: Config) => AwsClients[K] } = {
   ecs: (c) => new (require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs')).ECSClient(c),
@@ -78,8 +79,8 @@ function clientConfig(options: ClientOptions) {
 /**
  * One place for every client's settings. The endpoint is left to the SDK so its
  * own `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` settings keep working.
- * Each client is made on first use (and then kept): a plan never builds the ECR or
- * RDS client it does not call.
+ * Each client is made on first use (and then kept): a plan never builds the RDS or
+ * Secrets Manager client it does not call.
  */
 export function createClients(options: ClientOptions): AwsClients {
   const config = clientConfig(options);
