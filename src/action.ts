@@ -1,8 +1,8 @@
-import * as core from '@actions/core';
 import type { ReleaseConfig } from './config/types';
 import { run } from './main';
 import { actionRuntime } from './runtime/action-runtime';
 import { Secrets } from './runtime/secrets';
+import { issueCommand } from './runtime/workflow-commands';
 
 /**
  * The action for a validated configuration: loaded only once the configuration passed.
@@ -19,5 +19,8 @@ export async function runAction(
   if (printJson && outcome.report?.result === 'listed') {
     printJson(`${secrets.redact(JSON.stringify(outcome.report.history ?? [], null, 2))}\n`);
   }
-  if (outcome.exitCode !== 0) core.setFailed(secrets.redact(outcome.error ?? 'ecs-release failed'));
+  if (outcome.exitCode === 0) return;
+  // core.setFailed: the error annotation and a failing exit code.
+  issueCommand('error', secrets.redact(outcome.error ?? 'ecs-release failed'));
+  process.exitCode = 1;
 }

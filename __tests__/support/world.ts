@@ -88,7 +88,7 @@ export function createWorld(options: WorldOptions = {}): World {
     context: (config, workdir = process.cwd()) => ({
       config,
       aws,
-      docker,
+      docker: async () => docker,
       clock,
       log,
       signal: controller.signal,

@@ -70,7 +70,7 @@ export function benchWorld(echo = false): BenchWorld {
     context: (config, workdir) => ({
       config,
       aws,
-      docker,
+      docker: async () => docker,
       clock: systemClock,
       log,
       signal: new AbortController().signal,

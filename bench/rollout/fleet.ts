@@ -140,7 +140,7 @@ export async function oursFleet(services: number, timeline: number): Promise<Fle
   const ctx: StageContext = {
     config,
     aws,
-    docker: new Docker({ socketPath: '/nonexistent.sock' }),
+    docker: async () => new Docker({ socketPath: '/nonexistent.sock' }),
     clock,
     log: verdictLogger(clock, noticed),
     signal: quietSignal(),

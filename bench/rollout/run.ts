@@ -152,7 +152,7 @@ async function oursRun(t: Timeline): Promise<Run> {
   const ctx: StageContext = {
     config,
     aws,
-    docker: new Docker({ socketPath: '/nonexistent.sock' }),
+    docker: async () => new Docker({ socketPath: '/nonexistent.sock' }),
     clock,
     log: new MemoryLogger(),
     signal: quietSignal(),

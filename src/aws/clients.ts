@@ -1,11 +1,11 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { VERSION } from '../version';
 
@@ -33,12 +33,40 @@ export interface ClientOptions {
   maxAttempts?: number;
 }
 
+type Config = ReturnType<typeof clientConfig>;
+
 /**
- * One place for every client's settings. The endpoint is left to the SDK so its
- * own `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` settings keep working.
+ * How each client is made. `require` (not `import`) so a client's package is only
+ * evaluated when the client is first used: each package costs 1 to 8 MB and several ms
+ * on top of the SDK core. A stage that imports a package's commands evaluates it anyway;
+ * a process that never reaches such a stage (a task-mode migration and Secrets Manager
+ * or RDS) does not pay for it. The bundler still bundles what is required.
  */
-export function createClients(options: ClientOptions): AwsClients {
-  const config = {
+const MAKERS: { [K in keyof AwsClients]: (config: Config) => AwsClients[K] } = {
+  ecs: (c) => new (require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs')).ECSClient(c),
+  ecr: (c) => new (require('@aws-sdk/client-ecr') as typeof import('@aws-sdk/client-ecr')).ECRClient(c),
+  cloudwatch: (c) =>
+    new (
+      require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')
+    ).CloudWatchClient(c),
+  logs: (c) =>
+    new (
+      require('@aws-sdk/client-cloudwatch-logs') as typeof import('@aws-sdk/client-cloudwatch-logs')
+    ).CloudWatchLogsClient(c),
+  elbv2: (c) =>
+    new (
+      require('@aws-sdk/client-elastic-load-balancing-v2') as typeof import('@aws-sdk/client-elastic-load-balancing-v2')
+    ).ElasticLoadBalancingV2Client(c),
+  rds: (c) => new (require('@aws-sdk/client-rds') as typeof import('@aws-sdk/client-rds')).RDSClient(c),
+  secrets: (c) =>
+    new (
+      require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager')
+    ).SecretsManagerClient(c),
+  sts: (c) => new (require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts')).STSClient(c),
+};
+
+function clientConfig(options: ClientOptions) {
+  return {
     region: options.region,
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 8,
@@ -46,14 +74,26 @@ export function createClients(options: ClientOptions): AwsClients {
     ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
-  return {
-    ecs: new ECSClient(config),
-    ecr: new ECRClient(config),
-    cloudwatch: new CloudWatchClient(config),
-    logs: new CloudWatchLogsClient(config),
-    elbv2: new ElasticLoadBalancingV2Client(config),
-    rds: new RDSClient(config),
-    secrets: new SecretsManagerClient(config),
-    sts: new STSClient(config),
-  };
+}
+
+/**
+ * One place for every client's settings. The endpoint is left to the SDK so its
+ * own `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` settings keep working.
+ * Each client is made on first use (and then kept): a plan never builds the RDS or
+ * Secrets Manager client it does not call.
+ */
+export function createClients(options: ClientOptions): AwsClients {
+  const config = clientConfig(options);
+  const made: Partial<AwsClients> = {};
+  const clients = {} as AwsClients;
+  for (const key of Object.keys(MAKERS) as (keyof AwsClients)[]) {
+    Object.defineProperty(clients, key, {
+      enumerable: true,
+      get: () => {
+        made[key] ??= MAKERS[key](config) as never;
+        return made[key];
+      },
+    });
+  }
+  return clients;
 }

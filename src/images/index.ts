@@ -64,7 +64,7 @@ async function releaseImage(
   }
 
   const creds = await login();
-  const deps: EngineDeps = { docker: ctx.docker, log: ctx.log, signal };
+  const deps: EngineDeps = { docker: await ctx.docker(), log: ctx.log, signal };
   const prepared = await prepareContext(ctx.workdir, image.key, image.context, image.dockerfile);
   const stages = cacheStages(parseStages(prepared.dockerfileText), image.target);
   const deployed = await usableDeployedImages(ctx, repo, job.deployed);
@@ -137,7 +137,7 @@ export async function buildImages(ctx: StageContext, input: ImagesInput): Promis
   let creds: Promise<RegistryCredentials> | undefined;
   const login = (): Promise<RegistryCredentials> => {
     creds ??= ecrLogin(ctx).then(async (c) => {
-      await checkRegistryLogin({ docker: ctx.docker, log: ctx.log, signal: controller.signal }, c);
+      await checkRegistryLogin({ docker: await ctx.docker(), log: ctx.log, signal: controller.signal }, c);
       return c;
     });
     return creds;

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import type { ServiceDefinition } from '@grpc/grpc-js';
 import type Docker from 'dockerode';
 import { readFields, text, writeStrings } from './protobuf';
 
@@ -50,7 +50,9 @@ export interface Session {
 }
 
 /** Opens `/session` on the engine and serves the Auth service over it. */
-export function openSession(docker: Docker, creds: RegistryCredentials): Promise<Session> {
+export async function openSession(docker: Docker, creds: RegistryCredentials): Promise<Session> {
+  // gRPC loads with the first build: a plan, a rollback or a no-op re-run never needs it.
+  const { Server, ServerCredentials } = await import('@grpc/grpc-js');
   const id = randomUUID();
   return new Promise((resolve, reject) => {
     docker.modem.dial(

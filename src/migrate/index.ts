@@ -1,10 +1,8 @@
 import { DescribeTaskDefinitionCommand, type TaskDefinition } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../config/duration';
-import { snapshotDatabase } from '../database/snapshot';
 import type { MigrationResult, PreflightResult, RenderedService, RenderResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { MigrationError } from './errors';
-import { runMigrationOnRunner } from './runner-mode';
 import { shouldMigrate } from './should-migrate';
 import { containerImage, migrationTarget } from './target';
 import { runMigrationTask } from './task-mode';
@@ -55,9 +53,14 @@ export async function runMigration(
   ctx.log.info(`migration: ${decision.detail}`);
   if (!decision.migrate) return { outcome: 'skipped', detail: decision.detail };
 
-  const snapshot = ctx.config.database?.snapshot ? await snapshotDatabase(ctx) : undefined;
+  // The snapshot (RDS client) and runner mode (Secrets Manager, RDS) load only when used:
+  // a task-mode migration's process holds the ECS and Logs clients alone (SPEC 5 memory).
+  const snapshot = ctx.config.database?.snapshot
+    ? await (await import('../database/snapshot')).snapshotDatabase(ctx)
+    : undefined;
   const snapshotNote = snapshot ? `; snapshot ${snapshot.id} taken before it` : '';
   if (migration.mode === 'runner') {
+    const { runMigrationOnRunner } = await import('./runner-mode');
     const { ms } = await runMigrationOnRunner(ctx, migration);
     return {
       outcome: 'succeeded',

@@ -4,7 +4,7 @@
  * failing a production release over: a token without `deployments: write` gets a
  * notice, any other GitHub error a warning, and the run goes on.
  */
-import { getOctokit } from '@actions/github';
+import type { getOctokit } from '@actions/github';
 import type { StageContext } from '../runtime/context';
 import type { ReleaseManifest } from './manifest';
 
@@ -45,6 +45,9 @@ export async function startGithubDeployment(
   options: { fetch?: GithubFetch } = {},
 ): Promise<GithubDeployment | undefined> {
   ctx.mask(target.token);
+  // Loaded only for a run that records a GitHub deployment: Octokit and its HTTP client
+  // (undici) are about 550 KB of bundle that a plan, or a deploy without one, never needs.
+  const { getOctokit } = await import('@actions/github');
   const octokit = getOctokit(target.token, {
     baseUrl: target.apiUrl.replace(/\/+$/, ''),
     ...(options.fetch ? { request: { fetch: options.fetch } } : {}),

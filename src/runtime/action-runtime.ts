@@ -1,10 +1,15 @@
-import * as core from '@actions/core';
+import { access, appendFile, constants } from 'node:fs/promises';
 import { actionsLogger } from './actions-logger';
 import { systemClock } from './clock';
 import type { Runtime } from './runtime';
 import type { Secrets } from './secrets';
+import { issueCommand, issueFileCommand } from './workflow-commands';
 
-/** The runtime of a real action run: @actions/core, process env, the SDK and the Docker engine. */
+/**
+ * The runtime of a real run: the runner's workflow commands, process env, the SDK and
+ * the Docker engine. No @actions/core: what core would do here is a stdout line or a
+ * file append (workflow-commands.ts), and loading it would delay the first log line.
+ */
 export function actionRuntime(signal: AbortSignal, workdir: string, secrets: Secrets): Runtime {
   const onRunner = process.env.GITHUB_ACTIONS === 'true';
   return {
@@ -12,19 +17,23 @@ export function actionRuntime(signal: AbortSignal, workdir: string, secrets: Sec
     clock: systemClock,
     signal,
     mask: (secret) => {
-      if (secrets.add(secret) && onRunner) core.setSecret(secret);
+      if (secrets.add(secret) && onRunner) issueCommand('add-mask', secret);
     },
-    setOutput: (name, value) => core.setOutput(name, secrets.redact(value)),
-    saveState: (name, value) => core.saveState(name, secrets.redact(value)),
+    setOutput: (name, value) => issueFileCommand('OUTPUT', name, secrets.redact(value)),
+    saveState: (name, value) => issueFileCommand('STATE', name, secrets.redact(value)),
     writeSummary: async (markdown) => {
+      const file = process.env.GITHUB_STEP_SUMMARY;
       // Outside a runner (the CLI, the demo) there is no summary file: print it instead.
-      if (!process.env.GITHUB_STEP_SUMMARY) {
-        core.info(secrets.redact(markdown));
+      if (!file) {
+        process.stdout.write(`${secrets.redact(markdown)}\n`);
         return;
       }
-      await core.summary.addRaw(secrets.redact(markdown)).write();
+      // As core.summary.write(): the file must exist and be writable; the step's summary is appended to.
+      await access(file, constants.R_OK | constants.W_OK);
+      await appendFile(file, secrets.redact(markdown), { encoding: 'utf8' });
     },
-    // Loaded on first use so a configuration error is reported before the SDK is even parsed.
+    // Loaded on first use, after the first log line: the clients module, and dockerode
+    // only when a stage asks for the engine (images; a plan or a rollback never does).
     aws: async (region) => (await import('../aws/clients')).createClients({ region }),
     docker: async () => {
       const { default: Docker } = await import('dockerode');

@@ -11,7 +11,8 @@ import type { Logger } from './log';
 export interface StageContext {
   config: ReleaseConfig;
   aws: AwsClients;
-  docker: Docker;
+  /** The Docker engine's client, made on first call (only the images stage needs it). */
+  docker(): Promise<Docker>;
   clock: Clock;
   log: Logger;
   /** Aborted on cancellation (SIGINT/SIGTERM from the runner). */
