@@ -16,13 +16,32 @@ describe('the CLI flags', () => {
     );
   });
 
-  it('--help of every command lists every input of action.yml with its description', () => {
+  it('--help lists every input of action.yml with its description; a command lists the ones it reads', () => {
+    const listed = (help: string) => inputs.filter((n) => help.includes(`\n  --${n} `));
+    expect(listed(cliUsage([]))).toEqual(inputs.filter((n) => n !== 'command'));
     for (const command of [[], ['plan'], ['deploy'], ['rollback'], ['history']]) {
       const help = cliUsage(command);
-      for (const name of inputs.filter((n) => n !== 'command')) expect(help).toContain(`--${name} `);
       expect(help).toContain('ECS cluster name or ARN.');
       expect(help).toContain('Exit codes: 0');
     }
+    const deploy = listed(cliUsage(['deploy']));
+    expect(deploy).toContain('frontend-dockerfile');
+    expect(deploy).toContain('migration-command');
+    expect(deploy).not.toContain('to');
+    const rollback = listed(cliUsage(['rollback']));
+    expect(rollback).toContain('to');
+    expect(rollback).toContain('bake-time');
+    expect(rollback).not.toContain('platform');
+    expect(rollback).not.toContain('migration-command');
+    expect(listed(cliUsage(['history']))).toEqual([
+      'config',
+      'environment',
+      'aws-region',
+      'cluster',
+      'frontend-service',
+      'backend-service',
+    ]);
+    expect(cliUsage(['deploy'])).not.toContain('--json');
     expect(cliUsage(['rollback'])).toMatch(/^usage: ecs-release rollback /);
     expect(cliUsage([])).toMatch(/^usage: ecs-release \[deploy\|rollback\|plan\|history\] /);
     expect(cliUsage(['history'])).toMatch(

@@ -75,7 +75,31 @@ function indent(text: string, width: number): string {
   return text.replace(/\n/g, `\n${' '.repeat(width)}`);
 }
 
-/** `ecs-release [command] --help`: every flag with action.yml's own words. */
+/**
+ * Which commands read an input (the rest ignore it). `history` reads only where to
+ * look; `rollback` moves to recorded revisions, so it builds and migrates nothing.
+ */
+const TARGET = ['config', 'environment', 'aws-region', 'cluster', 'frontend-service', 'backend-service'];
+const GATE = [
+  'alarms',
+  'alarm-prefix',
+  'bake-time',
+  'smoke-url',
+  'smoke-test-url',
+  'wait-timeout',
+  'auto-rollback',
+];
+const GITHUB = ['github-token', 'github-deployment'];
+const ROLLBACK = [...TARGET, 'frontend-repository', 'backend-repository', ...GATE, ...GITHUB, 'to'];
+
+function readsInput(command: string | undefined, input: string): boolean {
+  if (command === 'history') return TARGET.includes(input);
+  if (command === 'rollback') return ROLLBACK.includes(input);
+  if (command === 'plan' || command === 'deploy') return input !== 'to';
+  return true;
+}
+
+/** `ecs-release [command] --help`: the command's flags with action.yml's own words. */
 export function cliUsage(argv: readonly string[]): string {
   const first = argv[0];
   const command = first && (COMMANDS as readonly string[]).includes(first) ? first : undefined;
@@ -84,19 +108,23 @@ export function cliUsage(argv: readonly string[]): string {
     `usage: ecs-release ${command ?? `[${COMMANDS.join('|')}]`} [--<flag> <value> | --<flag>=<value>]...`,
     '',
     command ? `Runs \`${command}\`. Commands: ${about}` : `Commands: ${about} Default \`deploy\`.`,
-    'Flags are the inputs of action.yml; the config file (--config) can set most of them.',
+    'Flags are the inputs of action.yml (with a command: the ones it reads); the config file (--config) can set most of them.',
     '',
     'Flags:',
   ];
-  const flags = ACTION_INPUTS.filter((input) => input.name !== 'command');
+  const flags = ACTION_INPUTS.filter((input) => input.name !== 'command' && readsInput(command, input.name));
   const width = Math.max(...flags.map((input) => input.name.length)) + 4;
   for (const input of flags) {
     const fallback = input.default && !input.default.includes('${{') ? ` Default \`${input.default}\`.` : '';
     const text = input.description.includes('Default') ? input.description : input.description + fallback;
     lines.push(`  --${input.name.padEnd(width - 2)}${indent(text, width + 2)}`);
   }
+  if (!command || command === 'history') {
+    lines.push(
+      `  ${JSON_FLAG.padEnd(width - 2)}history only: print the releases as a JSON array on stdout (the log goes to stderr).`,
+    );
+  }
   lines.push(
-    `  ${JSON_FLAG.padEnd(width - 2)}history only: print the releases as a JSON array on stdout (the log goes to stderr).`,
     '',
     'Exit codes: 0 success, 1 the release failed or the configuration is invalid, 2 a wrong command line.',
   );
