@@ -19,6 +19,7 @@ import type { ServiceRolloutResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { judge } from './judge';
 import { ReadBudget } from './read-budget';
+import { type Completing, targetsHealthy } from './target-health';
 import { TaskReader } from './tasks';
 import { diagnose } from './watch-diagnose';
 import { detailOf, errorText, newWatched, openOf, settle, type Watched } from './watched';
@@ -143,7 +144,9 @@ async function describeBatches(ctx: StageContext, batches: Watched[][]): Promise
   return answers.flatMap((a) => a.services ?? []);
 }
 
+/** Judges every answer of the round, then checks the targets of all that completed together. */
 async function judgeAll(loop: Loop, pending: Watched[], services: Service[]): Promise<void> {
+  const completing: Completing[] = [];
   for (const w of pending) {
     const s = services.find((x) => x.serviceName === w.target.service);
     if (s?.status !== 'ACTIVE') {
@@ -154,7 +157,15 @@ async function judgeAll(loop: Loop, pending: Watched[], services: Service[]): Pr
       );
       continue;
     }
-    await judge(loop.ctx, loop.reader, w, s);
+    const done = await judge(loop.ctx, loop.reader, w, s);
+    if (done) completing.push(done);
+  }
+  if (completing.length === 0) return;
+  const healthy = await targetsHealthy(loop.ctx, loop.reader, completing);
+  for (const { w } of completing) {
+    if (!healthy.has(w)) continue;
+    loop.ctx.log.info(`${w.target.service}: deployment ${w.target.deploymentId} completed`);
+    settle(w, 'completed');
   }
 }
 
