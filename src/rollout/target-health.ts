@@ -67,8 +67,12 @@ async function newTasks(
   ctx: StageContext,
   reader: TaskReader,
   completing: Completing[],
+  spare: Watched[],
 ): Promise<Map<Watched, Task[]>> {
-  const named = await reader.recall(completing.flatMap((c) => [...c.w.startedTasks]));
+  const named = await reader.recall(
+    completing.flatMap((c) => [...c.w.startedTasks]),
+    spare.flatMap((w) => [...w.startedTasks]),
+  );
   const out = new Map<Watched, Task[]>();
   for (const { w, expected } of completing) {
     const ours = named.filter((t) => t.startedBy === w.target.deploymentId && t.desiredStatus === 'RUNNING');
@@ -86,18 +90,22 @@ async function newTasks(
   return out;
 }
 
-/** The services of `completing` whose every new task is healthy in every target group. */
+/**
+ * The services of `completing` whose every new task is healthy in every target group.
+ * The tasks of `spare` (services still deploying) ride along in the same reads.
+ */
 export async function targetsHealthy(
   ctx: StageContext,
   reader: TaskReader,
   completing: Completing[],
+  spare: Watched[] = [],
 ): Promise<Set<Watched>> {
   const healthy = new Set(completing.filter((c) => c.w.loadBalancers.length === 0).map((c) => c.w));
   const behindLb = completing.filter((c) => c.w.loadBalancers.length > 0);
   if (behindLb.length === 0) return healthy;
   let tasks: Map<Watched, Task[]>;
   try {
-    tasks = await newTasks(ctx, reader, behindLb);
+    tasks = await newTasks(ctx, reader, behindLb, spare);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     ctx.log.debug(

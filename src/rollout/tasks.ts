@@ -60,11 +60,23 @@ export class TaskReader {
     return out;
   }
 
-  /** Tasks by id or ARN, of any services: the kept ones from memory, the rest 100 per DescribeTasks. */
-  async recall(refs: string[]): Promise<Task[]> {
-    const ids = [...new Set(refs.map((r) => r.slice(r.lastIndexOf('/') + 1)))];
+  /**
+   * Tasks by id or ARN, of any services: the kept ones from memory, the rest 100 per
+   * DescribeTasks. `spare` (tasks a later verdict will want) fills the calls' free room,
+   * so it costs no read of its own; only the tasks of `refs` are returned.
+   */
+  async recall(refs: string[], spare: string[] = []): Promise<Task[]> {
+    const ids = unique(refs);
     const kept = ids.flatMap((id) => this.known.get(id) ?? []);
-    return [...kept, ...(await this.describe(ids.filter((id) => !this.known.has(id))))];
+    const missing = ids.filter((id) => !this.known.has(id));
+    if (missing.length === 0) return kept;
+    const room = Math.ceil(missing.length / 100) * 100 - missing.length;
+    const extra = unique(spare)
+      .filter((id) => !this.known.has(id) && !missing.includes(id))
+      .slice(0, room);
+    const wanted = new Set(missing);
+    const fresh = (await this.describe([...missing, ...extra])).filter((t) => wanted.has(taskId(t)));
+    return [...kept, ...fresh];
   }
 
   /** A kept task whose target was not healthy may have stopped since: read it again next time. */
@@ -113,3 +125,6 @@ export function taskTarget(task: Task, lb: LoadBalancer): { id?: string; port?: 
 }
 
 export const taskId = (task: Task) => shortArn(task.taskArn);
+
+/** Task ids (an ARN's last part), each once. */
+const unique = (refs: string[]) => [...new Set(refs.map((r) => r.slice(r.lastIndexOf('/') + 1)))];

@@ -161,7 +161,11 @@ async function judgeAll(loop: Loop, pending: Watched[], services: Service[]): Pr
     if (done) completing.push(done);
   }
   if (completing.length === 0) return;
-  const healthy = await targetsHealthy(loop.ctx, loop.reader, completing);
+  // Services still deploying behind a load balancer: their started tasks fill the reads' free room.
+  const spare = openOf(pending).filter(
+    (w) => w.loadBalancers.length > 0 && !completing.some((c) => c.w === w),
+  );
+  const healthy = await targetsHealthy(loop.ctx, loop.reader, completing, spare);
   for (const { w } of completing) {
     if (!healthy.has(w)) continue;
     loop.ctx.log.info(`${w.target.service}: deployment ${w.target.deploymentId} completed`);
