@@ -4,13 +4,12 @@
  *
  * Cadence: one DescribeServices per 10 services per round, at most one round a
  * second, paid from a ReadBudget of 0.8 ECS reads/s that keeps 2 reads in reserve.
- * In steady watching that is a poll every 1.25 s (median detection lag ~0.6 s);
- * the reads a decision needs (the new tasks' targets at completion, the stopped
- * tasks when failures rise) come out of the reserve, so they do not delay the
- * verdict, and later polls wait until the bucket refills. Whatever happens, ECS
- * reads stay under 0.8/s sustained (+2 at the start). ELBv2 and Logs reads are separate
- * quotas and happen only for completion checks and failure diagnostics.
- */
+ * In steady watching that is a poll every 1.25 s (median detection lag ~0.6 s).
+ * The reads a decision needs are borrowed from the budget (they go out at once and
+ * later polls wait until it refills), and a round's completions read their new tasks
+ * together (target-health.ts), so verdicts do not queue behind each other. Whatever
+ * happens, ECS reads stay under 0.8/s sustained. ELBv2 and Logs reads are separate
+ * quotas and happen only for completion checks and failure diagnostics. */
 
 import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { chunks } from '../aws/batch';
