@@ -9,7 +9,8 @@
  * later polls wait until it refills), and a round's completions read their new tasks
  * together (target-health.ts), so verdicts do not queue behind each other. Whatever
  * happens, ECS reads stay under 0.8/s sustained. ELBv2 and Logs reads are separate
- * quotas and happen only for completion checks and failure diagnostics. */
+ * quotas and happen only for completion checks and failure diagnostics.
+ */
 
 import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { chunks } from '../aws/batch';
