@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../lab/scenarios/demo';
 import type { FaultKind } from '../../lab/sim/faults';
 import { renderSummary } from '../../src/report/summary';
 import { needsLab } from '../support/world';
@@ -26,7 +27,6 @@ const DEPLOY_CALLS: [service: string, operation: string][] = [
   ['ecs', 'TagResource'],
   ['ecs', 'UpdateService'],
   ['ecs', 'RunTask'],
-  ['ecs', 'ListTasks'],
   ['ecs', 'DescribeTasks'],
   ['logs', 'GetLogEvents'],
   ['ecr', 'BatchGetImage'],
@@ -34,6 +34,11 @@ const DEPLOY_CALLS: [service: string, operation: string][] = [
   ['cloudwatch', 'DescribeAlarms'],
   ['elbv2', 'DescribeTargetHealth'],
 ];
+/**
+ * Only a deploy whose new tasks fail calls this: the watch lists the deployment's stopped
+ * tasks to say why (a completion finds its new tasks from ECS's "has started" events).
+ */
+const FAILURE_CALLS: [service: string, operation: string][] = [['ecs', 'ListTasks']];
 /** Only a build calls these: the run rebuilds the backend (a changed Dockerfile) over a deployed image. */
 const BUILD_CALLS: [service: string, operation: string][] = [
   ['ecr', 'GetAuthorizationToken'],
@@ -72,6 +77,30 @@ describe('bounded transient faults at every call of a deploy (SDK retries absorb
     expect(run.report.result, run.error).toBe('deployed');
     expect(renderSummary(run.report)).toContain(':white_check_mark: deployed');
   });
+
+  it.each(cases(FAILURE_CALLS))(
+    '$service $operation (a new task fails to start): $kind ×2',
+    async ({ service, operation, kind }) => {
+      const { world, initial } = demoWorld();
+      world.lab.ecs.behave(
+        { family: DEMO.web.family, revision: 2 },
+        { outcome: 'fail-to-start', reason: 'CannotPullContainerError: pull access denied' },
+      );
+      world.lab.faults.add({ service, operation, kind, times: 2 });
+      const run = await deploy(world, config());
+      expect(faulted(world, operation, kind), 'the fault was never hit').toBe(2);
+      const problems = invariantProblems(
+        run.report,
+        await running(world),
+        { 'demo-api': initial.api, 'demo-web': initial.web },
+        { 'demo-api': initial.api.replace(/:1$/, ':2'), 'demo-web': initial.web.replace(/:1$/, ':2') },
+      );
+      expect(problems).toEqual([]);
+      expect(run.report.result, run.error).toBe('rolled-back');
+      // What the listed stopped tasks said reached the user despite the faults.
+      expect(renderSummary(run.report)).toContain('CannotPullContainerError: pull access denied');
+    },
+  );
 
   it.each(cases(BUILD_CALLS))(
     '$service $operation (a build): $kind ×2',

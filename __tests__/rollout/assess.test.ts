@@ -2,6 +2,7 @@ import type { Deployment, Service } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { assess, describeStoppedTask, ReadBudget } from '../../src/rollout';
 import { unhealthyEvent } from '../../src/rollout/diagnose';
+import { startedEvent } from '../../src/rollout/watch-events';
 import { VirtualClock } from '../../src/runtime/clock';
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s));
@@ -109,5 +110,44 @@ describe('ReadBudget', () => {
     }
     expect(reads).toBeLessThanOrEqual(0.8 * 60 + 2 + 2);
     expect(reads).toBeGreaterThan(0.8 * 60 - 2);
+  });
+
+  it('borrowed reads go out at once, and the polls after them pay the debt back', async () => {
+    const clock = new VirtualClock();
+    const budget = new ReadBudget(clock, 0.8, 3);
+    const start = clock.now();
+    const at = () => clock.now() - start;
+    await budget.take(1, undefined, 2); // waits for 3 tokens: 2.5 s
+    expect(at()).toBe(2500);
+    await budget.borrow(4); // 2 left → −2: no wait
+    expect(at()).toBe(2500);
+    await budget.borrow(2); // −4 would pass the floor of −3: waits for 1 token
+    expect(at()).toBe(3750);
+    await budget.take(1, undefined, 2); // from −3 back to 3
+    expect(at()).toBe(3750 + 7500);
+  });
+
+  it('borrowing as fast as it allows stays under its rate plus its start and its debt', async () => {
+    const clock = new VirtualClock();
+    const budget = new ReadBudget(clock, 0.8, 3);
+    const start = clock.now();
+    let reads = 0;
+    while (clock.now() - start < 60_000) {
+      if (reads % 3 === 0) await budget.take(1, undefined, 2);
+      else await budget.borrow(1);
+      reads += 1;
+    }
+    expect(reads).toBeLessThanOrEqual(0.8 * 60 + 1 + 3 + 1);
+    expect(reads).toBeGreaterThan(0.8 * 60 - 2);
+  });
+});
+
+describe('startedEvent', () => {
+  it("reads the task ids of ECS's `has started` event, and nothing of other events", () => {
+    expect(
+      startedEvent('(service api) has started 2 tasks: (task 0a1b2c3d4e5f) (task 9f8e7d6c5b4a).'),
+    ).toEqual(['0a1b2c3d4e5f', '9f8e7d6c5b4a']);
+    expect(startedEvent('(service api) has stopped 1 running tasks: (task 0a1b2c3d4e5f).')).toEqual([]);
+    expect(startedEvent('(service api) has reached a steady state.')).toEqual([]);
   });
 });

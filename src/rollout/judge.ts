@@ -2,13 +2,22 @@
 import type { Service } from '@aws-sdk/client-ecs';
 import type { StageContext } from '../runtime/context';
 import { assess, progressLine, type Verdict } from './assess';
-import { targetsHealthy } from './target-health';
+import type { Completing } from './target-health';
 import type { TaskReader } from './tasks';
 import { diagnose } from './watch-diagnose';
 import { printEvents } from './watch-events';
 import { detailOf, settle, type Watched } from './watched';
 
-export async function judge(ctx: StageContext, reader: TaskReader, w: Watched, s: Service): Promise<void> {
+/**
+ * Settles `w` when its deployment ended other than completed. A COMPLETED one is returned
+ * instead: its targets are checked with the round's other completions (one read for all).
+ */
+export async function judge(
+  ctx: StageContext,
+  reader: TaskReader,
+  w: Watched,
+  s: Service,
+): Promise<Completing | undefined> {
   w.loadBalancers = s.loadBalancers ?? [];
   const ours = s.deployments?.find((d) => d.id === w.target.deploymentId);
   if (ours?.createdAt) w.createdAt = ours.createdAt;
@@ -22,19 +31,14 @@ export async function judge(ctx: StageContext, reader: TaskReader, w: Watched, s
   w.lastFailed = failedNow;
   if (verdict.kind === 'in-progress') {
     if (failuresRose) await diagnose(ctx, reader, w, true);
-    return;
+    return undefined;
   }
-  if (verdict.kind === 'complete') {
-    if (await targetsHealthy(ctx, reader, w)) {
-      ctx.log.info(`${w.target.service}: deployment ${w.target.deploymentId} completed`);
-      settle(w, 'completed');
-    }
-    return;
-  }
+  if (verdict.kind === 'complete')
+    return { w, expected: (ours?.runningCount ?? 0) + (ours?.pendingCount ?? 0) };
   if (verdict.kind === 'replaced') {
     ctx.log.error(`${w.target.service}: ${verdict.reason}`);
     settle(w, 'replaced', detailOf(w, `${w.target.service}: ${verdict.reason}`));
-    return;
+    return undefined;
   }
   await diagnose(ctx, reader, w, true);
   if (verdict.kind === 'rolled-back-by-ecs') {
@@ -42,8 +46,9 @@ export async function judge(ctx: StageContext, reader: TaskReader, w: Watched, s
     settle(w, 'rolled-back-by-ecs', detailOf(w, `${w.target.service}: ${verdict.reason}`), {
       ecsRollbackDeploymentId: verdict.rollbackDeploymentId,
     });
-    return;
+    return undefined;
   }
   ctx.log.error(`${w.target.service}: ${verdict.reason}`);
   settle(w, 'failed', detailOf(w, `${w.target.service}: ${verdict.reason}`));
+  return undefined;
 }

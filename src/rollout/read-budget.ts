@@ -39,4 +39,20 @@ export class ReadBudget {
     }
     this.tokens -= count;
   }
+
+  /**
+   * For the reads a pending verdict needs: spends `count` at once, even into debt down
+   * to -capacity, and waits only below that. The debt is paid back by the next poll
+   * waiting longer, so the sustained rate stays `rate`; a verdict never queues behind
+   * a whole poll round's refill.
+   */
+  async borrow(count: number, signal?: AbortSignal): Promise<void> {
+    this.refill();
+    const floor = -this.capacity;
+    if (this.tokens - count < floor) {
+      await this.clock.sleep(Math.ceil(((floor + count - this.tokens) / this.rate) * 1000), signal);
+      this.refill();
+    }
+    this.tokens -= count;
+  }
 }

@@ -4,6 +4,14 @@ import type { StageContext } from '../runtime/context';
 import { unhealthyEvent } from './diagnose';
 import type { Watched } from './watched';
 
+const STARTED = /^\(service [^)]+\) has started \d+ tasks: (.*)$/;
+
+/** `(service S) has started 2 tasks: (task <id>) (task <id>).` (AWS-BEHAVIOUR 3): the ids. */
+export function startedEvent(message: string): string[] {
+  const m = STARTED.exec(message);
+  return m?.[1] ? [...m[1].matchAll(/\(task ([^)\s]+)\)/g)].flatMap((x) => x[1] ?? []) : [];
+}
+
 const clockTime = (d: Date | undefined) => d?.toISOString().slice(11, 19) ?? '--:--:--';
 
 export function printEvents(ctx: StageContext, w: Watched, s: Service, ourCreatedAt: Date | undefined): void {
@@ -18,6 +26,7 @@ export function printEvents(ctx: StageContext, w: Watched, s: Service, ourCreate
     w.seen.add(e.id ?? '');
     const unhealthy = unhealthyEvent(e.message ?? '');
     if (unhealthy) w.healthReasons.set(unhealthy.taskId, unhealthy.line);
+    for (const id of startedEvent(e.message ?? '')) w.startedTasks.add(id);
     ctx.log.info(`${w.target.service} event ${clockTime(e.createdAt)} ${e.message ?? ''}`);
   }
 }

@@ -4,11 +4,11 @@
  *
  * Cadence: one DescribeServices per 10 services per round, at most one round a
  * second, paid from a ReadBudget of 0.8 ECS reads/s that keeps 2 reads in reserve.
- * In steady watching that is a poll every 1.25 s (median detection lag ~0.6 s);
- * the reads a decision needs (the new tasks' targets at completion, the stopped
- * tasks when failures rise) come out of the reserve, so they do not delay the
- * verdict, and later polls wait until the bucket refills. Whatever happens, ECS
- * reads stay under 0.8/s sustained (+2 at the start). ELBv2 and Logs reads are separate
+ * In steady watching that is a poll every 1.25 s (median detection lag ~0.6 s).
+ * The reads a decision needs are borrowed from the budget (they go out at once and
+ * later polls wait until it refills), and a round's completions read their new tasks
+ * together (target-health.ts), so verdicts do not queue behind each other. Whatever
+ * happens, ECS reads stay under 0.8/s sustained. ELBv2 and Logs reads are separate
  * quotas and happen only for completion checks and failure diagnostics.
  */
 
@@ -19,6 +19,7 @@ import type { ServiceRolloutResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import { judge } from './judge';
 import { ReadBudget } from './read-budget';
+import { type Completing, targetsHealthy } from './target-health';
 import { TaskReader } from './tasks';
 import { diagnose } from './watch-diagnose';
 import { detailOf, errorText, newWatched, openOf, settle, type Watched } from './watched';
@@ -143,7 +144,9 @@ async function describeBatches(ctx: StageContext, batches: Watched[][]): Promise
   return answers.flatMap((a) => a.services ?? []);
 }
 
+/** Judges every answer of the round, then checks the targets of all that completed together. */
 async function judgeAll(loop: Loop, pending: Watched[], services: Service[]): Promise<void> {
+  const completing: Completing[] = [];
   for (const w of pending) {
     const s = services.find((x) => x.serviceName === w.target.service);
     if (s?.status !== 'ACTIVE') {
@@ -154,7 +157,19 @@ async function judgeAll(loop: Loop, pending: Watched[], services: Service[]): Pr
       );
       continue;
     }
-    await judge(loop.ctx, loop.reader, w, s);
+    const done = await judge(loop.ctx, loop.reader, w, s);
+    if (done) completing.push(done);
+  }
+  if (completing.length === 0) return;
+  // Services still deploying behind a load balancer: their started tasks fill the reads' free room.
+  const spare = openOf(pending).filter(
+    (w) => w.loadBalancers.length > 0 && !completing.some((c) => c.w === w),
+  );
+  const healthy = await targetsHealthy(loop.ctx, loop.reader, completing, spare);
+  for (const { w } of completing) {
+    if (!healthy.has(w)) continue;
+    loop.ctx.log.info(`${w.target.service}: deployment ${w.target.deploymentId} completed`);
+    settle(w, 'completed');
   }
 }
 

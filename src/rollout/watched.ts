@@ -15,6 +15,8 @@ export interface Watched {
   createdAt: Date | undefined;
   /** From service events: why the ALB found a task unhealthy, by task id. */
   healthReasons: Map<string, string>;
+  /** From service events since our deployment: the ids of the tasks ECS started (any deployment's). */
+  startedTasks: Set<string>;
   result?: ServiceRolloutResult;
 }
 
@@ -28,6 +30,7 @@ export const newWatched = (target: StartedDeployment, seen: Set<string> | undefi
   loadBalancers: [],
   createdAt: target.createdAt,
   healthReasons: new Map(),
+  startedTasks: new Set(),
 });
 
 /** The deployments still without a result. */
