@@ -156,7 +156,7 @@ export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInS
 }
 
 /** Revision 2 of the service's task definition (a new image), ready for UpdateService. */
-export function nextRevision(lab: Lab, s: BuiltInService, tag = 'v2'): string {
+export function nextRevision(lab: Lab, s: Pick<BuiltInService, 'taskDefinitionArn'>, tag = 'v2'): string {
   const base = lab.ecs.taskDefinitions.get(s.taskDefinitionArn);
   const body = structuredClone(base.body) as { containerDefinitions: { image: string }[] };
   for (const c of body.containerDefinitions) c.image = c.image.replace(/:[^:/]+$/, `:${tag}`);

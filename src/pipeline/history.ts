@@ -3,10 +3,11 @@
  * table in the summary, the list in `--json`. Read-only: no claim, no tag, no update;
  * it needs only the ECS reads preflight and rollback already make.
  */
+
+import { STAGES, stage } from '../engine';
 import type { Report } from '../model/report';
 import { historyLine, readHistory } from '../rollback';
 import type { StageContext } from '../runtime/context';
-import { STAGES, stage } from '../engine';
 
 export async function listHistory(ctx: StageContext, report: Report): Promise<void> {
   const { entries } = await stage(ctx, report, STAGES.history, () => readHistory(ctx));
