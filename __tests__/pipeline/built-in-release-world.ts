@@ -23,6 +23,8 @@ export interface ReleaseOptions {
   builtIn: BuiltInServiceOptions[];
   /** Rolling services seeded beside them (revision 1 running, revision 2 deployed), moved in wave 1. */
   rolling?: { service: string; breakerRollback?: boolean }[];
+  /** A service's wave (default 1). */
+  waves?: Record<string, number>;
   /** Gate alarms (created OK). */
   alarms?: string[];
   bakeTimeMs?: number;
@@ -88,7 +90,7 @@ export async function release(o: ReleaseOptions): Promise<Release> {
     moves.push({
       service: s.service,
       taskDefinitionArn: target[s.service] ?? '',
-      wave: 1,
+      wave: o.waves?.[s.service] ?? 1,
       previousArn: s.taskDefinitionArn,
       strategy,
     });
@@ -100,7 +102,7 @@ export async function release(o: ReleaseOptions): Promise<Release> {
     moves.push({
       service: r.service,
       taskDefinitionArn: target[r.service] ?? '',
-      wave: 1,
+      wave: o.waves?.[r.service] ?? 1,
       previousArn: arn,
       strategy: 'ROLLING',
     });

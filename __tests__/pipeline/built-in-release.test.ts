@@ -4,6 +4,8 @@
  * clock. Each test asserts what ends up in the lab (task definitions, service deployment
  * statuses, the production rule's weights), the report, the summary and the log.
  */
+import { performance } from 'node:perf_hooks';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { blueWeight, deployments, lines } from '../engine/built-in-world';
 import { HOLD, MIN, mutations, PRE_PROD, release, runningNow } from './built-in-release-world';
@@ -278,5 +280,133 @@ describe('a release of built-in services through the engine (lab, virtual clock)
     expect(summary).toContain(
       'the alarms before this production traffic step failed: alarm lin-5xx is in ALARM',
     );
+  });
+
+  it('a rolling backend (wave 1) and a BLUE_GREEN frontend (wave 2) fail the gate together: both go back, each its own way', async () => {
+    const r = await release({
+      builtIn: [{ service: 'mix-web', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30, hooks: [HOLD] }],
+      rolling: [{ service: 'mix-api' }],
+      waves: { 'mix-api': 1, 'mix-web': 2 },
+      alarms: ['mix-5xx'],
+      bakeTimeMs: 5 * MIN,
+    });
+    const web = r.b.services[0] ?? expect.fail('seeded');
+    let heldAt = 0;
+    const running = r.run();
+    while (!lines(r.b).some((l) => l.startsWith('mix-web: held at'))) await r.ctx.clock.sleep(500);
+    heldAt = r.ctx.clock.now();
+    r.b.w.lab.cloudwatch.schedule('mix-5xx', new Date(heldAt + 30_000), 'ALARM', 'Threshold Crossed');
+    await running;
+
+    expect(r.report.result).toBe('rolled-back');
+    expect(r.report.runningRelease).toBe('r1');
+    expect(await runningNow(r)).toEqual({ 'mix-web': 'mix-web:1', 'mix-api': 'mix-api:1' });
+    expect(await blueWeight(r.b, web)).toBe(100);
+    expect((await deployments(r.b, web))[0]?.status).toBe('ROLLBACK_SUCCESSFUL');
+    // The rolling one by UpdateService back to revision 1, the blue/green one by its hook, at once.
+    const calls = mutations(r);
+    expect(calls.map((c) => c.call)).toEqual([
+      'UpdateService mix-api→mix-api:2',
+      'UpdateService mix-web→mix-web:2',
+      'ContinueServiceDeployment mix-web ROLLBACK',
+      'UpdateService mix-api→mix-api:1',
+    ]);
+    expect(Math.abs((calls[3]?.at ?? 0) - (calls[2]?.at ?? 0))).toBeLessThan(1000);
+    const api = await r.b.w.aws.ecs.send(
+      new DescribeServicesCommand({ cluster: 'lab', services: ['mix-api'] }),
+    );
+    expect(
+      api.services?.[0]?.deployments?.map(
+        (d) => `${d.status} ${d.rolloutState} ${d.taskDefinition?.split('/').pop()}`,
+      ),
+    ).toEqual(['PRIMARY COMPLETED mix-api:1']);
+    expect(stagesOf(r)).toEqual(['Rollout:ok', 'Gate:failed', 'Rollback:ok']);
+    expect(r.report.services.map((s) => [s.service, s.strategy, s.state])).toEqual([
+      ['mix-web', 'BLUE_GREEN', 'rolled-back'],
+      ['mix-api', undefined, 'rolled-back'],
+    ]);
+    const summary = plain(r);
+    expect(summary).toMatch(/\| Gate \| .* \| failed \|/);
+    // Only the built-in service has a row in the built-in table.
+    expect(summary).toMatch(/\| mix-web \| BLUE_GREEN \| .* \| ROLLBACK_SUCCESSFUL \|/);
+    expect(summary).not.toMatch(/\| mix-api \| ROLLING/);
+  });
+
+  it('a rolling service whose deployment fails beside a BLUE_GREEN one: both go back, rolled-back', async () => {
+    const r = await release({
+      builtIn: [{ service: 'fx-web', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30, hooks: [HOLD] }],
+      rolling: [{ service: 'fx-api', breakerRollback: false }],
+    });
+    // Revision 2 of the api exits at start: the circuit breaker fails its deployment (no ECS rollback).
+    r.b.w.lab.ecs.behave({ family: 'fx-api', revision: 2 }, { outcome: 'exit', exitCode: 1, after: 1000 });
+    const web = r.b.services[0] ?? expect.fail('seeded');
+    await r.run();
+
+    expect(r.report.result).toBe('rolled-back');
+    expect(await runningNow(r)).toEqual({ 'fx-web': 'fx-web:1', 'fx-api': 'fx-api:1' });
+    expect(await blueWeight(r.b, web)).toBe(100);
+    const calls = mutations(r).map((c) => c.call);
+    expect(calls.slice(0, 2)).toEqual(['UpdateService fx-web→fx-web:2', 'UpdateService fx-api→fx-api:2']);
+    expect(calls).toContain('UpdateService fx-api→fx-api:1');
+    // The blue/green one was still moving or held: stopped or answered, never redeployed.
+    expect(calls.filter((c) => c.startsWith('UpdateService fx-web'))).toHaveLength(1);
+    expect(
+      calls.some((c) =>
+        /^(StopServiceDeployment fx-web ROLLBACK|ContinueServiceDeployment fx-web ROLLBACK)$/.test(c),
+      ),
+    ).toBe(true);
+    expect((await deployments(r.b, web))[0]?.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(stagesOf(r)).toEqual(['Rollout:failed', 'Rollback:ok']);
+    expect(r.report.services.map((s) => [s.service, s.state])).toEqual([
+      ['fx-web', 'rolled-back'],
+      ['fx-api', 'rolled-back'],
+    ]);
+    expect(r.report.error).toContain('fx-api');
+    expect(plain(r)).toMatch(/\| Rollout \| .* \| failed \|/);
+  });
+
+  it('cancelled during the hold: the way back goes out within 1 s and the report says what was issued', async () => {
+    const r = await release({
+      builtIn: [
+        { service: 'cx-a', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30, hooks: [HOLD] },
+        { service: 'cx-b', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30 },
+      ],
+      alarms: ['cx-5xx'],
+      bakeTimeMs: 10 * MIN,
+    });
+    const running = r.run();
+    // Both held (cx-a at its hook, cx-b in BAKE_TIME), the gate's bake a little under way.
+    while (!lines(r.b).includes('Gate')) await r.ctx.clock.sleep(500);
+    await r.ctx.clock.sleep(5_000);
+    const abortedAt = r.ctx.clock.now();
+    const wall = performance.now();
+    r.b.w.controller.abort(new Error('cancelled by the runner'));
+    const issuedWithin = new Promise<number>((resolve) => {
+      const poll = () => (mutations(r).length >= 4 ? resolve(performance.now() - wall) : setTimeout(poll, 5));
+      poll();
+    });
+    await running;
+    expect(await issuedWithin).toBeLessThan(1000);
+
+    const calls = mutations(r);
+    expect(calls.map((c) => c.call)).toEqual([
+      'UpdateService cx-a→cx-a:2',
+      'UpdateService cx-b→cx-b:2',
+      'ContinueServiceDeployment cx-a ROLLBACK',
+      'StopServiceDeployment cx-b ROLLBACK',
+    ]);
+    for (const c of calls.slice(2)) expect(c.at - abortedAt).toBeLessThan(1000);
+    for (const s of r.b.services) expect(await blueWeight(r.b, s)).toBe(100);
+    expect(await runningNow(r)).toEqual({ 'cx-a': 'cx-a:1', 'cx-b': 'cx-b:1' });
+    // A cancelled run is never `rolled-back`: the post step reports what was issued.
+    expect(r.report.result).toBe('failed');
+    expect(r.report.error).toContain('cancelled');
+    expect(stagesOf(r)).toEqual(['Rollout:ok', 'Gate:failed', 'Rollback:ok']);
+    expect(r.report.services.map((s) => [s.service, s.state])).toEqual([
+      ['cx-a', 'rolled-back'],
+      ['cx-b', 'rolled-back'],
+    ]);
+    expect(r.report.notes.join('\n')).toContain('Cancelled: the rollback was issued');
+    expect(plain(r)).toMatch(/\| Gate \| .* \| failed \|/);
   });
 });
