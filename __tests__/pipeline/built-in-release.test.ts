@@ -305,9 +305,11 @@ describe('a release of built-in services through the engine (lab, virtual clock)
     expect((await deployments(r.b, web))[0]?.status).toBe('ROLLBACK_SUCCESSFUL');
     // The rolling one by UpdateService back to revision 1, the blue/green one by its hook, at once.
     const calls = mutations(r);
-    expect(calls.map((c) => c.call)).toEqual([
+    expect(calls.slice(0, 2).map((c) => c.call)).toEqual([
       'UpdateService mix-api→mix-api:2',
       'UpdateService mix-web→mix-web:2',
+    ]);
+    expect(calls.slice(2).map((c) => c.call).sort()).toEqual([
       'ContinueServiceDeployment mix-web ROLLBACK',
       'UpdateService mix-api→mix-api:1',
     ]);
