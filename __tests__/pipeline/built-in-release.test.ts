@@ -309,10 +309,12 @@ describe('a release of built-in services through the engine (lab, virtual clock)
       'UpdateService mix-api→mix-api:2',
       'UpdateService mix-web→mix-web:2',
     ]);
-    expect(calls.slice(2).map((c) => c.call).sort()).toEqual([
-      'ContinueServiceDeployment mix-web ROLLBACK',
-      'UpdateService mix-api→mix-api:1',
-    ]);
+    expect(
+      calls
+        .slice(2)
+        .map((c) => c.call)
+        .sort(),
+    ).toEqual(['ContinueServiceDeployment mix-web ROLLBACK', 'UpdateService mix-api→mix-api:1']);
     expect(Math.abs((calls[3]?.at ?? 0) - (calls[2]?.at ?? 0))).toBeLessThan(1000);
     const api = await r.b.w.aws.ecs.send(
       new DescribeServicesCommand({ cluster: 'lab', services: ['mix-api'] }),
