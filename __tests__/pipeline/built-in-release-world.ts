@@ -5,7 +5,7 @@
  * The tests assert the lab's end state, the report, the summary and the log.
  */
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import { type BuiltInServiceOptions, nextRevision } from '../../lab/scenarios/built-in';
+import { type BuiltInServiceOptions, nextRevision, seedRollingService } from '../../lab/scenarios/built-in';
 import { type Move, runTransaction, type TransactionPlan } from '../../src/engine';
 import { planServices } from '../../src/engine/services-report';
 import { newReport, type Report } from '../../src/model/report';
@@ -42,34 +42,6 @@ export interface Release {
   summary(): string;
 }
 
-/** A steady rolling service in the `lab` cluster: revision 1 running, breaker on. */
-function seedRolling(b: BuiltInWorld, service: string, breakerRollback: boolean): string {
-  const td = b.w.lab.ecs.registerTaskDefinition({
-    family: service,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      { name: service, image: `127.0.0.1:5055/${service}:v1`, essential: true, portMappings: [] },
-    ],
-  });
-  b.w.lab.ecs.createService({
-    cluster: 'lab',
-    serviceName: service,
-    taskDefinition: td.arn,
-    desiredCount: 2,
-    launchType: 'FARGATE',
-    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0lab'], assignPublicIp: 'DISABLED' } },
-    deploymentConfiguration: {
-      minimumHealthyPercent: 100,
-      maximumPercent: 200,
-      deploymentCircuitBreaker: { enable: true, rollback: breakerRollback },
-    },
-  });
-  return td.arn;
-}
-
 export async function release(o: ReleaseOptions): Promise<Release> {
   const b = builtInWorld(o.builtIn);
   b.w.lab.ecs.timings({
@@ -96,7 +68,10 @@ export async function release(o: ReleaseOptions): Promise<Release> {
     });
   }
   for (const r of o.rolling ?? []) {
-    const arn = seedRolling(b, r.service, r.breakerRollback ?? true);
+    const arn = seedRollingService(b.w.lab, {
+      service: r.service,
+      breakerRollback: r.breakerRollback ?? true,
+    }).taskDefinitionArn;
     before[r.service] = arn;
     target[r.service] = nextRevision(b.w.lab, { taskDefinitionArn: arn });
     moves.push({

@@ -210,3 +210,45 @@ export function nextRevision(lab: Lab, s: Pick<BuiltInService, 'taskDefinitionAr
   for (const c of body.containerDefinitions) c.image = c.image.replace(/:[^:/]+$/, `:${tag}`);
   return lab.ecs.registerTaskDefinition(body as unknown as Record<string, unknown>).arn;
 }
+
+/**
+ * A steady ROLLING service beside the built-in ones (a release may mix strategies):
+ * revision 1 running, circuit breaker on, optionally behind a health-checked target group.
+ */
+export function seedRollingService(
+  lab: Lab,
+  o: { cluster?: string; service: string; breakerRollback?: boolean; targetGroup?: boolean; port?: number },
+): { taskDefinitionArn: string; targetGroupArn?: string } {
+  const cluster = o.cluster ?? 'lab';
+  const port = o.port ?? 8080;
+  lab.ecs.createCluster(cluster);
+  const group = o.targetGroup
+    ? lab.elbv2.createTargetGroup({
+        name: `${o.service}-tg`,
+        port,
+        targetType: 'ip',
+        healthCheck: { path: '/healthz' },
+      })
+    : undefined;
+  const td = lab.ecs.registerTaskDefinition(
+    taskDefinition(o.service, port, `127.0.0.1:5055/${o.service}:v1`),
+  );
+  lab.ecs.createService({
+    cluster,
+    serviceName: o.service,
+    taskDefinition: td.arn,
+    desiredCount: 2,
+    launchType: 'FARGATE',
+    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0lab'], assignPublicIp: 'DISABLED' } },
+    ...(group && {
+      loadBalancers: [{ targetGroupArn: group.arn, containerName: o.service, containerPort: port }],
+    }),
+    deploymentConfiguration: {
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: o.breakerRollback ?? true },
+    },
+    healthCheckGracePeriodSeconds: 0,
+  });
+  return { taskDefinitionArn: td.arn, ...(group && { targetGroupArn: group.arn }) };
+}
