@@ -55,6 +55,9 @@ describe('a release of built-in services through the engine (lab, virtual clock)
     const rolloutMs = r.report.stages.find((s) => s.stage === 'Rollout')?.ms ?? 0;
     expect(r.report.stages.find((s) => s.stage === 'Gate')?.ms).toBeGreaterThanOrEqual(2 * MIN);
     expect(rolloutMs).toBeGreaterThan(0);
+    // The CONTINUE answers went out only after the rollout and the whole bake.
+    const gateMs = r.report.stages.find((s) => s.stage === 'Gate')?.ms ?? 0;
+    expect((calls[2]?.at ?? 0) - (calls[0]?.at ?? 0)).toBeGreaterThanOrEqual(rolloutMs + gateMs - 1000);
     expect(stagesOf(r)).toEqual(['Rollout:ok', 'Gate:ok', 'Commit:ok']);
 
     expect(
