@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     registry: { host: env.registry, user: env.registryUser, password: env.registryPassword },
     docker,
   });
-  seedDemo(lab, { fast: true, labEnv: env });
+  // demo-web goes blue/green with a hold: the output shows the stages, the hold, the gate and the commit.
+  seedDemo(lab, { fast: true, labEnv: env, blueGreenFrontend: true });
   const server = await startLabServer(lab, { port: 0 });
   show(
     'lab',

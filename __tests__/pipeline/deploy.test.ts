@@ -48,10 +48,25 @@ async function deploy(world: World, cfg: ReleaseConfig, log?: MemoryLogger): Pro
   return { world, report, phases, ...(report.error ? { error: report.error } : {}) };
 }
 
-function demoWorld() {
+function demoWorld(options: { blueGreenFrontend?: boolean } = {}) {
   const world = createWorld();
-  const initial = seedDemo(world.lab, { labEnv: world.labEnv });
+  const initial = seedDemo(world.lab, { labEnv: world.labEnv, ...options });
   return { world, initial };
+}
+
+/** The demo's blue/green frontend calls, in order: `UpdateService demo-web`, `ContinueServiceDeployment CONTINUE`… */
+function frontendCalls(world: World): string[] {
+  return world.lab.recorder
+    .calls('ecs')
+    .filter(
+      (c) =>
+        !c.error && /^(UpdateService|ContinueServiceDeployment|StopServiceDeployment)$/.test(c.operation),
+    )
+    .map((c) =>
+      c.operation === 'UpdateService'
+        ? `UpdateService ${c.input.service} ${String(c.input.taskDefinition).split('/').pop()}`
+        : `${c.operation} ${c.input.action ?? c.input.stopType}`,
+    );
 }
 
 async function running(world: World): Promise<Record<string, string>> {
@@ -209,6 +224,67 @@ describe('deploy pipeline (lab: real builds and registry, virtual clock)', () =>
     // The migration ran; the rollback does not undo it, and the summary says so.
     expect(run.report.notes.join(' ')).toContain('migration of this release ran and is not rolled back');
     expect(logger.text()).toMatch(/2m.*into the 5m bake|into the 5m bake/);
+  });
+
+  it('a BLUE_GREEN frontend (as the demo has it): held at its hook through the gate, then committed; the summary shows its stages', async () => {
+    const { world } = demoWorld({ blueGreenFrontend: true });
+    const run = await deploy(world, config({ gate: { ...config().gate, bakeTimeMs: 2 * MIN } }));
+    expect(run.report.result, run.error).toBe('deployed');
+    const now = await running(world);
+    expect(now[DEMO.web.service]).toMatch(/task-definition\/demo-web:2$/);
+    expect(frontendCalls(world)).toEqual([
+      'UpdateService demo-api demo-api:2',
+      'UpdateService demo-web demo-web:2',
+      'ContinueServiceDeployment CONTINUE',
+    ]);
+    const web = run.report.services.find((s) => s.service === DEMO.web.service);
+    expect(web).toMatchObject({ strategy: 'BLUE_GREEN', state: 'updated' });
+    expect(web?.builtIn?.[0]?.status).toBe('SUCCESSFUL');
+    const summary = renderSummary(run.report).replace(/\\_/g, '_');
+    expect(summary).toContain('| service | strategy | stages reached | production traffic | status |');
+    expect(summary).toMatch(
+      /\| demo-web \| BLUE_GREEN \| .*POST_PRODUCTION_TRAFFIC_SHIFT \d\d:\d\d:\d\d → .*CLEAN_UP .* \| demo-web:2 100% · demo-web:1 0% \| SUCCESSFUL \|/,
+    );
+    expect(summary).toMatch(/\| Commit \| [^|]+ \| ok \|/);
+    const log = run.world.log.text();
+    expect(log).toMatch(/demo-web: held at POST_PRODUCTION_TRAFFIC_SHIFT \(hook ecs-pause-/);
+    expect(log).toMatch(
+      /demo-web: CONTINUE hook ecs-pause-\S+ at POST_PRODUCTION_TRAFFIC_SHIFT: the release passed its gate/,
+    );
+  });
+
+  it('a BLUE_GREEN frontend and an alarm in the bake: its hook answered ROLLBACK, the rolling api put back by UpdateService', async () => {
+    let world: World | undefined;
+    const logger = new AlarmDuringBake(() => {
+      world?.lab.cloudwatch.schedule(DEMO.alarm, new Date(world.clock.now() + MIN), 'ALARM', '5xx > 10');
+    });
+    const demo = demoWorld({ blueGreenFrontend: true });
+    world = demo.world;
+    const run = await deploy(world, config(), logger);
+    expect(run.report.result).toBe('rolled-back');
+    expect(await running(world)).toEqual({
+      [DEMO.api.service]: demo.initial.api,
+      [DEMO.web.service]: demo.initial.web,
+    });
+    // Forward in waves; back both at once (each its own way, in no particular order).
+    const calls = frontendCalls(world);
+    expect(calls.slice(0, 2)).toEqual([
+      'UpdateService demo-api demo-api:2',
+      'UpdateService demo-web demo-web:2',
+    ]);
+    expect(calls.slice(2).sort()).toEqual([
+      'ContinueServiceDeployment ROLLBACK',
+      'UpdateService demo-api demo-api:1',
+    ]);
+    expect(run.report.services.map((s) => [s.service, s.state])).toEqual([
+      [DEMO.api.service, 'rolled-back'],
+      [DEMO.web.service, 'rolled-back'],
+    ]);
+    const summary = renderSummary(run.report).replace(/\\_/g, '_');
+    expect(summary).toMatch(/\| Gate \| [^|]+ \| failed \|/);
+    expect(summary).toMatch(
+      /\| demo-web \| BLUE_GREEN \| .* \| demo-web:2 0% · demo-web:1 100% \| ROLLBACK_SUCCESSFUL \|/,
+    );
   });
 
   it('the frontend fails while the backend succeeded: both end on the previous release, ECS rollback not fought', async () => {

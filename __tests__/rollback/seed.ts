@@ -10,6 +10,7 @@
  *
  * Running now: demo-api:5 (r4) and demo-web:3 (r2), so the release running is r4.
  */
+import { builtInWiring } from '../../lab/scenarios/built-in';
 import type { LiveService } from '../../src/model/contracts';
 import { TAGS } from '../../src/record/release-record';
 import type { World } from '../support/world';
@@ -79,10 +80,31 @@ async function register(
   world.clock.advance(1000);
 }
 
+/** demo-web's two target groups and the built-in wiring over them, for CreateService. */
+function blueGreenWeb(world: World) {
+  const blue = world.lab.elbv2.createTargetGroup({ name: 'demo-web-blue', port: 8080 });
+  const green = world.lab.elbv2.createTargetGroup({ name: 'demo-web-green', port: 8080 });
+  return builtInWiring(
+    world.lab,
+    {
+      service: 'demo-web',
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 5,
+      hooks: [{ stage: 'POST_PRODUCTION_TRAFFIC_SHIFT' }],
+    },
+    { blueArn: blue.arn, greenArn: green.arn, containerName: 'web', containerPort: 8080 },
+  ).service;
+}
+
 /** Seeds the history above and the two services running r4; `missing` revisions reference images ECR does not hold. */
 export async function seedReleases(
   world: World,
-  options: { missing?: string[]; breakerRollback?: boolean } = {},
+  options: {
+    missing?: string[];
+    breakerRollback?: boolean;
+    /** demo-web deploys BLUE_GREEN with a PAUSE hook at POST_PRODUCTION_TRAFFIC_SHIFT (lab/scenarios/built-in.ts). */
+    blueGreenWeb?: boolean;
+  } = {},
 ): Promise<Seeded> {
   const missing = options.missing ?? [];
   const seeded: Seeded = { images: new Map() };
@@ -125,11 +147,15 @@ export async function seedReleases(
       desiredCount: 2,
       launchType: 'FARGATE',
       networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], assignPublicIp: 'DISABLED' } },
-      deploymentConfiguration: {
-        minimumHealthyPercent: 100,
-        maximumPercent: 200,
-        deploymentCircuitBreaker: { enable: true, rollback: options.breakerRollback ?? true },
-      },
+      ...(service === 'demo-web' && options.blueGreenWeb
+        ? blueGreenWeb(world)
+        : {
+            deploymentConfiguration: {
+              minimumHealthyPercent: 100,
+              maximumPercent: 200,
+              deploymentCircuitBreaker: { enable: true, rollback: options.breakerRollback ?? true },
+            },
+          }),
     });
   }
   return seeded;

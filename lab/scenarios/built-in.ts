@@ -51,7 +51,7 @@ function taskDefinition(family: string, port: number, image: string) {
   };
 }
 
-function hookList(o: BuiltInServiceOptions, account: string, region: string) {
+function hookList(o: Pick<BuiltInServiceOptions, 'service' | 'hooks'>, account: string, region: string) {
   return (o.hooks ?? []).map((h) => ({
     targetType: h.lambda ? 'AWS_LAMBDA' : 'PAUSE',
     ...(h.lambda && {
@@ -64,7 +64,12 @@ function hookList(o: BuiltInServiceOptions, account: string, region: string) {
 }
 
 /** The ALB listener, its production rule (blue 100 / green 0) and the optional test rule. */
-function seedRules(lab: Lab, o: BuiltInServiceOptions, blueArn: string, greenArn: string) {
+function seedRules(
+  lab: Lab,
+  o: Pick<BuiltInServiceOptions, 'service' | 'testListener' | 'blueOnlyOnProductionRule'>,
+  blueArn: string,
+  greenArn: string,
+) {
   const blue = { arn: blueArn };
   const green = { arn: greenArn };
   const listener = lab.elbv2.rules.createListener({
@@ -97,6 +102,67 @@ function seedRules(lab: Lab, o: BuiltInServiceOptions, blueArn: string, greenArn
   return { listener, prod, test };
 }
 
+/** The strategy and the traffic plumbing of a built-in service, for CreateService. */
+export type BuiltInWiringOptions = Omit<BuiltInServiceOptions, 'cluster' | 'desiredCount' | 'port'>;
+
+export interface BuiltInWiring {
+  listenerArn: string;
+  productionRuleArn: string;
+  testRuleArn?: string;
+  roleArn: string;
+  /** CreateService's `loadBalancers`, `deploymentController` and `deploymentConfiguration`. */
+  service: {
+    loadBalancers: Record<string, unknown>[];
+    deploymentController: { type: 'ECS' };
+    deploymentConfiguration: Record<string, unknown>;
+  };
+}
+
+/**
+ * The listener and rules over `blue` (the service's target group) and `green` (the
+ * alternate one), the infrastructure role and the strategy's configuration: what a
+ * BLUE_GREEN / LINEAR / CANARY service needs beside its target groups.
+ */
+export function builtInWiring(
+  lab: Lab,
+  o: BuiltInWiringOptions,
+  target: { blueArn: string; greenArn: string; containerName: string; containerPort: number },
+): BuiltInWiring {
+  const { listener, prod, test } = seedRules(lab, o, target.blueArn, target.greenArn);
+  const roleArn = `arn:aws:iam::${lab.account}:role/ecs-infrastructure-for-load-balancers`;
+  const loadBalancer = {
+    targetGroupArn: target.blueArn,
+    containerName: target.containerName,
+    containerPort: target.containerPort,
+    advancedConfiguration: {
+      alternateTargetGroupArn: target.greenArn,
+      productionListenerRule: prod.arn,
+      ...(test && { testListenerRule: test }),
+      roleArn,
+    },
+  };
+  const deploymentConfiguration = {
+    strategy: o.strategy,
+    bakeTimeInMinutes: o.bakeTimeInMinutes ?? 5,
+    ...(o.linearConfiguration && { linearConfiguration: o.linearConfiguration }),
+    ...(o.canaryConfiguration && { canaryConfiguration: o.canaryConfiguration }),
+    lifecycleHooks: hookList(o, lab.account, lab.region),
+    deploymentCircuitBreaker: { enable: o.circuitBreaker ?? true, rollback: true },
+    ...(o.alarms && { alarms: { alarmNames: o.alarms, enable: true, rollback: true } }),
+  };
+  return {
+    listenerArn: listener.arn,
+    productionRuleArn: prod.arn,
+    ...(test && { testRuleArn: test }),
+    roleArn,
+    service: {
+      loadBalancers: [loadBalancer],
+      deploymentController: { type: 'ECS' },
+      deploymentConfiguration,
+    },
+  };
+}
+
 /** Seeds a steady built-in service; register revision 2 and UpdateService to deploy. */
 export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInService {
   const cluster = o.cluster ?? 'lab';
@@ -104,8 +170,12 @@ export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInS
   lab.ecs.createCluster(cluster);
   const blue = lab.elbv2.createTargetGroup({ name: `${o.service}-blue`, port });
   const green = lab.elbv2.createTargetGroup({ name: `${o.service}-green`, port });
-  const { listener, prod, test } = seedRules(lab, o, blue.arn, green.arn);
-  const roleArn = `arn:aws:iam::${lab.account}:role/ecs-infrastructure-for-load-balancers`;
+  const wiring = builtInWiring(lab, o, {
+    blueArn: blue.arn,
+    greenArn: green.arn,
+    containerName: o.service,
+    containerPort: port,
+  });
   const td = lab.ecs.registerTaskDefinition(
     taskDefinition(o.service, port, `127.0.0.1:5055/${o.service}:v1`),
   );
@@ -116,29 +186,7 @@ export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInS
     desiredCount: o.desiredCount ?? 2,
     launchType: 'FARGATE',
     networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0lab'], assignPublicIp: 'DISABLED' } },
-    loadBalancers: [
-      {
-        targetGroupArn: blue.arn,
-        containerName: o.service,
-        containerPort: port,
-        advancedConfiguration: {
-          alternateTargetGroupArn: green.arn,
-          productionListenerRule: prod.arn,
-          ...(test && { testListenerRule: test }),
-          roleArn,
-        },
-      },
-    ],
-    deploymentController: { type: 'ECS' },
-    deploymentConfiguration: {
-      strategy: o.strategy,
-      bakeTimeInMinutes: o.bakeTimeInMinutes ?? 5,
-      ...(o.linearConfiguration && { linearConfiguration: o.linearConfiguration }),
-      ...(o.canaryConfiguration && { canaryConfiguration: o.canaryConfiguration }),
-      lifecycleHooks: hookList(o, lab.account, lab.region),
-      deploymentCircuitBreaker: { enable: o.circuitBreaker ?? true, rollback: true },
-      ...(o.alarms && { alarms: { alarmNames: o.alarms, enable: true, rollback: true } }),
-    },
+    ...wiring.service,
     healthCheckGracePeriodSeconds: 0,
   });
   return {
@@ -148,17 +196,59 @@ export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInS
     taskDefinitionArn: td.arn,
     blueTargetGroupArn: blue.arn,
     greenTargetGroupArn: green.arn,
-    listenerArn: listener.arn,
-    productionRuleArn: prod.arn,
-    ...(test && { testRuleArn: test }),
-    roleArn,
+    listenerArn: wiring.listenerArn,
+    productionRuleArn: wiring.productionRuleArn,
+    ...(wiring.testRuleArn && { testRuleArn: wiring.testRuleArn }),
+    roleArn: wiring.roleArn,
   };
 }
 
 /** Revision 2 of the service's task definition (a new image), ready for UpdateService. */
-export function nextRevision(lab: Lab, s: BuiltInService, tag = 'v2'): string {
+export function nextRevision(lab: Lab, s: Pick<BuiltInService, 'taskDefinitionArn'>, tag = 'v2'): string {
   const base = lab.ecs.taskDefinitions.get(s.taskDefinitionArn);
   const body = structuredClone(base.body) as { containerDefinitions: { image: string }[] };
   for (const c of body.containerDefinitions) c.image = c.image.replace(/:[^:/]+$/, `:${tag}`);
   return lab.ecs.registerTaskDefinition(body as unknown as Record<string, unknown>).arn;
+}
+
+/**
+ * A steady ROLLING service beside the built-in ones (a release may mix strategies):
+ * revision 1 running, circuit breaker on, optionally behind a health-checked target group.
+ */
+export function seedRollingService(
+  lab: Lab,
+  o: { cluster?: string; service: string; breakerRollback?: boolean; targetGroup?: boolean; port?: number },
+): { taskDefinitionArn: string; targetGroupArn?: string } {
+  const cluster = o.cluster ?? 'lab';
+  const port = o.port ?? 8080;
+  lab.ecs.createCluster(cluster);
+  const group = o.targetGroup
+    ? lab.elbv2.createTargetGroup({
+        name: `${o.service}-tg`,
+        port,
+        targetType: 'ip',
+        healthCheck: { path: '/healthz' },
+      })
+    : undefined;
+  const td = lab.ecs.registerTaskDefinition(
+    taskDefinition(o.service, port, `127.0.0.1:5055/${o.service}:v1`),
+  );
+  lab.ecs.createService({
+    cluster,
+    serviceName: o.service,
+    taskDefinition: td.arn,
+    desiredCount: 2,
+    launchType: 'FARGATE',
+    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0lab'], assignPublicIp: 'DISABLED' } },
+    ...(group && {
+      loadBalancers: [{ targetGroupArn: group.arn, containerName: o.service, containerPort: port }],
+    }),
+    deploymentConfiguration: {
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: o.breakerRollback ?? true },
+    },
+    healthCheckGracePeriodSeconds: 0,
+  });
+  return { taskDefinitionArn: td.arn, ...(group && { targetGroupArn: group.arn }) };
 }

@@ -7,6 +7,7 @@
  */
 import type { LabEnv } from '../env';
 import type { Lab } from '../sim/lab';
+import { type BuiltInWiringOptions, builtInWiring } from './built-in';
 
 export const DEMO = {
   cluster: 'demo',
@@ -24,7 +25,22 @@ export interface DemoOptions {
   /** Quick lab timings for real-clock runs (demo, e2e): a rollout takes seconds. */
   fast?: boolean;
   labEnv?: LabEnv | undefined;
+  /**
+   * demo-web deploys with ECS's BLUE_GREEN strategy and a PAUSE hook at
+   * POST_PRODUCTION_TRAFFIC_SHIFT (the release's hold point), behind a production rule
+   * over two target groups. Only the demo (and its world test) set it: every other
+   * test keeps the rolling world.
+   */
+  blueGreenFrontend?: boolean;
 }
+
+/** demo-web's blue/green set-up: bake 0 keeps the demo short; the hold is where the gate runs. */
+const FRONTEND_BLUE_GREEN: BuiltInWiringOptions = {
+  service: DEMO.web.service,
+  strategy: 'BLUE_GREEN',
+  bakeTimeInMinutes: 0,
+  hooks: [{ stage: 'POST_PRODUCTION_TRAFFIC_SHIFT', timeoutInMinutes: 60, action: 'ROLLBACK' }],
+};
 
 /**
  * The backend reaches the lab PostgreSQL through libpq's PG* variables. A real
@@ -79,6 +95,25 @@ function taskDefinition(
   };
 }
 
+/** demo-web's alternate (green) target group, health-checked like its own, and the built-in wiring over both. */
+function blueGreen(
+  lab: Lab,
+  target: { targetGroupArn: string; containerName: string; containerPort: number },
+) {
+  const green = lab.elbv2.createTargetGroup({
+    name: `${DEMO.web.targetGroup}-green`,
+    port: target.containerPort,
+    targetType: 'ip',
+    healthCheck: { path: '/healthz' },
+  });
+  return builtInWiring(lab, FRONTEND_BLUE_GREEN, {
+    blueArn: target.targetGroupArn,
+    greenArn: green.arn,
+    containerName: target.containerName,
+    containerPort: target.containerPort,
+  });
+}
+
 /** Seeds the demo world; returns the initial task definition ARNs. */
 export function seedDemo(lab: Lab, options: DemoOptions = {}): { api: string; web: string } {
   const desiredCount = options.desiredCount ?? 2;
@@ -104,6 +139,18 @@ export function seedDemo(lab: Lab, options: DemoOptions = {}): { api: string; we
     const environment = key === 'api' ? databaseEnvironment(options.labEnv) : [];
     const td = lab.ecs.registerTaskDefinition(taskDefinition(lab, s, image, environment));
     arns[key] = td.arn;
+    const target = { targetGroupArn: group.arn, containerName: s.container, containerPort: s.port };
+    const deployment =
+      key === 'web' && options.blueGreenFrontend
+        ? blueGreen(lab, target).service
+        : {
+            loadBalancers: [target],
+            deploymentConfiguration: {
+              minimumHealthyPercent: 100,
+              maximumPercent: 200,
+              deploymentCircuitBreaker: { enable: true, rollback: true },
+            },
+          };
     lab.ecs.createService({
       cluster: DEMO.cluster,
       serviceName: s.service,
@@ -118,12 +165,7 @@ export function seedDemo(lab: Lab, options: DemoOptions = {}): { api: string; we
           assignPublicIp: 'DISABLED',
         },
       },
-      loadBalancers: [{ targetGroupArn: group.arn, containerName: s.container, containerPort: s.port }],
-      deploymentConfiguration: {
-        minimumHealthyPercent: 100,
-        maximumPercent: 200,
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-      },
+      ...deployment,
       healthCheckGracePeriodSeconds: 0,
     });
   }

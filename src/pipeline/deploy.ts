@@ -86,6 +86,8 @@ async function deployClaimed(
       service: s.live.config.service,
       previous: s.previousArn,
       target: s.targetArn,
+      // The strategy puts a built-in service in the summary's stages table (rollback passes it too).
+      strategy: strategyOf(s.live.service),
     })),
   );
   const moves = movesOf(render);
