@@ -198,27 +198,28 @@ export async function imagesRows(o: RowOptions): Promise<Row[]> {
   return out;
 }
 
-/** The product does not drive built-in strategies yet: its row says so; the lab's timing model is measured beside it. */
+/** After a failed gate: production back on the previous revision, through the engine, blue/green hold vs rolling; the lab's bare timelines beside it. */
 export async function builtInRows(o: RowOptions): Promise<Row[]> {
-  const { blueGreenHold, blueGreenBake, rolling } = await import('./builtin/run');
-  o.progress('built-in: the lab timeline of three rollbacks …');
-  const hold = await blueGreenHold();
+  const { builtInRollbackRow } = await import('./built-in/run');
+  const { blueGreenBake, rolling } = await import('./builtin/run');
+  o.progress('built-in: a blue/green and a rolling release through the engine, each failing its gate …');
+  const product = await builtInRollbackRow();
   const bake = await blueGreenBake();
-  const roll = await rolling();
   const rollAws = await rolling(true);
   const target = '< 10 s, one traffic shift (vs minutes rolling)';
   return [
     {
-      what: 'built-in strategy rollback by ecs-release: production traffic back on blue after a gate failure',
-      ours: 'not measured yet (built-in strategies not driven by the product)',
-      baseline: '—',
+      what: 'after a failed gate, production traffic back on the previous revision (ecs-release engine, lab timelines)',
+      ours: `BLUE_GREEN held at its PAUSE hook, answered ROLLBACK: ${seconds(product.blueGreenMs)}`,
+      baseline: `ROLLING, UpdateService back → deployment COMPLETED: ${seconds(product.rollingMs)} (${product.model})`,
       target,
+      met: product.blueGreenMs < 10_000 && product.blueGreenMs < product.rollingMs,
     },
     {
-      what: "the same on the LAB'S TIMING MODEL, not the product (virtual clock, 250 ms steps)",
-      ours: `BLUE_GREEN hold, hook ROLLBACK → production rule 100 % blue: ${seconds(hold)}; during BAKE_TIME, StopServiceDeployment ROLLBACK: ${seconds(bake)}`,
-      baseline: `rolling rollback, UpdateService back → COMPLETED (2 tasks): ${seconds(roll)} with the lab's target group timings, ${seconds(rollAws)} with AWS's defaults (30 s health checks, 300 s deregistration delay)`,
-      target: `${target}; lab model, not judged`,
+      what: "the lab's timelines alone (no engine), for the other cases",
+      ours: `during BAKE_TIME, StopServiceDeployment ROLLBACK → 100 % blue: ${seconds(bake)}`,
+      baseline: `rolling rollback with AWS's target group defaults (30 s health checks, 300 s deregistration delay): ${seconds(rollAws)}`,
+      target: 'not judged: lab model',
     },
   ];
 }
