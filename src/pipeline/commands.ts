@@ -1,28 +1,31 @@
 import type { Report } from '../model/report';
 import { type GithubTarget, releaseManifest } from '../record';
 import type { StageContext } from '../runtime/context';
-import { deployRelease } from './deploy';
 import { withGithubDeployment } from './github-deployment';
-import { listHistory } from './history';
-import { planRelease } from './plan-release';
-import { rollbackRelease } from './rollback-release';
 
-/** The command's pipeline. */
+/**
+ * The command's pipeline. Each command's module loads only when it runs: history needs
+ * neither the image builder nor the migration, and what is not loaded costs no memory.
+ */
 export async function runCommand(
   ctx: StageContext,
   report: Report,
   checkpoint: (phase: string) => void,
 ): Promise<void> {
   // Read-only commands first: they record no GitHub deployment.
-  if (ctx.config.command === 'history') return listHistory(ctx, report);
-  if (ctx.config.command === 'plan') return planRelease(ctx, report);
+  if (ctx.config.command === 'history') return (await import('./history')).listHistory(ctx, report);
+  if (ctx.config.command === 'plan') return (await import('./plan-release')).planRelease(ctx, report);
   const github = githubTarget(ctx);
   if (ctx.config.command === 'deploy') {
     const manifest = releaseManifest(report, ctx.config.commit);
+    const { deployRelease } = await import('./deploy');
     await withGithubDeployment(ctx, report, { target: github, manifest }, () =>
       deployRelease(ctx, report, checkpoint),
     );
-  } else await rollbackRelease(ctx, report, checkpoint, github ? { github } : {});
+  } else {
+    const { rollbackRelease } = await import('./rollback-release');
+    await rollbackRelease(ctx, report, checkpoint, github ? { github } : {});
+  }
 }
 
 /** The GitHub deployment target, when asked for and possible; otherwise a notice says why not. */
