@@ -87,7 +87,7 @@ describe('the first log line', () => {
   });
 
   it('the walk does see the SDK, Docker and Octokit where a later stage loads them', () => {
-    expect(eagerClosure(['pipeline/commands.ts']).packages).toEqual(
+    expect(eagerClosure(['pipeline/deploy.ts']).packages).toEqual(
       expect.arrayContaining(['@aws-sdk/client-ecs', '@aws-sdk/client-ecr']),
     );
     // `require` in a function is still bundled with its module: the walk counts it.
@@ -97,9 +97,25 @@ describe('the first log line', () => {
 
 describe('a command', () => {
   it('loads the Docker client, gRPC, Octokit and Secrets Manager only when a stage uses them', () => {
-    const { packages } = eagerClosure(['pipeline/commands.ts']);
     const later = ['dockerode', '@grpc/grpc-js', '@actions/github', '@aws-sdk/client-secrets-manager'];
-    expect(packages.filter((p) => later.includes(p))).toEqual([]);
+    for (const command of ['commands', 'deploy', 'rollback-release', 'plan-release', 'history']) {
+      const { packages } = eagerClosure([`pipeline/${command}.ts`]);
+      expect(
+        packages.filter((p) => later.includes(p)),
+        command,
+      ).toEqual([]);
+    }
+  });
+
+  it('loads only its own command: the dispatcher holds no stage, history no image or migration code', () => {
+    const dispatcher = eagerClosure(['pipeline/commands.ts']);
+    expect(
+      dispatcher.modules.filter((m) =>
+        /^(engine|preflight|images|render|migrate|database|rollout|gate)\//.test(m),
+      ),
+    ).toEqual([]);
+    const history = eagerClosure(['pipeline/history.ts']);
+    expect(history.modules.filter((m) => /^(images|migrate|database)\//.test(m))).toEqual([]);
   });
 
   it('a task-mode migration holds the ECS and CloudWatch Logs clients alone (the 100,000-line stream)', () => {
