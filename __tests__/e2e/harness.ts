@@ -4,7 +4,7 @@
  */
 import Docker from 'dockerode';
 import { type LabEnv, loadLabEnv } from '../../lab/env';
-import { seedDemo } from '../../lab/scenarios/demo';
+import { type DemoOptions, seedDemo } from '../../lab/scenarios/demo';
 import { realClock } from '../../lab/sim/clock';
 import { createLab, type Lab } from '../../lab/sim/lab';
 import { startLabServer } from '../../lab/sim/server';
@@ -18,7 +18,8 @@ export interface E2eLab {
   close(): Promise<void>;
 }
 
-export async function startE2eLab(): Promise<E2eLab> {
+/** The demo world (`demo` overrides its options, e.g. a blue/green frontend) behind the lab's HTTP server. */
+export async function startE2eLab(demo: Omit<DemoOptions, 'labEnv'> = {}): Promise<E2eLab> {
   const env = loadLabEnv();
   if (!env) throw new Error('end-to-end tests need the lab: run lab/up first');
   const docker = new Docker({ socketPath: env.dockerHost.replace(/^unix:\/\//, '') });
@@ -27,7 +28,7 @@ export async function startE2eLab(): Promise<E2eLab> {
     registry: { host: env.registry, user: env.registryUser, password: env.registryPassword },
     docker,
   });
-  seedDemo(lab, { fast: true, labEnv: env });
+  seedDemo(lab, { fast: true, ...demo, labEnv: env });
   const server = await startLabServer(lab, { port: 0 });
   return { lab, url: server.url, env, close: () => server.close() };
 }
