@@ -8,6 +8,7 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { type BuiltInServiceOptions, nextRevision, seedRollingService } from '../../lab/scenarios/built-in';
 import { type Move, runTransaction, type TransactionPlan } from '../../src/engine';
 import { planServices } from '../../src/engine/services-report';
+import type { FetchLike } from '../../src/gate';
 import { newReport, type Report } from '../../src/model/report';
 import { claimEnvironment } from '../../src/record';
 import { renderSummary } from '../../src/report/summary';
@@ -28,6 +29,9 @@ export interface ReleaseOptions {
   /** Gate alarms (created OK). */
   alarms?: string[];
   bakeTimeMs?: number;
+  /** `smoke-test-url`, answered by `fetch` (the gate's own fetch when unset). */
+  smokeTestUrl?: string;
+  fetch?: FetchLike;
 }
 
 export interface Release {
@@ -85,7 +89,13 @@ export async function release(o: ReleaseOptions): Promise<Release> {
   const config = testConfig({
     cluster: 'lab',
     release: 'r2',
-    gate: { alarms, bakeTimeMs: o.bakeTimeMs ?? MIN, autoRollback: true, waitTimeoutMs: 30 * MIN },
+    gate: {
+      alarms,
+      bakeTimeMs: o.bakeTimeMs ?? MIN,
+      autoRollback: true,
+      waitTimeoutMs: 30 * MIN,
+      ...(o.smokeTestUrl && { smokeTestUrl: o.smokeTestUrl }),
+    },
   });
   const ctx = b.w.context(config);
   const report = newReport(config);
@@ -108,6 +118,7 @@ export async function release(o: ReleaseOptions): Promise<Release> {
     running: 'r1',
     registered: moves.map((m) => m.taskDefinitionArn),
     checkpoint: () => undefined,
+    ...(o.fetch && { gate: { fetch: o.fetch } }),
   };
   b.w.lab.recorder.clear();
   return {

@@ -142,6 +142,46 @@ describe('a release of built-in services through the engine (lab, virtual clock)
     expect(log.some((l) => /^alm-a: ROLLBACK hook ecs-pause-/.test(l))).toBe(true);
   });
 
+  it('smoke-test-url failing on the test traffic of green: the POST_TEST_TRAFFIC_SHIFT pause answered ROLLBACK before production moves', async () => {
+    const asked: string[] = [];
+    const r = await release({
+      builtIn: [
+        {
+          service: 'tst-a',
+          strategy: 'BLUE_GREEN',
+          bakeTimeInMinutes: 30,
+          testListener: true,
+          hooks: [{ stage: 'POST_TEST_TRAFFIC_SHIFT' }, HOLD],
+        },
+      ],
+      smokeTestUrl: 'http://green.test.example:8443/healthz',
+      fetch: async (url) => {
+        asked.push(url);
+        return new Response('down', { status: 503 });
+      },
+    });
+    await r.run();
+
+    expect(r.report.result).toBe('rolled-back');
+    expect(r.report.error).toMatch(
+      /test traffic smoke check http:\/\/green\.test\.example:8443\/healthz never answered 2xx: 5 tries/,
+    );
+    expect(asked).toHaveLength(5);
+    const [s] = r.b.services;
+    if (!s) throw new Error('no service');
+    // Production never moved: blue kept all of it, and the release's deployment rolled back.
+    expect(await blueWeight(r.b, s)).toBe(100);
+    expect((await deployments(r.b, s))[0]?.status).toBe('ROLLBACK_SUCCESSFUL');
+    expect(await runningNow(r)).toEqual({ 'tst-a': 'tst-a:1' });
+    expect(mutations(r).map((c) => c.call)).toEqual([
+      'UpdateService tst-a→tst-a:2',
+      'ContinueServiceDeployment tst-a ROLLBACK',
+    ]);
+    // The release's gate never ran: the rollout failed first. The way back only confirms
+    // what the ROLLBACK answer already did (ROLLBACK_SUCCESSFUL): no call of its own.
+    expect(stagesOf(r)).toEqual(['Rollout:failed', 'Rollback:ok']);
+  });
+
   it('no hook: the gate runs in BAKE_TIME and an alarm stops each deployment with StopServiceDeployment ROLLBACK', async () => {
     const r = await release({
       builtIn: [

@@ -14,7 +14,7 @@ import type { StepChecks } from './strategy';
 
 export function stepChecks(ctx: StageContext, alarms: string[], deps: GateDeps = {}): StepChecks {
   const fetchFn: FetchLike = deps.fetch ?? ((url, init) => fetch(url, init));
-  const url = (ctx.config.gate as { smokeTestUrl?: string }).smokeTestUrl;
+  const url = ctx.config.gate.smokeTestUrl;
   return {
     alarms: () => alarmsNow(ctx, alarms),
     ...(url && { testTraffic: () => testTrafficCheck(ctx, url, fetchFn, deps.smokeTimeoutMs) }),
