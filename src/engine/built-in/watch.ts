@@ -12,6 +12,7 @@ import type { StartedDeployment } from '../../rollout';
 import { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
 import type { StepChecks, StrategyWatchOptions } from '../strategy';
+import { Explainer } from './explain';
 import { type Decide, follow, settle, type Tracked } from './follow';
 import { answer, settleUnsuccessful, waitingHook } from './outcome';
 import { findUntilSeen } from './resolve';
@@ -113,6 +114,7 @@ export async function watchBuiltIn(
   const { tracked, missing } = await findUntilSeen(ctx, started, base);
   await follow(ctx, tracked, decideWatch(ctx, options.checks), {
     ...base,
+    explain: new Explainer(ctx, budget, started, options.seenEvents),
     failFast: options.failFast ?? true,
     waitingFor: 'waiting for the hold point',
   });
