@@ -73,13 +73,15 @@ export async function commitBuiltIn(
   );
   const live = tracked.filter((t): t is Tracked => t !== undefined);
   const budget = new ReadBudget(ctx.clock);
+  const explain = new Explainer(ctx, budget, since(held, started));
   await follow(ctx, live, decideCommit(ctx, started), {
     deadline: started + ctx.config.gate.waitTimeoutMs,
     budget,
-    explain: new Explainer(ctx, budget, since(held, started)),
+    explain,
     signal: ctx.signal,
     waitingFor: 'finishing the deployment',
   });
+  await explain.finish(live, ctx.signal);
   return held.map(
     (h, i) =>
       tracked[i]?.result ?? {

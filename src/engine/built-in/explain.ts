@@ -96,7 +96,8 @@ export class Explainer {
       const failures = sd.deploymentCircuitBreaker?.failureCount ?? 0;
       const counts = `${failures}/${sd.targetServiceRevision?.runningTaskCount ?? 0}`;
       const running = RUNNING_STATUSES.includes(sd.status ?? '');
-      const last = this.looks.get(t) ?? { counts, failures: 0, running: true, rounds: 0 };
+      // A deployment starts with nothing running and nothing failed: the first tasks are news.
+      const last = this.looks.get(t) ?? { counts: '0/0', failures: 0, running: true, rounds: 0 };
       const left = last.running && !running;
       const worth = counts !== last.counts || left || last.rounds + 1 >= EVENTS_EVERY_ROUNDS;
       this.looks.set(t, { counts, failures, running, rounds: worth ? 0 : last.rounds + 1 });
@@ -107,6 +108,16 @@ export class Explainer {
     }
     await this.events(read, signal);
     for (const t of diagnosed) await diagnose(this.ctx, this.reader, this.watchedOf(t), true, explains);
+  }
+
+  /**
+   * The follow is over: the events since each service's last read (the hold point's, the
+   * end's), so the next call (the commit, which prints from its own start) misses none.
+   */
+  async finish(tracked: Tracked[], signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return;
+    const unread = tracked.filter((t) => (this.looks.get(t)?.rounds ?? 1) > 0);
+    await this.events(unread, signal).catch(() => undefined);
   }
 
   /** The deadline passed: what the stopped tasks and the targets say, before the service is `timed-out`. */

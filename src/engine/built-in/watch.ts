@@ -112,12 +112,14 @@ export async function watchBuiltIn(
   const budget = options.budget ?? new ReadBudget(ctx.clock);
   const base = { deadline, budget, signal: ctx.signal };
   const { tracked, missing } = await findUntilSeen(ctx, started, base);
+  const explain = new Explainer(ctx, budget, started, options.seenEvents);
   await follow(ctx, tracked, decideWatch(ctx, options.checks), {
     ...base,
-    explain: new Explainer(ctx, budget, started, options.seenEvents),
+    explain,
     failFast: options.failFast ?? true,
     waitingFor: 'waiting for the hold point',
   });
+  await explain.finish(tracked, ctx.signal);
   const byService = new Map([...tracked, ...missing].map((t) => [t.service, t.result]));
   return started.flatMap((s) => byService.get(s.service) ?? []);
 }
