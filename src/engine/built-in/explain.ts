@@ -6,9 +6,10 @@
  *
  * Read policy: events come only from DescribeServices (10 services per call), which the
  * service deployment answers do not replace, so a service is described only when it is
- * worth it: its circuit breaker's failure count or green's running count changed, its
- * status left PENDING/IN_PROGRESS (rolling back, failed, finished), or EVENTS_EVERY_ROUNDS
- * rounds passed since its last read. Everything is paid from the follow's ReadBudget, so
+ * worth it: its circuit breaker's failure count or green's running count changed (the
+ * first tasks included), its status left PENDING/IN_PROGRESS (rolling back, failed,
+ * finished), EVENTS_EVERY_ROUNDS rounds passed since its last read, or the follow ended
+ * (`finish`). Everything is paid from the follow's ReadBudget, so
  * the total stays under its 0.8 ECS reads/s however many services; the diagnosis reads
  * (ListTasks, DescribeTasks, DescribeTaskDefinition) happen only when tasks failed.
  */
