@@ -133,4 +133,39 @@ describe('a failed built-in deployment, explained', () => {
     // The engine's map now holds what was printed: a later watch will not print it again.
     expect(seenEvents.size).toBe(before + printed.length);
   });
+
+  it('without a circuit breaker, tasks failing until the wait-timeout: the timed-out detail says why', async () => {
+    const b = builtInWorld([
+      { service: 'loop', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5, hooks: [HOLD], circuitBreaker: false },
+    ]);
+    const reason = 'CannotPullContainerError: 127.0.0.1:5055/loop:v2: not found';
+    b.w.lab.ecs.behave({ family: 'loop', revision: 2 }, { outcome: 'fail-to-start', reason });
+    const { started, seenEvents } = await start(b);
+    const [r] = await builtInStrategy.watch(b.ctx, [started], {
+      checks: alarmChecks(b, []),
+      seenEvents: new Map([['loop', seenEvents]]),
+      deadline: b.ctx.clock.now() + 60_000,
+    });
+    expect(r?.state).toBe('timed-out');
+    expect(r?.detail?.split('\n')[0]).toContain('loop: timed out waiting for the hold point');
+    expect(r?.detail).toContain(`container loop: no exit code (${reason})`);
+    const printed = events(b, 'loop');
+    expect(new Set(printed).size).toBe(printed.length);
+  });
+
+  it('held, then committed: the commit prints the events from its start, none printed twice', async () => {
+    const b = builtInWorld([{ service: 'go', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, hooks: [HOLD] }]);
+    const { started, seenEvents } = await start(b);
+    const held = await builtInStrategy.watch(b.ctx, [started], {
+      checks: alarmChecks(b, []),
+      seenEvents: new Map([['go', seenEvents]]),
+    });
+    const atHold = events(b, 'go').length;
+    const [done] = await builtInStrategy.commit(b.ctx, held);
+    expect(done?.state).toBe('completed');
+    const printed = events(b, 'go');
+    expect(printed.length).toBeGreaterThan(atHold);
+    expect(printed.at(-1)).toContain('has reached a steady state');
+    expect(new Set(printed).size).toBe(printed.length);
+  });
 });
