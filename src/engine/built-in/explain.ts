@@ -92,6 +92,7 @@ export class Explainer {
   /** One round's answers: events for the services where they are worth a read, failed tasks diagnosed. */
   async round(seen: [Tracked, ServiceDeployment][], signal?: AbortSignal): Promise<void> {
     const read: Tracked[] = [];
+    const urgent: Tracked[] = [];
     const diagnosed: Tracked[] = [];
     for (const [t, sd] of seen) {
       const failures = sd.deploymentCircuitBreaker?.failureCount ?? 0;
@@ -102,11 +103,14 @@ export class Explainer {
       const left = last.running && !running;
       const worth = counts !== last.counts || left || last.rounds + 1 >= EVENTS_EVERY_ROUNDS;
       this.looks.set(t, { counts, failures, running, rounds: worth ? 0 : last.rounds + 1 });
-      if (worth) read.push(t);
       // ecs-release's own ROLLBACK (a failed check) has its reason already; ECS's needs explaining.
       const failedNow = failures > last.failures || (left && sd.status !== 'SUCCESSFUL' && !t.failure);
       if (failedNow) diagnosed.push(t);
+      // A verdict waits on the reads of a deployment that ended or failed tasks: borrowed, they go out at once.
+      if (left || failedNow) urgent.push(t);
+      else if (worth) read.push(t);
     }
+    await this.events(urgent, signal, 'borrow');
     await this.events(read, signal);
     for (const t of diagnosed) await diagnose(this.ctx, this.reader, this.watchedOf(t), true, explains);
   }
@@ -118,7 +122,8 @@ export class Explainer {
   async finish(tracked: Tracked[], signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return;
     const unread = tracked.filter((t) => (this.looks.get(t)?.rounds ?? 1) > 0);
-    await this.events(unread, signal).catch(() => undefined);
+    // Borrowed, as a verdict's reads are: the release waits on this, later polls pay it back.
+    await this.events(unread, signal, 'borrow').catch(() => undefined);
   }
 
   /** The deadline passed: what the stopped tasks and the targets say, before the service is `timed-out`. */
@@ -128,10 +133,14 @@ export class Explainer {
   }
 
   /** DescribeServices for `tracked`, 10 per call: new events printed once, the load balancers kept. */
-  private async events(tracked: Tracked[], signal?: AbortSignal): Promise<void> {
+  private async events(
+    tracked: Tracked[],
+    signal?: AbortSignal,
+    pay: 'take' | 'borrow' = 'take',
+  ): Promise<void> {
     for (const batch of chunks(tracked, 10)) {
       try {
-        await this.budget.take(1, signal);
+        await (pay === 'take' ? this.budget.take(1, signal) : this.budget.borrow(1, signal));
         const answer = await this.ctx.aws.ecs.send(
           new DescribeServicesCommand({
             cluster: this.ctx.config.cluster,
