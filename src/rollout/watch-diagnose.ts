@@ -1,4 +1,5 @@
 /** Why a watched deployment's tasks stopped, printed once per task and kept for the result's detail. */
+import type { Task } from '@aws-sdk/client-ecs';
 import type { StageContext } from '../runtime/context';
 import { describeStoppedTask, lastLogLines, unhealthyTargets } from './diagnose';
 import { type TaskReader, taskId } from './tasks';
@@ -6,12 +7,17 @@ import { errorText, type Watched } from './watched';
 
 const KEPT_TASK_REPORTS = 3;
 
-/** Stopped tasks of our deployment not reported yet: why they stopped, exit codes, last log lines. */
+/**
+ * Stopped tasks of our deployment not reported yet: why they stopped, exit codes, last log lines.
+ * `explains` picks the stops worth a report (default: every one); the others are passed over
+ * once, so a later diagnosis does not read them again (the built-in watch skips ECS's scale-in).
+ */
 export async function diagnose(
   ctx: StageContext,
   reader: TaskReader,
   w: Watched,
   withTargets: boolean,
+  explains: (task: Task) => boolean = () => true,
 ): Promise<void> {
   try {
     const stopped = (await reader.deploymentTasks(w.target.deploymentId, 'STOPPED')).filter(
@@ -19,6 +25,7 @@ export async function diagnose(
     );
     for (const task of stopped) {
       w.reported.add(task.taskArn ?? '');
+      if (!explains(task)) continue;
       const health = w.healthReasons.get(taskId(task));
       const lines = [
         ...describeStoppedTask(task),

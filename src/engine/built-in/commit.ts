@@ -5,8 +5,10 @@
  */
 import { errorText } from '../../aws/errors';
 import type { ServiceRolloutResult } from '../../model/contracts';
+import type { StartedDeployment } from '../../rollout';
 import { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
+import { Explainer } from './explain';
 import { type Decide, follow, settle, type Tracked } from './follow';
 import { answer, settleUnsuccessful, waitingHook } from './outcome';
 import { resume } from './resume';
@@ -45,6 +47,19 @@ async function continueHeld(ctx: StageContext, t: Tracked, hookId: string | unde
   }
 }
 
+/**
+ * The watch's printed event ids do not reach the commit (Strategy.commit gets results), so
+ * the events written from the commit's start on are the new ones: that time stands in for
+ * the deployment's creation, which printEvents uses to tell earlier history.
+ */
+const since = (held: ServiceRolloutResult[], at: number): StartedDeployment[] =>
+  held.map((h) => ({
+    service: h.service,
+    deploymentId: h.deploymentId ?? '',
+    taskDefinitionArn: h.taskDefinitionArn,
+    createdAt: new Date(at),
+  }));
+
 export async function commitBuiltIn(
   ctx: StageContext,
   held: ServiceRolloutResult[],
@@ -57,12 +72,16 @@ export async function commitBuiltIn(
     held.map((h, i) => (tracked[i] ? continueHeld(ctx, tracked[i], h.builtIn?.heldAt?.hookId) : undefined)),
   );
   const live = tracked.filter((t): t is Tracked => t !== undefined);
+  const budget = new ReadBudget(ctx.clock);
+  const explain = new Explainer(ctx, budget, since(held, started));
   await follow(ctx, live, decideCommit(ctx, started), {
     deadline: started + ctx.config.gate.waitTimeoutMs,
-    budget: new ReadBudget(ctx.clock),
+    budget,
+    explain,
     signal: ctx.signal,
     waitingFor: 'finishing the deployment',
   });
+  await explain.finish(live, ctx.signal);
   return held.map(
     (h, i) =>
       tracked[i]?.result ?? {

@@ -13,8 +13,10 @@ import type { BuiltInProgress, ServiceRolloutResult } from '../../model/contract
 import { isTransientAwsError } from '../../rollback/transient';
 import type { ReadBudget } from '../../rollout/read-budget';
 import { POLL_MS } from '../../rollout/watch';
+import { detailOf, type Watched } from '../../rollout/watched';
 import type { StageContext } from '../../runtime/context';
 import { describeDeployments } from './calls';
+import type { Explainer } from './explain';
 import { builtInOf, observe, type Progress } from './progress';
 
 export interface Tracked {
@@ -33,6 +35,8 @@ export interface Tracked {
   deadline?: number;
   result?: ServiceRolloutResult;
   busy?: Promise<void> | undefined;
+  /** What the rolling watch's diagnostics saw of it (events, stopped tasks, targets), when explained. */
+  watched?: Watched;
 }
 
 export type Decide = (t: Tracked, sd: ServiceDeployment) => Promise<void> | undefined;
@@ -46,7 +50,12 @@ export interface FollowOptions {
   failFast?: boolean;
   /** What the follow waits for, for the time-out and cancellation details. */
   waitingFor: string;
+  /** Prints the services' events and explains failed tasks (explain.ts); without it, stages only. */
+  explain?: Explainer;
 }
+
+/** States whose detail carries what the stopped tasks and the targets said, as a rolling failure's does. */
+const EXPLAINED: ServiceRolloutResult['state'][] = ['failed', 'rolled-back-by-ecs', 'timed-out', 'replaced'];
 
 export function settle(
   t: Tracked,
@@ -56,6 +65,7 @@ export function settle(
 ): void {
   // The first verdict stands: a check that returns after cancellation must not overwrite it.
   if (t.result) return;
+  if (detail !== undefined && t.watched && EXPLAINED.includes(state)) detail = detailOf(t.watched, detail);
   t.result = {
     service: t.service,
     taskDefinitionArn: t.taskDefinitionArn,
@@ -81,17 +91,22 @@ async function round(ctx: StageContext, tracked: Tracked[], decide: Decide, o: F
     o.budget,
     o.signal,
   );
-  for (const t of idle) {
+  const seen = idle.flatMap((t): [Tracked, ServiceDeployment][] => {
     const sd = answers.get(t.progress.serviceDeploymentArn);
-    if (!sd) {
-      settle(
-        t,
-        'failed',
-        `${t.service}: ${t.progress.serviceDeploymentArn} not found by DescribeServiceDeployments`,
-      );
-      continue;
+    if (sd) {
+      observe(ctx, t.progress, sd);
+      return [[t, sd]];
     }
-    observe(ctx, t.progress, sd);
+    settle(
+      t,
+      'failed',
+      `${t.service}: ${t.progress.serviceDeploymentArn} not found by DescribeServiceDeployments`,
+    );
+    return [];
+  });
+  // Events and diagnostics first: a verdict of this round carries them.
+  await o.explain?.round(seen, o.signal);
+  for (const [t, sd] of seen) {
     const pending = decide(t, sd);
     if (pending)
       t.busy = pending
@@ -145,8 +160,10 @@ export async function follow(
   const open = () => tracked.filter((t) => !t.result);
   try {
     while (open().length > 0) {
-      for (const t of open().filter((x) => !x.busy && ctx.clock.now() >= (x.deadline ?? o.deadline)))
+      for (const t of open().filter((x) => !x.busy && ctx.clock.now() >= (x.deadline ?? o.deadline))) {
+        await o.explain?.timedOut(t, o.signal);
         settle(t, 'timed-out', `${t.service}: timed out ${o.waitingFor}; ${where(t)}`);
+      }
       await readRound(ctx, tracked, decide, o);
       const bad = tracked.filter((t) => failed(t.result)).map((t) => t.service);
       if (o.failFast && bad.length > 0) stopOthers(tracked, `${bad.join(', ')} failed`);

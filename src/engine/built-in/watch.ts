@@ -12,6 +12,7 @@ import type { StartedDeployment } from '../../rollout';
 import { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
 import type { StepChecks, StrategyWatchOptions } from '../strategy';
+import { Explainer } from './explain';
 import { type Decide, follow, settle, type Tracked } from './follow';
 import { answer, settleUnsuccessful, waitingHook } from './outcome';
 import { findUntilSeen } from './resolve';
@@ -111,11 +112,14 @@ export async function watchBuiltIn(
   const budget = options.budget ?? new ReadBudget(ctx.clock);
   const base = { deadline, budget, signal: ctx.signal };
   const { tracked, missing } = await findUntilSeen(ctx, started, base);
+  const explain = new Explainer(ctx, budget, started, options.seenEvents);
   await follow(ctx, tracked, decideWatch(ctx, options.checks), {
     ...base,
+    explain,
     failFast: options.failFast ?? true,
     waitingFor: 'waiting for the hold point',
   });
+  await explain.finish(tracked, ctx.signal);
   const byService = new Map([...tracked, ...missing].map((t) => [t.service, t.result]));
   return started.flatMap((s) => byService.get(s.service) ?? []);
 }
