@@ -3,6 +3,10 @@
  * chunks instead of each carrying a copy (dist/ stays under 5 MB). dist/post/index.js
  * is a stub that marks the post step and requires dist/index.js.
  */
+import { holdYoungGeneration } from '../src/runtime/young-generation';
+
+// Before anything is loaded: the SDK's module graph alone would grow the young generation.
+holdYoungGeneration();
 const step = (globalThis as { ecsReleaseStep?: string }).ecsReleaseStep;
 if (step === 'post') void import('../src/post');
 else void import('../src/index');
