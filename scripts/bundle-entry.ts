@@ -5,7 +5,7 @@
  */
 import { holdYoungGeneration } from '../src/runtime/young-generation';
 
-// Before anything is loaded: the SDK's module graph alone would grow the young generation.
+// Before anything is loaded, so no step or CLI command runs without the young generation's cap.
 holdYoungGeneration();
 const step = (globalThis as { ecsReleaseStep?: string }).ecsReleaseStep;
 if (step === 'post') void import('../src/post');
