@@ -7,7 +7,9 @@
  * the young generation again, 8 MB → 16 MB → 32 MB: measured, +10 to +26 MB of heap, as
  * resident memory, for garbage that dies young anyway. Loading the SDK grows it from 1 MB
  * to 8 MB, and 8 MB is enough: held there, a burst costs more scavenges (about 40 instead
- * of 25 over 100,000 lines, each about 1 ms) and its peak is 6 to 16 MB lower. Held at
+ * of 25 over 100,000 lines, each about 1 ms). Measured with bench/memory/run.ts, 5 runs:
+ * bundled like dist/, peaks 85-95 MB become 86-90 (the worst runs go, the median is 1 to
+ * 2 MB higher); bundled by esbuild alone, 99-109 MB become 91-93. Held at
  * 1 MB instead, objects still in use at each scavenge are promoted to the old generation,
  * which then fills with garbage until a full collection: measured, worse than no cap.
  *
