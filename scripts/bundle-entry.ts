@@ -3,10 +3,6 @@
  * chunks instead of each carrying a copy (dist/ stays under 5 MB). dist/post/index.js
  * is a stub that marks the post step and requires dist/index.js.
  */
-import { holdYoungGeneration } from '../src/runtime/young-generation';
-
-// Before anything is loaded, so no step or CLI command runs without the young generation's cap.
-holdYoungGeneration();
 const step = (globalThis as { ecsReleaseStep?: string }).ecsReleaseStep;
 if (step === 'post') void import('../src/post');
 else void import('../src/index');
