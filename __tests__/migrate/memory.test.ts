@@ -1,6 +1,9 @@
 /**
- * SPEC 5: under 150 MB while streaming 100,000 log lines. The stage runs in a
- * child process against the lab over HTTP, so the figure is the stage's alone.
+ * SPEC 5: under 100 MB while streaming 100,000 log lines; bench/memory/run.ts measures the
+ * stage bundled like dist/ under plain node. Here the fixture runs under tsx, whose loader
+ * thread adds about 30 MB, so the limits are on that footing. The stage runs in a child
+ * process against the lab over HTTP, and the child reports its own high-water mark (VmHWM),
+ * so the figure is the stage's alone, not the test process's memory copied at fork.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +21,7 @@ import { CLUSTER, CONTAINER, FAMILY, seedMigrationService } from './seed';
 const dir = mkdtempSync(join(tmpdir(), 'ecs-release-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('streams 100,000 log lines in a process that stays well under 150 MB', async () => {
+it('streams 100,000 log lines in a process that stays under 135 MB, growing by under 40 MB', async () => {
   const lab = createLab({ clock: realClock });
   const aws = createClients({
     region: lab.region,
@@ -81,8 +84,9 @@ it('streams 100,000 log lines in a process that stays well under 150 MB', async 
     expect(report.lines).toBe(100_000);
     expect(report.last).toBe(`| row 099999 ${'y'.repeat(60)}`);
     // The child's baseline includes tsx's loader thread; the stage's own share is the growth.
-    expect(report.maxRssMB).toBeLessThan(150);
-    expect(report.maxRssMB - report.rssBeforeMB).toBeLessThan(50);
+    // Measured: peaks 106 to 116 MB, growth 17 to 30 MB.
+    expect(report.maxRssMB).toBeLessThan(135);
+    expect(report.maxRssMB - report.rssBeforeMB).toBeLessThan(40);
   } finally {
     await server.close();
   }
