@@ -135,10 +135,12 @@ export async function memoryRows(o: RowOptions): Promise<Row[]> {
   const { benchMemoryMedian } = await import('./memory/run');
   o.progress('memory: streaming 100,000 lines, 5 runs …');
   const r = await benchMemoryMedian(5);
-  // The same run's floor: a bare Node process's own peak (maxRSS is in KiB).
-  const bare = execFileSync(process.execPath, ['-e', 'console.log(process.resourceUsage().maxRSS)'], {
-    encoding: 'utf8',
-  });
+  // The same run's floor: a bare Node process's own high-water mark, read as the fixture reads its
+  // own (VmHWM; getrusage's maxRSS of a child also counts what the parent held when it forked). KiB.
+  const own =
+    "const m=/VmHWM:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status','utf8'));" +
+    'console.log(m?m[1]:process.resourceUsage().maxRSS)';
+  const bare = execFileSync(process.execPath, ['-e', own], { encoding: 'utf8' });
   const nodeMB = Math.round(Number(bare.trim()) / 1024);
   return [
     {
