@@ -27,6 +27,15 @@ export function serviceRefusals(name: string, s: Service): string[] {
         'ecs-release only deploys services whose deployment controller is ECS.',
     );
   }
+  // An Express Mode service belongs to ECS (resourceManagementType ECS): its updates go through
+  // UpdateExpressGatewayService, and a plain UpdateService on it is not supported.
+  if (s.resourceManagementType === 'ECS') {
+    problems.push(
+      `service ${name} is managed by ECS Express Mode (resourceManagementType ECS): ECS deploys it through ` +
+        'UpdateExpressGatewayService, not UpdateService; ecs-release only deploys services you manage ' +
+        '(resourceManagementType CUSTOMER).',
+    );
+  }
   // ROLLING and ECS's built-in BLUE_GREEN, LINEAR and CANARY are driven (SPEC 3.4.1); a value this
   // version does not know is refused rather than watched as if it were one of them.
   const strategy = s.deploymentConfiguration?.strategy;
