@@ -4,3 +4,11 @@ export function errorText(error: unknown): string {
     return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
   return String(error);
 }
+
+/**
+ * An error with its name always shown (`Error: message` too): the rolling watch and the
+ * migration task print errors this way, where the kind of failure matters more than brevity.
+ */
+export function namedErrorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -5,15 +5,12 @@ import {
   StopTaskCommand,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { namedErrorText } from '../aws/errors';
 import type { MigrationConfig } from '../config/types';
 import type { StageContext } from '../runtime/context';
 import { MigrationError } from './errors';
 import { runTaskInput } from './run-task-input';
 import type { MigrationTarget } from './target';
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 /** RunTask of the new revision with the migration command; the started task's ARN, or a MigrationError. */
 export async function startMigrationTask(
@@ -44,7 +41,7 @@ export async function startMigrationTask(
     run = await ctx.aws.ecs.send(new RunTaskCommand(input));
   } catch (error) {
     throw new MigrationError(
-      `migration: RunTask of ${revision} in cluster ${cluster} failed: ${errorText(error)}; nothing was deployed`,
+      `migration: RunTask of ${revision} in cluster ${cluster} failed: ${namedErrorText(error)}; nothing was deployed`,
       'run-failed',
     );
   }
@@ -74,6 +71,6 @@ export async function stopMigrationTask(
     await ctx.aws.ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason }));
     return undefined;
   } catch (error) {
-    return `StopTask failed too (${errorText(error)}): stop it yourself with \`aws ecs stop-task --cluster ${cluster} --task ${taskArn}\``;
+    return `StopTask failed too (${namedErrorText(error)}): stop it yourself with \`aws ecs stop-task --cluster ${cluster} --task ${taskArn}\``;
   }
 }

@@ -1,11 +1,12 @@
 /** Following the migration task with DescribeTasks until it stops, its output streamed meanwhile. */
 import { DescribeTasksCommand, type Task } from '@aws-sdk/client-ecs';
+import { namedErrorText } from '../aws/errors';
 import { formatDuration } from '../config/duration';
 import type { StageContext } from '../runtime/context';
 import { MigrationError, tail } from './errors';
 import { nextDelay, POLL_MIN_MS } from './poll';
 import type { TaskOutput } from './task-output';
-import { errorText, stopMigrationTask } from './task-start';
+import { stopMigrationTask } from './task-start';
 
 /** DescribeTasks is eventually consistent just after RunTask (AWS-BEHAVIOUR section 4). */
 const MISSING_FOR_MS = 60_000;
@@ -32,7 +33,7 @@ export async function watchMigrationTask(ctx: StageContext, t: RunningTask, out:
     }
     if (error instanceof MigrationError) throw error;
     throw new MigrationError(
-      `migration: lost track of task ${t.taskArn} (${errorText(error)}); it may still be running: \`aws ecs describe-tasks --cluster ${ctx.config.cluster} --tasks ${t.taskArn}\`. Nothing was deployed.`,
+      `migration: lost track of task ${t.taskArn} (${namedErrorText(error)}); it may still be running: \`aws ecs describe-tasks --cluster ${ctx.config.cluster} --tasks ${t.taskArn}\`. Nothing was deployed.`,
       'lost',
       { taskArn: t.taskArn, lastLines: out.lastLines.toArray() },
     );

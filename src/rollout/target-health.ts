@@ -1,9 +1,10 @@
 /** SPEC 3.4 success: every new task's target healthy in every target group of the service. */
 import type { LoadBalancer, Task } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { namedErrorText } from '../aws/errors';
 import type { StageContext } from '../runtime/context';
 import { type TaskReader, taskId, taskTarget } from './tasks';
-import { errorText, type Watched } from './watched';
+import type { Watched } from './watched';
 
 type Target = { id?: string; port?: number; state?: string };
 
@@ -84,7 +85,7 @@ async function newTasks(
       out.set(w, await reader.deploymentTasks(w.target.deploymentId, 'RUNNING'));
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      ctx.log.debug(`${w.target.service}: could not check target health: ${errorText(error)}`);
+      ctx.log.debug(`${w.target.service}: could not check target health: ${namedErrorText(error)}`);
     }
   }
   return out;
@@ -109,7 +110,7 @@ export async function targetsHealthy(
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     ctx.log.debug(
-      `could not read the new tasks of ${behindLb.map((c) => c.w.target.service).join(', ')}: ${errorText(error)}`,
+      `could not read the new tasks of ${behindLb.map((c) => c.w.target.service).join(', ')}: ${namedErrorText(error)}`,
     );
     return healthy;
   }
@@ -132,7 +133,7 @@ async function targetsOf(ctx: StageContext, reader: TaskReader, w: Watched, task
     return tasks.length > 0 && waiting.length === 0;
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    ctx.log.debug(`${w.target.service}: could not check target health: ${errorText(error)}`);
+    ctx.log.debug(`${w.target.service}: could not check target health: ${namedErrorText(error)}`);
     return false;
   }
 }

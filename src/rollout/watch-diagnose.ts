@@ -1,9 +1,10 @@
 /** Why a watched deployment's tasks stopped, printed once per task and kept for the result's detail. */
 import type { Task } from '@aws-sdk/client-ecs';
+import { namedErrorText } from '../aws/errors';
 import type { StageContext } from '../runtime/context';
 import { describeStoppedTask, lastLogLines, unhealthyTargets } from './diagnose';
 import { type TaskReader, taskId } from './tasks';
-import { errorText, type Watched } from './watched';
+import type { Watched } from './watched';
 
 const KEPT_TASK_REPORTS = 3;
 
@@ -43,6 +44,6 @@ export async function diagnose(
     }
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    ctx.log.debug(`${w.target.service}: could not read the stopped tasks: ${errorText(error)}`);
+    ctx.log.debug(`${w.target.service}: could not read the stopped tasks: ${namedErrorText(error)}`);
   }
 }

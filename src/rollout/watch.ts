@@ -14,6 +14,7 @@
 
 import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { chunks } from '../aws/batch';
+import { namedErrorText } from '../aws/errors';
 import { formatDuration } from '../config/duration';
 import type { ServiceRolloutResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
@@ -22,7 +23,7 @@ import { ReadBudget } from './read-budget';
 import { type Completing, targetsHealthy } from './target-health';
 import { TaskReader } from './tasks';
 import { diagnose } from './watch-diagnose';
-import { detailOf, errorText, newWatched, openOf, settle, type Watched } from './watched';
+import { detailOf, newWatched, openOf, settle, type Watched } from './watched';
 
 export interface StartedDeployment {
   service: string;
@@ -112,14 +113,14 @@ async function watchUntilSettled(loop: Loop, watched: Watched[]): Promise<void> 
       backoff = 0;
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      if (FATAL.test(errorText(error))) {
+      if (FATAL.test(namedErrorText(error))) {
         lostSight(openOf(watched), error);
         break;
       }
       // Throttling and 5xx outlived the SDK's retries: keep watching, slower, until the deadline.
       backoff = Math.min(Math.max(2000, backoff * 2), 30_000);
       ctx.log.warning(
-        `DescribeServices failed (${errorText(error)}); retrying in ${formatDuration(backoff)}`,
+        `DescribeServices failed (${namedErrorText(error)}); retrying in ${formatDuration(backoff)}`,
       );
       continue;
     }
@@ -192,7 +193,7 @@ function lostSight(open: Watched[], error: unknown): void {
     settle(
       w,
       'failed',
-      `${w.target.service}: could not watch deployment ${w.target.deploymentId}: ${errorText(error)}; it may still be in progress`,
+      `${w.target.service}: could not watch deployment ${w.target.deploymentId}: ${namedErrorText(error)}; it may still be in progress`,
     );
   }
 }

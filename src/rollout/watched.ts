@@ -55,6 +55,3 @@ export function settle(
 /** A result's detail: the head line, then what the stopped tasks and the targets said. */
 export const detailOf = (w: Watched, head: string) =>
   [head, ...w.taskReports.flat(), ...w.targetReport].join('\n');
-
-/** `Name: message` even for a plain Error (the watch's log lines have always named it). */
-export const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
