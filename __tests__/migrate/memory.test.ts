@@ -6,63 +6,29 @@
  * so the figure is the stage's alone, not the test process's memory copied at fork.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
-import { realClock } from '../../lab/sim/clock';
-import { createLab } from '../../lab/sim/lab';
-import { startLabServer } from '../../lab/sim/server';
-import { createClients } from '../../src/aws/clients';
-import { testConfig } from '../support/config';
-import { CLUSTER, CONTAINER, FAMILY, seedMigrationService } from './seed';
+import { startStreamWorld, streamedLine } from './stream-world';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecs-release-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('streams 100,000 log lines in a process that stays under 135 MB, growing by under 40 MB', async () => {
-  const lab = createLab({ clock: realClock });
-  const aws = createClients({
-    region: lab.region,
-    requestHandler: lab.handler,
-    credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
-  });
-  const { preflight, render } = await seedMigrationService({ lab, aws });
-  const lines = Array.from(
-    { length: 100_000 },
-    (_, i) => `row ${String(i).padStart(6, '0')} ${'y'.repeat(60)}`,
-  );
-  lab.ecs.timings({ provisioningMs: 0, pendingMs: 0 });
-  lab.ecs.behave(
-    { family: FAMILY, revision: 2 },
-    { outcome: 'exit', exitCode: 0, logLines: lines, after: 1000 },
-  );
-  const server = await startLabServer(lab, { port: 0 });
+  const world = await startStreamWorld(dir);
   try {
-    const config = testConfig({
-      cluster: CLUSTER,
-      migration: {
-        service: 'demo-api',
-        container: CONTAINER,
-        command: ['migrate'],
-        mode: 'task',
-        timeoutMs: 120_000,
-        always: false,
-      },
-    });
-    const file = join(dir, 'handoff.json');
-    writeFileSync(file, JSON.stringify({ config, preflight, render }));
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, 'fixtures', 'stream-lines.ts'), file],
+      ['--import', 'tsx', join(__dirname, 'fixtures', 'stream-lines.ts'), world.handoff],
       {
         env: {
           ...process.env,
-          AWS_ENDPOINT_URL: server.url,
+          AWS_ENDPOINT_URL: world.url,
           AWS_ACCESS_KEY_ID: 'lab',
           AWS_SECRET_ACCESS_KEY: 'lab',
-          AWS_REGION: lab.region,
+          AWS_REGION: world.region,
           NODE_NO_WARNINGS: '1',
         },
         maxBuffer: 1024 * 1024,
@@ -82,12 +48,12 @@ it('streams 100,000 log lines in a process that stays under 135 MB, growing by u
     );
     expect(report.outcome).toBe('succeeded');
     expect(report.lines).toBe(100_000);
-    expect(report.last).toBe(`| row 099999 ${'y'.repeat(60)}`);
+    expect(report.last).toBe(`| ${streamedLine(99_999)}`);
     // The child's baseline includes tsx's loader thread; the stage's own share is the growth.
     // Measured: peaks 106 to 116 MB, growth 17 to 30 MB.
     expect(report.maxRssMB).toBeLessThan(135);
     expect(report.maxRssMB - report.rssBeforeMB).toBeLessThan(40);
   } finally {
-    await server.close();
+    await world.close();
   }
 });

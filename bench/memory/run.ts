@@ -22,12 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, transform } from 'esbuild';
-import { CLUSTER, CONTAINER, FAMILY, seedMigrationService } from '../../__tests__/migrate/seed';
-import { testConfig } from '../../__tests__/support/config';
-import { realClock } from '../../lab/sim/clock';
-import { createLab } from '../../lab/sim/lab';
-import { startLabServer } from '../../lab/sim/server';
-import { createClients } from '../../src/aws/clients';
+import { startStreamWorld } from '../../__tests__/migrate/stream-world';
 
 const ROOT = resolve(__dirname, '../..');
 const FIXTURE = join(ROOT, '__tests__/migrate/fixtures/stream-lines.ts');
@@ -109,53 +104,24 @@ export async function benchMemory(
 ): Promise<MemoryResult> {
   const count = options.lines ?? 100_000;
   const dir = mkdtempSync(join(tmpdir(), 'ecs-release-memory-'));
-  const lab = createLab({ clock: realClock });
-  const aws = createClients({
-    region: lab.region,
-    requestHandler: lab.handler,
-    credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
-  });
-  const { preflight, render } = await seedMigrationService({ lab, aws });
-  const lines = Array.from(
-    { length: count },
-    (_, i) => `row ${String(i).padStart(6, '0')} ${'y'.repeat(60)}`,
-  );
-  lab.ecs.timings({ provisioningMs: 0, pendingMs: 0 });
-  lab.ecs.behave(
-    { family: FAMILY, revision: 2 },
-    { outcome: 'exit', exitCode: 0, logLines: lines, after: 1000 },
-  );
-  const server = await startLabServer(lab, { port: 0 });
+  const world = await startStreamWorld(dir, count);
   try {
-    const config = testConfig({
-      cluster: CLUSTER,
-      migration: {
-        service: 'demo-api',
-        container: CONTAINER,
-        command: ['migrate'],
-        mode: 'task',
-        timeoutMs: 120_000,
-        always: false,
-      },
-    });
-    const handoff = join(dir, 'handoff.json');
-    writeFileSync(handoff, JSON.stringify({ config, preflight, render }));
     const script = options.script ?? (await bundleFixture(dir, options.bundler));
-    const { stdout } = await promisify(execFile)(process.execPath, [script, handoff], {
+    const { stdout } = await promisify(execFile)(process.execPath, [script, world.handoff], {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/root',
-        AWS_ENDPOINT_URL: server.url,
+        AWS_ENDPOINT_URL: world.url,
         AWS_ACCESS_KEY_ID: 'lab',
         AWS_SECRET_ACCESS_KEY: 'lab',
-        AWS_REGION: lab.region,
+        AWS_REGION: world.region,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       maxBuffer: 1024 * 1024,
     });
     return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as MemoryResult;
   } finally {
-    await server.close();
+    await world.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
