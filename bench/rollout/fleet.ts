@@ -10,17 +10,14 @@
  * the watcher knew (ours: its "deployment … completed" line; the waiter: its
  * return) − when the lab's deployment turned COMPLETED (its service event).
  */
-import { setMaxListeners } from 'node:events';
 import { UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
-import Docker from 'dockerode';
 import { createLab, type Lab } from '../../lab/sim/lab';
 import { createClients } from '../../src/aws/clients';
-import type { ReleaseConfig } from '../../src/config/types';
 import { rollOut } from '../../src/engine/waves';
 import { VirtualClock } from '../../src/runtime/clock';
-import type { StageContext } from '../../src/runtime/context';
 import type { Logger } from '../../src/runtime/log';
 import { quantile, type Row, seconds } from '../lib/stats';
+import { benchContext, onVirtualTime, verdictAt } from './harness';
 
 const READS = /^(Describe|List|Get|BatchGet)/;
 const WAIT_TIMEOUT_MS = 30 * 60_000;
@@ -85,23 +82,8 @@ function seed(services: number, timeline: number) {
   return { clock, lab, aws, members };
 }
 
-/** When the lab's deployment reached its verdict: its `deployment completed` / `failed` service event. */
-function verdictAt(lab: Lab, service: string, deploymentId: string): number {
-  const svc = lab.ecs.service(CLUSTER, service);
-  const e = svc.events.find((x) => x.message.includes(`(deployment ${deploymentId}) deployment`));
-  if (!e) throw new Error(`no verdict event for ${service} ${deploymentId}`);
-  return e.createdAt;
-}
-
 function readsSince(lab: Lab, from: number): number {
   return lab.recorder.calls('ecs').filter((c) => READS.test(c.operation) && c.at >= from).length;
-}
-
-/** The VirtualClock keeps one abort listener per sleep: fine for a bench, but Node warns past 10. */
-function quietSignal(): AbortSignal {
-  const signal = new AbortController().signal;
-  setMaxListeners(0, signal);
-  return signal;
 }
 
 /** Keeps, per service, when the watch loop logged its verdict. */
@@ -122,38 +104,22 @@ function verdictLogger(clock: VirtualClock, noticed: Map<string, number>): Logge
 
 export async function oursFleet(services: number, timeline: number): Promise<FleetRun> {
   const { clock, lab, aws, members } = seed(services, timeline);
-  const config = {
-    command: 'deploy',
-    environment: 'bench',
+  const noticed = new Map<string, number>();
+  const ctx = benchContext({
+    clock,
+    aws,
     region: lab.region,
     cluster: CLUSTER,
-    release: 'r',
-    commit: 'c',
-    images: [],
-    services: [],
-    gate: { alarms: [], bakeTimeMs: 0, autoRollback: true, waitTimeoutMs: WAIT_TIMEOUT_MS },
-    to: 'previous',
-    githubDeployment: false,
-    createRepositories: true,
-  } satisfies ReleaseConfig;
-  const noticed = new Map<string, number>();
-  const ctx: StageContext = {
-    config,
-    aws,
-    docker: async () => new Docker({ socketPath: '/nonexistent.sock' }),
-    clock,
     log: verdictLogger(clock, noticed),
-    signal: quietSignal(),
-    mask: () => {},
-    workdir: process.cwd(),
-  };
+    waitTimeoutMs: WAIT_TIMEOUT_MS,
+  });
   const start = clock.now();
   const result = await rollOut(
     ctx,
     members.map((m) => ({ service: m.name, taskDefinitionArn: m.arn, wave: 1 })),
   );
   const lags = result.services.map(
-    (r) => (noticed.get(r.service) ?? clock.now()) - verdictAt(lab, r.service, r.deploymentId ?? ''),
+    (r) => (noticed.get(r.service) ?? clock.now()) - verdictAt(lab, CLUSTER, r.service, r.deploymentId ?? ''),
   );
   return {
     lags,
@@ -161,23 +127,6 @@ export async function oursFleet(services: number, timeline: number): Promise<Fle
     spanMs: clock.now() - start,
     verdicts: result.services.map((r) => r.state),
   };
-}
-
-/** Runs `fn` with setTimeout and Date.now following the virtual clock (the SDK waiter reads both). */
-async function onVirtualTime<T>(clock: VirtualClock, fn: () => Promise<T>): Promise<T> {
-  const realSetTimeout = globalThis.setTimeout;
-  const realNow = Date.now;
-  globalThis.setTimeout = ((cb: () => void, ms?: number) => {
-    void clock.sleep(ms ?? 0).then(cb);
-    return 0 as unknown as NodeJS.Timeout;
-  }) as unknown as typeof setTimeout;
-  Date.now = () => clock.now();
-  try {
-    return await fn();
-  } finally {
-    globalThis.setTimeout = realSetTimeout;
-    Date.now = realNow;
-  }
 }
 
 export async function waiterFleet(services: number, timeline: number): Promise<FleetRun> {
@@ -208,7 +157,7 @@ export async function waiterFleet(services: number, timeline: number): Promise<F
     ),
   );
   return {
-    lags: results.map((r) => r.at - verdictAt(lab, r.service, ids.get(r.service) ?? '')),
+    lags: results.map((r) => r.at - verdictAt(lab, CLUSTER, r.service, ids.get(r.service) ?? '')),
     reads: readsSince(lab, start),
     spanMs: Math.max(...results.map((r) => r.at)) - start,
     verdicts: results.map((r) => r.verdict),

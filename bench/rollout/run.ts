@@ -15,17 +15,14 @@
  *   npx tsx bench/rollout/run.ts
  */
 
-import { setMaxListeners } from 'node:events';
 import { UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
-import Docker from 'dockerode';
 import { createLab, type Lab } from '../../lab/sim/lab';
 import { createClients } from '../../src/aws/clients';
-import type { ReleaseConfig } from '../../src/config/types';
 import { rollOut } from '../../src/engine/waves';
 import { VirtualClock } from '../../src/runtime/clock';
-import type { StageContext } from '../../src/runtime/context';
 import { MemoryLogger } from '../../src/runtime/log';
 import { quantile } from '../lib/stats';
+import { benchContext, onVirtualTime, verdictAt } from './harness';
 
 interface Timeline {
   name: string;
@@ -112,57 +109,26 @@ function seed(t: Timeline) {
   return { clock, lab, aws, arn: next.arn };
 }
 
-/** When the lab's deployment reached its verdict: its `deployment completed` / `deployment failed` event. */
-function verdictAt(lab: Lab, deploymentId: string): number {
-  const svc = lab.ecs.service('bench', 'app');
-  const e = svc.events.find((x) => x.message.includes(`(deployment ${deploymentId}) deployment`));
-  if (!e) throw new Error(`no verdict event for ${deploymentId}`);
-  return e.createdAt;
-}
-
 function readsSince(lab: Lab, from: number): number {
   const calls = lab.recorder.calls('ecs');
   const i = calls.findIndex((c) => c.operation === 'UpdateService');
   return calls.slice(i + 1).filter((c) => READS.test(c.operation) && c.at >= from).length;
 }
 
-/** The test VirtualClock keeps one abort listener per sleep: fine for a bench, but Node warns past 10. */
-function quietSignal(): AbortSignal {
-  const signal = new AbortController().signal;
-  setMaxListeners(0, signal);
-  return signal;
-}
-
 async function oursRun(t: Timeline): Promise<Run> {
   const { clock, lab, aws, arn } = seed(t);
-  const config = {
-    command: 'deploy',
-    environment: 'bench',
+  const ctx = benchContext({
+    clock,
+    aws,
     region: lab.region,
     cluster: 'bench',
-    release: 'r',
-    commit: 'c',
-    images: [],
-    services: [],
-    gate: { alarms: [], bakeTimeMs: 0, autoRollback: true, waitTimeoutMs: WAIT_TIMEOUT_MS },
-    to: 'previous',
-    githubDeployment: false,
-    createRepositories: true,
-  } satisfies ReleaseConfig;
-  const ctx: StageContext = {
-    config,
-    aws,
-    docker: async () => new Docker({ socketPath: '/nonexistent.sock' }),
-    clock,
     log: new MemoryLogger(),
-    signal: quietSignal(),
-    mask: () => {},
-    workdir: process.cwd(),
-  };
+    waitTimeoutMs: WAIT_TIMEOUT_MS,
+  });
   const start = clock.now();
   const result = await rollOut(ctx, [{ service: 'app', taskDefinitionArn: arn, wave: 1 }]);
   const r = result.services[0];
-  const at = verdictAt(lab, r?.deploymentId ?? '');
+  const at = verdictAt(lab, 'bench', 'app', r?.deploymentId ?? '');
   return {
     lagMs: clock.now() - at,
     reads: readsSince(lab, start),
@@ -178,28 +144,18 @@ async function waiter(t: Timeline): Promise<Run> {
     new UpdateServiceCommand({ cluster: 'bench', service: 'app', taskDefinition: arn }),
   );
   const id = out.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id ?? '';
-  const realSetTimeout = globalThis.setTimeout;
-  const realNow = Date.now;
-  // The waiter sleeps with setTimeout and reads Date.now: both follow the virtual clock while it runs.
-  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
-    void clock.sleep(ms ?? 0).then(fn);
-    return 0 as unknown as NodeJS.Timeout;
-  }) as unknown as typeof setTimeout;
-  Date.now = () => clock.now();
-  let verdict: string;
-  try {
-    const r = await waitUntilServicesStable(
-      { client: aws.ecs, minDelay: 15, maxWaitTime: WAIT_TIMEOUT_MS / 1000 },
-      { cluster: 'bench', services: ['app'] },
-    );
-    verdict = r.state === 'SUCCESS' ? 'stable' : r.state;
-  } catch (error) {
-    verdict = error instanceof Error ? error.name : 'error';
-  } finally {
-    globalThis.setTimeout = realSetTimeout;
-    Date.now = realNow;
-  }
-  const at = verdictAt(lab, id);
+  const verdict = await onVirtualTime(clock, async () => {
+    try {
+      const r = await waitUntilServicesStable(
+        { client: aws.ecs, minDelay: 15, maxWaitTime: WAIT_TIMEOUT_MS / 1000 },
+        { cluster: 'bench', services: ['app'] },
+      );
+      return r.state === 'SUCCESS' ? 'stable' : r.state;
+    } catch (error) {
+      return error instanceof Error ? error.name : 'error';
+    }
+  });
+  const at = verdictAt(lab, 'bench', 'app', id);
   return { lagMs: clock.now() - at, reads: readsSince(lab, start), spanMs: clock.now() - start, verdict };
 }
 
