@@ -3,19 +3,8 @@
  * listener, read from the input or `gate.smoke-test-url`, with smoke-url's rules.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/errors';
 import { loadConfig } from '../../src/config/load';
-import { BASE_INPUTS, options } from './helpers';
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.key}: ${p.message}`);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { BASE_INPUTS, options, problemsOf } from './helpers';
 
 const file = (gate: string) => `
 region: eu-west-1
