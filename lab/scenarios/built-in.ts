@@ -176,19 +176,11 @@ export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInS
     containerName: o.service,
     containerPort: port,
   });
-  const td = lab.ecs.registerTaskDefinition(
-    taskDefinition(o.service, port, `127.0.0.1:5055/${o.service}:v1`),
+  const td = steadyService(
+    lab,
+    { cluster, service: o.service, port, desiredCount: o.desiredCount ?? 2 },
+    wiring.service,
   );
-  lab.ecs.createService({
-    cluster,
-    serviceName: o.service,
-    taskDefinition: td.arn,
-    desiredCount: o.desiredCount ?? 2,
-    launchType: 'FARGATE',
-    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0lab'], assignPublicIp: 'DISABLED' } },
-    ...wiring.service,
-    healthCheckGracePeriodSeconds: 0,
-  });
   return {
     cluster,
     service: o.service,
@@ -201,6 +193,28 @@ export function seedBuiltInService(lab: Lab, o: BuiltInServiceOptions): BuiltInS
     ...(wiring.testRuleArn && { testRuleArn: wiring.testRuleArn }),
     roleArn: wiring.roleArn,
   };
+}
+
+/** Revision 1 registered and running in a Fargate service with `fields` (load balancers, deployment configuration). */
+function steadyService(
+  lab: Lab,
+  o: { cluster: string; service: string; port: number; desiredCount: number },
+  fields: Record<string, unknown>,
+): { arn: string } {
+  const td = lab.ecs.registerTaskDefinition(
+    taskDefinition(o.service, o.port, `127.0.0.1:5055/${o.service}:v1`),
+  );
+  lab.ecs.createService({
+    cluster: o.cluster,
+    serviceName: o.service,
+    taskDefinition: td.arn,
+    desiredCount: o.desiredCount,
+    launchType: 'FARGATE',
+    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0lab'], assignPublicIp: 'DISABLED' } },
+    ...fields,
+    healthCheckGracePeriodSeconds: 0,
+  });
+  return { arn: td.arn };
 }
 
 /** Revision 2 of the service's task definition (a new image), ready for UpdateService. */
@@ -230,25 +244,19 @@ export function seedRollingService(
         healthCheck: { path: '/healthz' },
       })
     : undefined;
-  const td = lab.ecs.registerTaskDefinition(
-    taskDefinition(o.service, port, `127.0.0.1:5055/${o.service}:v1`),
-  );
-  lab.ecs.createService({
-    cluster,
-    serviceName: o.service,
-    taskDefinition: td.arn,
-    desiredCount: 2,
-    launchType: 'FARGATE',
-    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0lab'], assignPublicIp: 'DISABLED' } },
-    ...(group && {
-      loadBalancers: [{ targetGroupArn: group.arn, containerName: o.service, containerPort: port }],
-    }),
-    deploymentConfiguration: {
-      minimumHealthyPercent: 100,
-      maximumPercent: 200,
-      deploymentCircuitBreaker: { enable: true, rollback: o.breakerRollback ?? true },
+  const td = steadyService(
+    lab,
+    { cluster, service: o.service, port, desiredCount: 2 },
+    {
+      ...(group && {
+        loadBalancers: [{ targetGroupArn: group.arn, containerName: o.service, containerPort: port }],
+      }),
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: o.breakerRollback ?? true },
+      },
     },
-    healthCheckGracePeriodSeconds: 0,
-  });
+  );
   return { taskDefinitionArn: td.arn, ...(group && { targetGroupArn: group.arn }) };
 }
