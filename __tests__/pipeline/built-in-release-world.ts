@@ -15,6 +15,7 @@ import { renderSummary } from '../../src/report/summary';
 import type { StageContext } from '../../src/runtime/context';
 import { type BuiltInWorld, builtInWorld } from '../engine/built-in-world';
 import { testConfig } from '../support/config';
+import type { World } from '../support/world';
 
 export const MIN = 60_000;
 export const HOLD = { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT' };
@@ -145,7 +146,12 @@ export async function runningNow(r: Release): Promise<Record<string, string>> {
 
 /** Successful ECS mutations in order, `Operation service action`, with their lab times. */
 export function mutations(r: Release): { call: string; at: number }[] {
-  return r.b.w.lab.recorder
+  return deploymentMutations(r.b.w);
+}
+
+/** Every call that moved a service, in order: `UpdateService web→web:2`, `ContinueServiceDeployment web CONTINUE`… */
+export function deploymentMutations(world: World): { call: string; at: number }[] {
+  return world.lab.recorder
     .calls('ecs')
     .filter(
       (c) =>

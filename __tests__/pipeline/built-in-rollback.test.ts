@@ -13,6 +13,7 @@ import { renderSummary } from '../../src/report/summary';
 import { CLUSTER, MIN, seedReleases, tdArn } from '../rollback/seed';
 import { testConfig } from '../support/config';
 import { createWorld, type World } from '../support/world';
+import { deploymentMutations } from './built-in-release-world';
 
 const ALARM = 'demo-alb-5xx';
 
@@ -50,19 +51,7 @@ async function webBlueWeight(world: World): Promise<number | undefined> {
   return tgs.find((t) => t.TargetGroupArn === lb?.targetGroupArn)?.Weight;
 }
 
-function mutations(world: World): string[] {
-  return world.lab.recorder
-    .calls('ecs')
-    .filter(
-      (c) =>
-        !c.error && /^(UpdateService|ContinueServiceDeployment|StopServiceDeployment)$/.test(c.operation),
-    )
-    .map((c) =>
-      c.operation === 'UpdateService'
-        ? `UpdateService ${c.input.service}→${String(c.input.taskDefinition).split('/').pop()}`
-        : `${c.operation} ${String(c.input.serviceDeploymentArn).split('/').at(-2)} ${c.input.action ?? c.input.stopType}`,
-    );
-}
+const mutations = (world: World) => deploymentMutations(world).map((c) => c.call);
 
 describe('command: rollback of a BLUE_GREEN frontend (lab, virtual clock)', () => {
   it('to r1: moves both, holds demo-web at its hook through the gate, then commits it; result deployed', async () => {
