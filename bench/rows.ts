@@ -203,7 +203,7 @@ export async function imagesRows(o: RowOptions): Promise<Row[]> {
 /** After a failed gate: production back on the previous revision, through the engine, blue/green hold vs rolling; the lab's bare timelines beside it. */
 export async function builtInRows(o: RowOptions): Promise<Row[]> {
   const { builtInRollbackRow } = await import('./built-in/run');
-  const { blueGreenBake, rolling } = await import('./builtin/run');
+  const { blueGreenBake, rolling } = await import('./built-in/lab-timelines');
   o.progress('built-in: a blue/green and a rolling release through the engine, each failing its gate …');
   const product = await builtInRollbackRow();
   const bake = await blueGreenBake();

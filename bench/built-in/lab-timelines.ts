@@ -1,8 +1,8 @@
 /**
- * Built-in strategy rollback vs rolling rollback ON THE LAB'S TIMING MODEL (not
- * the product: ecs-release does not drive built-in strategies yet). Measures, on
- * a virtual clock in 250 ms steps, how long after a gate failure production
- * traffic is back on the previous revision:
+ * Built-in strategy rollback vs rolling rollback on the lab's timelines alone, calling
+ * the lab's ECS directly (run.ts beside it measures the same through ecs-release's
+ * engine). Measures, on a virtual clock in 250 ms steps, how long after a gate failure
+ * production traffic is back on the previous revision:
  *  - BLUE_GREEN held at a POST_PRODUCTION_TRAFFIC_SHIFT pause (blue still runs):
  *    ContinueServiceDeployment ROLLBACK → the production rule forwards 100 to blue;
  *  - BLUE_GREEN during BAKE_TIME, no hook: StopServiceDeployment ROLLBACK → same;
@@ -12,7 +12,7 @@
  * The lab's default timings (lab/sim/ecs/behaviours.ts DEFAULT_TIMINGS) decide
  * every figure here: they are realistic in shape, not AWS's measured times.
  *
- *   npx tsx bench/builtin/run.ts
+ *   npx tsx bench/built-in/lab-timelines.ts
  */
 import {
   ContinueServiceDeploymentCommand,
