@@ -7,9 +7,9 @@ import { shortArn } from '../aws/arn';
 import { errorText } from '../aws/errors';
 import type { ServiceRolloutResult } from '../model/contracts';
 import { finishRollbackCommand } from '../rollback/finish-command';
-import { isTransientAwsError, ROLLBACK_RETRY_DELAYS_MS } from '../rollback/transient';
-import { type StartedAll, startAll, startDeployment, watchDeployments } from '../rollout';
+import { type StartedAll, startAll, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
+import { startUntilAccepted } from './retry';
 import type { IssuedRevert, Strategy } from './strategy';
 
 export const rollingStrategy: Strategy = {
@@ -57,30 +57,4 @@ export async function issueBack(
     return { service: t.service, taskDefinitionArn: t.taskDefinitionArn, state: 'failed', detail };
   });
   return { started: all.started, seenEvents: all.seenEvents, refused };
-}
-
-/**
- * startDeployment for a way back, outlasting throttling, 5xx and dropped connections
- * that outlived the SDK's own retries: the rollout's failed UpdateService may have been
- * exactly such a burst, and giving up on the way back would leave the services on
- * different releases. Errors that cannot go away by waiting (expired credentials,
- * access denied) fail at once. The first attempt is immediate; the pauses use the
- * run's clock but not its abort signal, for the same reason as issueBack.
- */
-export async function startUntilAccepted(
-  ctx: StageContext,
-  t: { service: string; taskDefinitionArn: string },
-) {
-  for (const delay of [...ROLLBACK_RETRY_DELAYS_MS, undefined]) {
-    try {
-      return await startDeployment(ctx, t.service, t.taskDefinitionArn);
-    } catch (error) {
-      if (delay === undefined || !isTransientAwsError(error)) throw error;
-      ctx.log.warning(
-        `${t.service}: UpdateService back to ${shortArn(t.taskDefinitionArn)} failed (${errorText(error)}); trying again in ${delay / 1000}s`,
-      );
-      await ctx.clock.sleep(delay);
-    }
-  }
-  throw new Error('unreachable: the last attempt returns or throws');
 }

@@ -11,9 +11,9 @@ import {
   StopServiceDeploymentCommand,
 } from '@aws-sdk/client-ecs';
 import { chunks } from '../../aws/batch';
-import { isTransientAwsError, ROLLBACK_RETRY_DELAYS_MS } from '../../rollback/transient';
 import type { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
+import { untilAccepted } from '../retry';
 
 /** DescribeServiceDeployments takes at most 20 ARNs per call. */
 export const DEPLOYMENTS_PER_CALL = 20;
@@ -40,35 +40,19 @@ export async function describeDeployments(
   return out;
 }
 
-/**
- * `call`, retried after ROLLBACK_RETRY_DELAYS_MS while it fails transiently. The
- * pauses are not tied to the run's abort signal: answers and stops must get out.
- */
-export async function withRetries<T>(ctx: StageContext, call: () => Promise<T>): Promise<T> {
-  for (const delay of ROLLBACK_RETRY_DELAYS_MS) {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isTransientAwsError(error)) throw error;
-      await ctx.clock.sleep(delay);
-    }
-  }
-  return call();
-}
-
 export function answerHook(
   ctx: StageContext,
   serviceDeploymentArn: string,
   hookId: string,
   action: 'CONTINUE' | 'ROLLBACK',
 ): Promise<unknown> {
-  return withRetries(ctx, () =>
+  return untilAccepted(ctx, () =>
     ctx.aws.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId, action })),
   );
 }
 
 export function stopWithRollback(ctx: StageContext, serviceDeploymentArn: string): Promise<unknown> {
-  return withRetries(ctx, () =>
+  return untilAccepted(ctx, () =>
     ctx.aws.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })),
   );
 }

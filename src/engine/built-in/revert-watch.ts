@@ -7,11 +7,11 @@
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import { shortArn } from '../../aws/arn';
 import type { ServiceRolloutResult } from '../../model/contracts';
-import { type StartedDeployment, startDeployment } from '../../rollout';
+import type { StartedDeployment } from '../../rollout';
 import { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
+import { startUntilAccepted } from '../retry';
 import type { RevertStep } from '../strategy';
-import { withRetries } from './calls';
 import { type Decide, follow, settle, type Tracked } from './follow';
 import { answer, waitingHook } from './outcome';
 import { findUntilSeen } from './resolve';
@@ -39,7 +39,7 @@ async function switchToRedeploy(c: Context, t: Tracked): Promise<void> {
   ctx.log.warning(
     `${t.service}: the deployment finished before its rollback; UpdateService back to ${shortArn(t.taskDefinitionArn)}`,
   );
-  const { started } = await withRetries(ctx, () => startDeployment(ctx, t.service, t.taskDefinitionArn));
+  const { started } = await startUntilAccepted(ctx, t);
   const { tracked, missing } = await findUntilSeen(ctx, [started], c);
   const next = tracked[0];
   if (!next) {

@@ -8,10 +8,10 @@
 import { shortArn } from '../../aws/arn';
 import { errorText } from '../../aws/errors';
 import type { BuiltInProgress, ServiceRolloutResult } from '../../model/contracts';
-import { startDeployment } from '../../rollout';
 import type { StageContext } from '../../runtime/context';
+import { startUntilAccepted } from '../retry';
 import type { IssuedRevert, RevertStep } from '../strategy';
-import { answerHook, stopWithRollback, withRetries } from './calls';
+import { answerHook, stopWithRollback } from './calls';
 import type { Tracked } from './follow';
 import { resume } from './resume';
 import { followBack, type Way } from './revert-watch';
@@ -58,9 +58,7 @@ async function redeploy(ctx: StageContext, step: RevertStep): Promise<Way> {
     ctx.log.warning(
       `${step.service}: UpdateService back to ${shortArn(step.taskDefinitionArn)} (the deployment had finished)`,
     );
-    const { started } = await withRetries(ctx, () =>
-      startDeployment(ctx, step.service, step.taskDefinitionArn),
-    );
+    const { started } = await startUntilAccepted(ctx, step);
     return { step, kind: 'forward', started };
   } catch (error) {
     return { step, kind: 'refused', result: refusedResult(step, 'UpdateService', error) };

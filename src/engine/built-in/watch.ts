@@ -7,6 +7,7 @@
  * (alarms before each production step).
  */
 import type { DeploymentLifecycleHookDetail, ServiceDeployment } from '@aws-sdk/client-ecs';
+import { namedErrorText } from '../../aws/errors';
 import type { GateResult, ServiceRolloutResult } from '../../model/contracts';
 import type { StartedDeployment } from '../../rollout';
 import { ReadBudget } from '../../rollout/read-budget';
@@ -27,7 +28,11 @@ async function checkThenAnswer(
   check: () => Promise<GateResult>,
 ): Promise<void> {
   const result = await check().catch(
-    (error): GateResult => ({ ok: false, alarms: [], reason: `the check itself failed: ${String(error)}` }),
+    (error): GateResult => ({
+      ok: false,
+      alarms: [],
+      reason: `the check itself failed: ${namedErrorText(error)}`,
+    }),
   );
   // Cancelled while the check ran: leave the hook waiting for the way back, never move production on.
   if (result.ok && ctx.signal.aborted) return;
