@@ -24,10 +24,10 @@ describe.each(MODES)('alarm reads (%s)', (mode) => {
     h = await openLab(mode);
     const names = seed(h, 230);
     const cw = new CloudWatchClient(h.config);
-    const read = await readAlarms(cw, [...names].reverse());
+    const read = await readAlarms(cw, [...names].reverse(), new AbortController().signal);
     expect(read.map((a) => a.name)).toEqual([...names].reverse());
     expect(read.find((a) => a.state === 'ALARM')).toMatchObject({ name: 'ar-007', since: h.lab.startedAt });
-    const byPrefix = await describeAlarms(cw, { prefix: 'ar-' });
+    const byPrefix = await describeAlarms(cw, { prefix: 'ar-' }, new AbortController().signal);
     expect(byPrefix.metric.length + byPrefix.composite.length).toBe(230);
     expect(byPrefix.composite.length).toBe(77);
   });

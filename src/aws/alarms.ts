@@ -25,12 +25,13 @@ export type AlarmQuery = { names: string[] } | { prefix: string };
 
 /**
  * Every alarm the query matches, all pages, metric and composite (AlarmTypes left out
- * means metric alarms only, which would silently skip every composite alarm).
+ * means metric alarms only, which would silently skip every composite alarm). Every
+ * call carries the run's abort signal: a cancelled run reads nothing more.
  */
 export async function describeAlarms(
   cloudwatch: CloudWatchClient,
   query: AlarmQuery,
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ): Promise<DescribedAlarms> {
   const inputs: DescribeAlarmsCommandInput[] =
     'names' in query
@@ -41,7 +42,7 @@ export async function describeAlarms(
     const pages = paginateDescribeAlarms(
       { client: cloudwatch, pageSize: ALARMS_PER_CALL },
       { ...input, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] },
-      signal ? { abortSignal: signal } : {},
+      { abortSignal: signal },
     );
     for await (const page of pages) {
       out.metric.push(...(page.MetricAlarms ?? []));

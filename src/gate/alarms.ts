@@ -9,7 +9,7 @@ import type { AlarmStatus } from './decide';
 export async function readAlarms(
   cloudwatch: CloudWatchClient,
   names: string[],
-  signal?: AbortSignal,
+  signal: AbortSignal,
 ): Promise<AlarmStatus[]> {
   const { metric, composite } = await describeAlarms(cloudwatch, { names }, signal);
   const found = new Map<string, AlarmStatus>();
