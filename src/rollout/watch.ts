@@ -117,7 +117,8 @@ async function watchUntilSettled(loop: Loop, watched: Watched[]): Promise<void> 
         lostSight(openOf(watched), error);
         break;
       }
-      // Throttling and 5xx outlived the SDK's retries: keep watching, slower, until the deadline.
+      // Transient (throttling, 5xx: it outlived the SDK's retries) or not known to be permanent:
+      // keep watching, slower, until the deadline.
       backoff = Math.min(Math.max(2000, backoff * 2), 30_000);
       ctx.log.warning(
         `DescribeServices failed (${namedErrorText(error)}); retrying in ${formatDuration(backoff)}`,
