@@ -79,7 +79,7 @@ export function alarmChecks(
 ): StepChecks {
   return {
     alarms: async () => {
-      const alarms = await readAlarms(b.w.aws.cloudwatch, names);
+      const alarms = await readAlarms(b.w.aws.cloudwatch, names, b.ctx.signal);
       const firing = alarms.find((a) => a.state === 'ALARM');
       return {
         ok: !firing,

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contextTar, prepareContext, RESERVED_DOCKERFILE } from '../../src/images/build-context';
-import { paxRecord } from '../../src/images/tar';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -72,8 +71,52 @@ describe('build context', () => {
     expect(listed).toContain('link');
   });
 
-  it('PAX record lengths count their own digits', () => {
-    const rec = paxRecord('path', 'x'.repeat(95));
+  it('a file that shrank after the listing fails the stream; one that grew is cut at the listed size', async () => {
+    const dir = tree({ 'app/Dockerfile': 'FROM x\n', 'app/a.txt': 'abcdef' });
+    const prepared = await prepareContext(dir, 'web', 'app', 'app/Dockerfile');
+    writeFileSync(join(dir, 'app', 'a.txt'), 'abcdefghij');
+    const grown = await buffer(contextTar(prepared));
+    expect(grown.includes('abcdef')).toBe(true);
+    expect(grown.includes('abcdefg')).toBe(false);
+    writeFileSync(join(dir, 'app', 'a.txt'), 'abc');
+    await expect(buffer(contextTar(prepared))).rejects.toThrow(
+      /a\.txt changed size while the build context was being sent/,
+    );
+  });
+
+  it('PAX record lengths count their own digits', async () => {
+    // A non-ASCII name needs a PAX path record; " path=" + 91 bytes + "\n" is 98, so the length has 3 digits: 101.
+    const name = `é${'x'.repeat(89)}`;
+    const dir = tree({ 'app/Dockerfile': 'FROM x\n', [`app/${name}`]: 'n' });
+    const tar = await buffer(contextTar(await prepareContext(dir, 'web', 'app', 'app/Dockerfile')));
+    const rec = paxRecords(tar)[0] ?? '';
+    expect(rec).toBe(`101 path=${name}\n`);
     expect(Buffer.byteLength(rec)).toBe(Number(rec.split(' ')[0]));
+    expect(await listTar(dir, 'app', 'app/Dockerfile')).toContain(name);
+  });
+
+  it('a file of 8 GiB or more keeps its size (a PAX size record; ustar holds 11 octal digits)', async () => {
+    const dir = tree({ 'app/Dockerfile': 'FROM x\n' });
+    const size = 8 * 2 ** 30;
+    writeFileSync(join(dir, 'app', 'big'), '');
+    truncateSync(join(dir, 'app', 'big'), size); // sparse: no disk used
+    const prepared = await prepareContext(dir, 'web', 'app', 'app/Dockerfile');
+    const stream = contextTar({ ...prepared, entries: prepared.entries.filter((e) => e.rel === 'big') });
+    let head = Buffer.alloc(0);
+    for await (const chunk of stream) {
+      head = Buffer.concat([head, chunk as Buffer]);
+      if (head.length >= 3 * 512) break; // the headers only: the body is 8 GiB of zeros
+    }
+    expect(paxRecords(head)).toEqual(['12 path=big\n', `19 size=${size}\n`]);
   });
 });
+
+/** The records of the first PAX extended header (typeflag x) in a tar. */
+function paxRecords(tar: Buffer): string[] {
+  for (let at = 0; at + 512 <= tar.length; at += 512) {
+    if (tar[at + 156] !== 'x'.charCodeAt(0)) continue;
+    const size = Number.parseInt(tar.toString('ascii', at + 124, at + 135), 8);
+    return tar.toString('utf8', at + 512, at + 512 + size).match(/[^\n]*\n/g) ?? [];
+  }
+  return [];
+}

@@ -126,4 +126,29 @@ describe('session credentials', () => {
       [2, 's'.repeat(300)],
     ]);
   });
+
+  it('writes the same bytes as the protobuf encoding spells out', () => {
+    const buf = writeStrings([
+      { number: 1, value: 'AWS' },
+      { number: 2, value: '' },
+      { number: 20, value: 'é'.repeat(100) },
+    ]);
+    // key 1<<3|2, length 3, "AWS"; the empty field is left out; key 20<<3|2 = 0xa2 0x01, length 200 = 0xc8 0x01.
+    expect(buf.subarray(0, 9)).toEqual(Buffer.from([0x0a, 3, 0x41, 0x57, 0x53, 0xa2, 0x01, 0xc8, 0x01]));
+    expect(buf.subarray(9).toString('utf8')).toBe('é'.repeat(100));
+  });
+
+  it('reads varints above 2^32 whole and skips fixed-width fields', () => {
+    // field 1 varint 2^40; field 2 fixed64; field 3 fixed32; field 4 bytes "ok".
+    const buf = Buffer.from([
+      0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, 0x11, 1, 2, 3, 4, 5, 6, 7, 8, 0x1d, 1, 2, 3, 4, 0x22, 2, 0x6f,
+      0x6b,
+    ]);
+    expect(
+      readFields(buf).map((f) => [f.number, Buffer.isBuffer(f.value) ? f.value.toString() : f.value]),
+    ).toEqual([
+      [1, 2 ** 40],
+      [4, 'ok'],
+    ]);
+  });
 });

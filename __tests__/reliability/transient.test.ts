@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isPermanentAwsError } from '../../src/aws/classify';
 import { finishRollbackCommand } from '../../src/rollback/finish-command';
 import { isTransientAwsError } from '../../src/rollback/transient';
 
@@ -26,6 +27,31 @@ describe('isTransientAwsError', () => {
     expect(isTransientAwsError(new Error('UpdateService returned no PRIMARY deployment for x'))).toBe(false);
     expect(isTransientAwsError('ThrottlingException')).toBe(false);
     expect(isTransientAwsError(undefined)).toBe(false);
+  });
+});
+
+describe('the SDK classifiers widen what is transient', () => {
+  it('retries what the SDK retries: more throttling codes, timeouts, unreachable hosts, any 5xx, a 429', () => {
+    expect(isTransientAwsError(sdkError('LimitExceededException', 400))).toBe(true);
+    expect(isTransientAwsError(sdkError('RequestTimeoutException', 400))).toBe(true);
+    expect(isTransientAwsError(sdkError('Error', undefined, { code: 'EHOSTUNREACH' }))).toBe(true);
+    expect(isTransientAwsError(sdkError('NotImplemented', 501))).toBe(true);
+    expect(isTransientAwsError(sdkError('SomethingNew', 429))).toBe(true);
+    expect(isTransientAwsError(sdkError('Error', undefined, { cause: sdkError('TimeoutError') }))).toBe(true);
+    // The project's own addition: a connection the client aborted.
+    expect(isTransientAwsError(sdkError('Error', undefined, { code: 'ECONNABORTED' }))).toBe(true);
+    // A cancelled call is not retried.
+    expect(isTransientAwsError(sdkError('AbortError', undefined, { cause: sdkError('TimeoutError') }))).toBe(
+      false,
+    );
+  });
+
+  it('calls permanent only what waiting cannot fix and the SDK would not retry', () => {
+    expect(isPermanentAwsError(sdkError('ExpiredTokenException', 400))).toBe(true);
+    expect(isPermanentAwsError(sdkError('AccessDeniedException', 400))).toBe(true);
+    expect(isPermanentAwsError(sdkError('ClusterNotFoundException', 400))).toBe(true);
+    expect(isPermanentAwsError(sdkError('ThrottlingException', 400))).toBe(false);
+    expect(isPermanentAwsError(sdkError('InvalidParameterException', 400))).toBe(false);
   });
 });
 

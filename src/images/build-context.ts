@@ -4,14 +4,13 @@
  * (under a reserved name when it lives outside the context or is ignored, as the
  * docker CLI does). https://docs.docker.com/build/concepts/context/#dockerignore-files
  */
-import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
 import { realPathInside } from '../config/workspace-path';
 import { ImagesError } from './errors';
-import { type TarEntry, tarEnd, tarHeader, tarPadding } from './tar';
+import { packTar, type TarEntry } from './tar';
 
 export interface ContextEntry {
   /** Path inside the context, `/`-separated. */
@@ -140,7 +139,7 @@ export async function prepareContext(
       };
 }
 
-async function* tarChunks(prepared: PreparedContext): AsyncGenerator<Buffer> {
+function* tarEntries(prepared: PreparedContext): Generator<TarEntry> {
   for (const e of prepared.entries) {
     const entry: TarEntry = {
       name: e.rel,
@@ -149,28 +148,14 @@ async function* tarChunks(prepared: PreparedContext): AsyncGenerator<Buffer> {
       size: e.size,
       mtime: e.mtimeMs / 1000,
     };
+    if (e.type === 'file') entry.path = e.abs;
     if (e.link !== undefined) entry.linkname = e.link;
-    yield tarHeader(entry);
-    if (e.type !== 'file') continue;
-    let sent = 0;
-    for await (const chunk of createReadStream(e.abs)) {
-      const buf = chunk as Buffer;
-      const take = buf.subarray(0, Math.max(0, e.size - sent));
-      sent += take.length;
-      yield take;
-    }
-    if (sent !== e.size) throw new Error(`${e.abs} changed size while the build context was being sent`);
-    yield tarPadding(e.size);
+    yield entry;
   }
-  if (prepared.extraDockerfile) {
-    const data = prepared.extraDockerfile;
-    yield tarHeader({ name: RESERVED_DOCKERFILE, type: 'file', mode: 0o644, size: data.length, mtime: 0 });
-    yield data;
-    yield tarPadding(data.length);
-  }
-  yield tarEnd();
+  const data = prepared.extraDockerfile;
+  if (data) yield { name: RESERVED_DOCKERFILE, type: 'file', mode: 0o644, size: data.length, mtime: 0, data };
 }
 
 export function contextTar(prepared: PreparedContext): Readable {
-  return Readable.from(tarChunks(prepared), { objectMode: false });
+  return packTar(tarEntries(prepared));
 }

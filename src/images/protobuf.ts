@@ -1,9 +1,11 @@
 /**
  * The few protobuf messages the BuildKit conversation needs (progress status and
- * session credentials), decoded and encoded by hand: no .proto files to load at
- * run time, so the bundled action carries no extra assets.
+ * session credentials), read and written with protobufjs's wire-format reader and
+ * writer (`protobufjs/minimal`, which the bundle already carries for dockerode's gRPC):
+ * no .proto files to load at run time, so the bundled action carries no extra assets.
  * https://protobuf.dev/programming-guides/encoding/
  */
+import protobuf from 'protobufjs/minimal';
 
 export interface Field {
   number: number;
@@ -11,59 +13,41 @@ export interface Field {
   value: number | Buffer;
 }
 
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * A varint as a number, exact up to 2^53 (timestamps need more than 32 bits): uint64
+ * returns a Long where protobufjs finds the `long` package (tests) and a number where
+ * it does not (the bundle), whatever its declared type says.
+ */
+function varint(reader: protobuf.Reader): number {
+  const value = reader.uint64() as unknown as number | { toNumber(): number };
+  return typeof value === 'number' ? value : value.toNumber();
+}
+
 /** The top-level fields of a message, in order; fixed-width fields are skipped. */
 export function readFields(buf: Buffer): Field[] {
   const fields: Field[] = [];
-  let pos = 0;
-  const varint = (): number => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = buf[pos++];
-      if (byte === undefined) throw new Error('truncated protobuf varint');
-      // Multiplication instead of << keeps values above 2^31 (timestamps) intact.
-      result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result;
-      shift += 7;
-    }
-  };
-  while (pos < buf.length) {
-    const key = varint();
-    const number = Math.floor(key / 8);
+  const reader = protobuf.Reader.create(buf);
+  while (reader.pos < reader.len) {
+    const key = reader.uint32();
+    const number = key >>> 3;
     const wire = key & 7;
-    if (wire === 0) fields.push({ number, value: varint() });
-    else if (wire === 2) {
-      const len = varint();
-      if (pos + len > buf.length) throw new Error('truncated protobuf field');
-      fields.push({ number, value: buf.subarray(pos, pos + len) });
-      pos += len;
-    } else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else throw new Error(`unsupported protobuf wire type ${wire}`);
+    if (wire === 0) fields.push({ number, value: varint(reader) });
+    else if (wire === 2) fields.push({ number, value: asBuffer(reader.bytes()) });
+    else reader.skipType(wire);
   }
   return fields;
 }
 
-const encodeVarint = (n: number): Buffer => {
-  const bytes: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    bytes.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  bytes.push(v);
-  return Buffer.from(bytes);
-};
-
 /** A message made only of string fields (the session's CredentialsResponse). */
 export function writeStrings(fields: { number: number; value: string }[]): Buffer {
-  const parts: Buffer[] = [];
+  const writer = protobuf.Writer.create();
   for (const f of fields) {
-    if (f.value === '') continue;
-    const data = Buffer.from(f.value, 'utf8');
-    parts.push(encodeVarint(f.number * 8 + 2), encodeVarint(data.length), data);
+    // proto3 leaves a field at its default (the empty string) off the wire.
+    if (f.value !== '') writer.uint32((f.number << 3) | 2).string(f.value);
   }
-  return Buffer.concat(parts);
+  return asBuffer(writer.finish());
 }
 
 export const text = (v: number | Buffer | undefined): string =>

@@ -1,7 +1,13 @@
 /**
- * A minimal ustar writer (with PAX records for long names) for build contexts.
+ * The build context as a tar stream, written by tar-stream (the packer the bundle
+ * already carries for dockerode): ustar headers, and a PAX record for what ustar cannot
+ * hold (a long or non-ASCII name or link, a size of 8 GiB or more).
  * https://pubs.opengroup.org/onlinepubs/9699919799/utilities/pax.html#tag_20_92_13_06
  */
+import { createReadStream } from 'node:fs';
+import { PassThrough, Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tarStream from 'tar-stream';
 
 export interface TarEntry {
   name: string;
@@ -11,72 +17,75 @@ export interface TarEntry {
   /** Seconds since the epoch. */
   mtime: number;
   linkname?: string;
+  /** A file's bytes: given, or read from this path (`size` bytes of it). */
+  data?: Buffer;
+  path?: string;
 }
 
-const BLOCK = 512;
+/** The largest size ustar's 11 octal digits hold; a larger one goes in a PAX `size` record. */
+const USTAR_MAX_SIZE = 8 ** 11 - 1;
+/** tar-stream writes the mtime as a 32-bit integer: clamp rather than wrap. */
+const MAX_MTIME = 2 ** 31 - 1;
 
-const octal = (n: number, width: number): string =>
-  `${Math.floor(n)
-    .toString(8)
-    .padStart(width - 1, '0')}\0`;
-
-function header(
-  name: string,
-  typeflag: string,
-  mode: number,
-  size: number,
-  mtime: number,
-  linkname = '',
-): Buffer {
-  const buf = Buffer.alloc(BLOCK);
-  buf.write(name, 0, 100, 'utf8');
-  buf.write(octal(mode, 8), 100, 'ascii');
-  buf.write(octal(0, 8), 108, 'ascii');
-  buf.write(octal(0, 8), 116, 'ascii');
-  buf.write(octal(size, 12), 124, 'ascii');
-  buf.write(octal(Math.max(0, mtime), 12), 136, 'ascii');
-  buf.write('        ', 148, 'ascii');
-  buf.write(typeflag, 156, 'ascii');
-  buf.write(linkname, 157, 100, 'utf8');
-  buf.write('ustar\u000000', 257, 'ascii');
-  let sum = 0;
-  for (const byte of buf) sum += byte;
-  buf.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  return buf;
+export function tarHeader(entry: TarEntry): tarStream.Headers {
+  const header: tarStream.Headers = {
+    // A trailing slash marks a directory for the readers that look at the name only.
+    name: entry.type === 'dir' ? `${entry.name}/` : entry.name,
+    type: entry.type === 'dir' ? 'directory' : entry.type,
+    mode: entry.mode,
+    size: entry.type === 'file' ? entry.size : 0,
+    mtime: new Date(Math.min(Math.max(0, Math.floor(entry.mtime)), MAX_MTIME) * 1000),
+  };
+  if (entry.linkname !== undefined) header.linkname = entry.linkname;
+  if (header.size > USTAR_MAX_SIZE) header.pax = { size: String(header.size) };
+  return header;
 }
 
-/** `len key=value\n`, where len counts the whole record including its own digits. */
-export function paxRecord(key: string, value: string): string {
-  const body = ` ${key}=${value}\n`;
-  let len = Buffer.byteLength(body) + 1;
-  while (String(len).length + Buffer.byteLength(body) !== len) len += 1;
-  return `${len}${body}`;
+/** Exactly the listed size: a file that grew is cut there, one that shrank is an error. */
+function fileBody(entry: TarEntry, path: string): Readable {
+  if (entry.size === 0) return Readable.from([]);
+  const source = createReadStream(path, { end: entry.size - 1 });
+  async function* counted(): AsyncGenerator<Buffer> {
+    let sent = 0;
+    for await (const chunk of source) {
+      sent += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+    if (sent !== entry.size) throw new Error(`${path} changed size while the build context was being sent`);
+  }
+  return Readable.from(counted());
 }
 
-export function tarPadding(size: number): Buffer {
-  return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK);
+async function add(pack: tarStream.Pack, entry: TarEntry): Promise<void> {
+  let sink: Writable | undefined;
+  const added = new Promise<void>((resolve, reject) => {
+    sink = pack.entry(tarHeader(entry), (error) => (error ? reject(error) : resolve()));
+  });
+  const body =
+    entry.data !== undefined
+      ? Readable.from([entry.data])
+      : entry.type === 'file' && entry.path !== undefined
+        ? fileBody(entry, entry.path)
+        : undefined;
+  // Both settle either way (a failed body closes the entry); the body's own error says more.
+  const [piped, done] = await Promise.allSettled([body && sink ? pipeline(body, sink) : undefined, added]);
+  if (piped.status === 'rejected') throw piped.reason;
+  if (done.status === 'rejected') throw done.reason;
 }
 
-/** Header block(s) for one entry; a name or link longer than ustar allows goes in a PAX record first. */
-export function tarHeader(entry: TarEntry): Buffer {
-  const name = entry.type === 'dir' ? `${entry.name}/` : entry.name;
-  const typeflag = entry.type === 'dir' ? '5' : entry.type === 'symlink' ? '2' : '0';
-  const link = entry.linkname ?? '';
-  const size = entry.type === 'file' ? entry.size : 0;
-  const records =
-    (Buffer.byteLength(name) > 100 ? paxRecord('path', name) : '') +
-    (Buffer.byteLength(link) > 100 ? paxRecord('linkpath', link) : '');
-  const main = header(name.slice(0, 100), typeflag, entry.mode, size, entry.mtime, link.slice(0, 100));
-  if (records === '') return main;
-  const pax = Buffer.from(records, 'utf8');
-  return Buffer.concat([
-    header('PaxHeader', 'x', 0o644, pax.length, entry.mtime),
-    pax,
-    tarPadding(pax.length),
-    main,
-  ]);
-}
-
-export function tarEnd(): Buffer {
-  return Buffer.alloc(BLOCK * 2);
+/** The entries as one tar; a failure to read one ends the stream with that error. */
+export function packTar(entries: AsyncIterable<TarEntry> | Iterable<TarEntry>): Readable {
+  const pack = tarStream.pack();
+  // tar-stream 2 ends its stream without an error when an entry fails: the error travels on `out`.
+  const out = new PassThrough();
+  pack.pipe(out);
+  out.on('close', () => pack.destroy());
+  (async () => {
+    for await (const entry of entries) await add(pack, entry);
+    pack.finalize();
+  })().catch((error: unknown) => {
+    out.destroy(error as Error);
+    pack.destroy();
+  });
+  return out;
 }

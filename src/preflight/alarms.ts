@@ -1,10 +1,5 @@
-import {
-  type CompositeAlarm,
-  type DescribeAlarmsCommandInput,
-  type MetricAlarm,
-  paginateDescribeAlarms,
-} from '@aws-sdk/client-cloudwatch';
-import { chunks } from '../aws/batch';
+import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { type AlarmQuery, alarmState, describeAlarms } from '../aws/alarms';
 import { formatDuration } from '../config/duration';
 import type { StageContext } from '../runtime/context';
 import { errorText, type Findings } from './findings';
@@ -25,40 +20,19 @@ function fromMetric(a: MetricAlarm): FoundAlarm {
   );
   const period = periods.length > 0 ? Math.max(...periods) : undefined;
   return {
-    ...alarmState(a, 'metric'),
+    ...alarmState(a),
+    type: 'metric',
     ...(period !== undefined && { windowSeconds: period * (a.EvaluationPeriods ?? 1) }),
   };
 }
 
 function fromComposite(a: CompositeAlarm): FoundAlarm {
-  return alarmState(a, 'composite');
+  return { ...alarmState(a), type: 'composite' };
 }
 
-/** What a metric and a composite alarm share. */
-function alarmState(a: MetricAlarm | CompositeAlarm, type: FoundAlarm['type']): FoundAlarm {
-  return {
-    name: a.AlarmName ?? '',
-    type,
-    state: a.StateValue ?? 'INSUFFICIENT_DATA',
-    ...(a.StateReason !== undefined && { reason: a.StateReason }),
-    ...(a.StateUpdatedTimestamp !== undefined && { since: a.StateUpdatedTimestamp }),
-  };
-}
-
-/** DescribeAlarms with both alarm types (omitting AlarmTypes returns metric alarms only). */
-async function describe(ctx: StageContext, input: DescribeAlarmsCommandInput): Promise<FoundAlarm[]> {
-  const out: FoundAlarm[] = [];
-  const pages = paginateDescribeAlarms(
-    { client: ctx.aws.cloudwatch, pageSize: 100 },
-    { ...input, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] },
-  );
-  for await (const page of pages) {
-    out.push(
-      ...(page.MetricAlarms ?? []).map(fromMetric),
-      ...(page.CompositeAlarms ?? []).map(fromComposite),
-    );
-  }
-  return out;
+async function describe(ctx: StageContext, query: AlarmQuery): Promise<FoundAlarm[]> {
+  const { metric, composite } = await describeAlarms(ctx.aws.cloudwatch, query, ctx.signal);
+  return [...metric.map(fromMetric), ...composite.map(fromComposite)];
 }
 
 /** Names and prefix are separate calls: the API refuses AlarmNames together with AlarmNamePrefix. */
@@ -68,10 +42,8 @@ export async function lookUpAlarms(
 ): Promise<{ byName: FoundAlarm[]; byPrefix: FoundAlarm[] } | undefined> {
   const { alarms, alarmPrefix } = ctx.config.gate;
   try {
-    const byName: FoundAlarm[] = [];
-    for (const batch of chunks([...new Set(alarms)], 100))
-      byName.push(...(await describe(ctx, { AlarmNames: batch })));
-    const byPrefix = alarmPrefix ? await describe(ctx, { AlarmNamePrefix: alarmPrefix }) : [];
+    const byName = await describe(ctx, { names: alarms });
+    const byPrefix = alarmPrefix ? await describe(ctx, { prefix: alarmPrefix }) : [];
     return { byName, byPrefix };
   } catch (error) {
     f.problems.push(`gate alarms: cloudwatch:DescribeAlarms failed (${errorText(error)}).`);

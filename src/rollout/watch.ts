@@ -14,6 +14,7 @@
 
 import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { chunks } from '../aws/batch';
+import { isPermanentAwsError } from '../aws/classify';
 import { namedErrorText } from '../aws/errors';
 import { formatDuration } from '../config/duration';
 import type { ServiceRolloutResult } from '../model/contracts';
@@ -50,7 +51,6 @@ export interface WatchOptions {
 
 export const POLL_MS = 1000;
 export const RESERVE = 2;
-const FATAL = /ExpiredToken|UnrecognizedClient|InvalidClientTokenId|AccessDenied|ClusterNotFound/;
 
 /** What every round of one watch shares. */
 interface Loop {
@@ -113,11 +113,12 @@ async function watchUntilSettled(loop: Loop, watched: Watched[]): Promise<void> 
       backoff = 0;
     } catch (error) {
       if (ctx.signal.aborted) throw error;
-      if (FATAL.test(namedErrorText(error))) {
+      if (isPermanentAwsError(error)) {
         lostSight(openOf(watched), error);
         break;
       }
-      // Throttling and 5xx outlived the SDK's retries: keep watching, slower, until the deadline.
+      // Transient (throttling, 5xx: it outlived the SDK's retries) or not known to be permanent:
+      // keep watching, slower, until the deadline.
       backoff = Math.min(Math.max(2000, backoff * 2), 30_000);
       ctx.log.warning(
         `DescribeServices failed (${namedErrorText(error)}); retrying in ${formatDuration(backoff)}`,
