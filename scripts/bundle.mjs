@@ -40,10 +40,14 @@ async function minify(code) {
 
 // ssh2 (docker-modem's Docker-over-SSH transport, with asn1, bcrypt-pbkdf and the
 // optional native cpu-features) stays out of the bundle: ecs-release talks to a unix://
-// or tcp:// DOCKER_HOST only. ncc exposes no resolver alias or plugin, but its
-// `externals` maps a request to what the bundle require()s at run time: ssh2 becomes
-// ./ssh2-unsupported.js beside the chunks, a stub whose Client throws "Docker over
-// SSH is not supported" (scripts/ssh2-unsupported.cjs). ssh2 also has install
+// or tcp:// DOCKER_HOST only (src/runtime/action-runtime.ts refuses ssh://). ncc
+// exposes no resolver alias or plugin, but its `externals` maps a request to what the
+// bundle require()s at run time: ssh2 becomes ./ssh2-unsupported.js beside the chunks,
+// a stub whose Client throws "Docker over SSH is not supported"
+// (scripts/ssh2-unsupported.cjs). docker-modem require()s ssh2 when it loads, so the
+// stub must exist; it throws only if asked to dial. Rejected: package.json `overrides`
+// (changes every install and the lockfile, not just the bundle) and tsconfig `paths`,
+// which ncc honours but tsc would too, retargeting ssh2's types. ssh2 also has install
 // scripts whose output (cpu-features' addon) changed the bundle: without it, dist/ is
 // the same whether or not they ran (scripts/dist-reproducible.mjs checks).
 const SSH2_STUB = 'ssh2-unsupported.js';

@@ -75,6 +75,18 @@ function scriptsRan(nodeModules) {
   return launcher.toString('latin1') !== '#!';
 }
 
+// The reference must come from an install whose scripts ran, at this tree's paths:
+// checked before the slow part.
+const modules = realpathSync(join(root, 'node_modules'));
+if (!scriptsRan(modules)) {
+  console.error(`${modules}: the install scripts did not run there, so the comparison would prove nothing`);
+  process.exit(1);
+}
+if (reference === 'dist' && lstatSync(join(root, 'node_modules')).isSymbolicLink()) {
+  console.error('node_modules is a symlink, so dist/ has other chunk names: use --reference build');
+  process.exit(1);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'ecs-release-dist-'));
 try {
   const bare = join(work, 'ignore-scripts');
@@ -86,12 +98,6 @@ try {
   console.log(`bundled from npm ci --ignore-scripts (${elapsed()})`);
 
   let expected = join(root, 'dist');
-  const modules = realpathSync(join(root, 'node_modules'));
-  if (!scriptsRan(modules)) {
-    throw new Error(
-      `${modules}: the install scripts did not run there, so the comparison would prove nothing`,
-    );
-  }
   if (reference === 'build') {
     const full = join(work, 'with-scripts');
     copyTree(full);
@@ -99,8 +105,6 @@ try {
     run('node', ['scripts/bundle.mjs'], full);
     expected = join(full, 'dist');
     console.log(`bundled from the repository's node_modules, install scripts run (${elapsed()})`);
-  } else if (lstatSync(join(root, 'node_modules')).isSymbolicLink()) {
-    throw new Error('node_modules is a symlink, so dist/ has other chunk names: use --reference build');
   }
 
   const got = files(join(bare, 'dist')).sort();
