@@ -84,7 +84,13 @@ const SECRETS = {
   ACTIONS_RUNTIME_TOKEN: 'runtime-token-value',
   'INPUT_GITHUB-TOKEN': 'ghs_inputgithubtokenvalue',
   GITHUB_TOKEN: 'ghs_githubtokenvalue',
-  GITHUB_ENV: '/tmp/runner/env-file',
+  // The runner's file commands and the directory that holds them: writing them changes later steps.
+  GITHUB_ENV: '/tmp/runner/_runner_file_commands/set_env_1',
+  GITHUB_PATH: '/tmp/runner/_runner_file_commands/add_path_1',
+  GITHUB_OUTPUT: '/tmp/runner/_runner_file_commands/set_output_1',
+  GITHUB_STATE: '/tmp/runner/_runner_file_commands/save_state_1',
+  GITHUB_STEP_SUMMARY: '/tmp/runner/_runner_file_commands/step_summary_1',
+  RUNNER_TEMP: '/tmp/runner',
 };
 
 describe('migrate, runner mode', () => {
@@ -97,7 +103,7 @@ describe('migrate, runner mode', () => {
       CI: 'true',
       GITHUB_SHA: 'a'.repeat(40),
       GITHUB_REPOSITORY: 'acme/app',
-      RUNNER_TEMP: '/tmp/runner',
+      RUNNER_OS: 'Linux',
       APP_FLAG: 'listed-in-migrations-env',
       UNLISTED: 'not-listed',
     };
@@ -139,12 +145,31 @@ describe('migrate, runner mode', () => {
     expect(dumped.get('HOME')).toBe('/home/runner');
     expect(dumped.get('CI')).toBe('true');
     expect(dumped.get('GITHUB_REPOSITORY')).toBe('acme/app');
-    expect(dumped.get('RUNNER_TEMP')).toBe('/tmp/runner');
+    expect(dumped.get('RUNNER_OS')).toBe('Linux');
     expect(dumped.get('APP_FLAG')).toBe('listed-in-migrations-env');
     expect(dumped.has('UNLISTED')).toBe(false);
     for (const [name, value] of Object.entries(SECRETS)) {
       expect(dumped.has(name), name).toBe(false);
       expect(everything(world)).not.toContain(value);
+    }
+  });
+
+  it('refuses migrations.env naming RUNNER_TEMP or a file command, before anything runs', () => {
+    for (const name of ['RUNNER_TEMP', 'GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY']) {
+      const load = () =>
+        loadConfig(
+          options(
+            {
+              ...BASE_INPUTS,
+              'migration-mode': 'runner',
+              'db-instance': 'demo-db',
+              'db-secret': 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:demo/db',
+            },
+            { '.github/ecs-release.yml': `migrations:\n  command: [env]\n  env: [${name}]\n` },
+            { PATH: '/usr/bin:/bin', [name]: '/tmp/runner' },
+          ),
+        );
+      expect(load, name).toThrow(`"${name}" is never passed to a migration`);
     }
   });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,11 +8,14 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Job {
   uses?: string;
   steps?: Step[];
   environment?: unknown;
+  outputs?: Record<string, string>;
+  with?: Record<string, unknown>;
 }
 interface Workflow {
   on: Record<string, unknown>;
@@ -53,7 +57,7 @@ describe('workflows', () => {
   it('the reusable workflow: least permissions, one release per environment, runs its own commit', () => {
     const workflow = load('.github/workflows/release.yml');
     expect(Object.keys(workflow.on)).toEqual(['workflow_call']);
-    expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read', actions: 'read' });
     expect(workflow.concurrency?.['cancel-in-progress']).toBe(false);
     expect(workflow.concurrency?.group).toContain('inputs.environment');
     const job = workflow.jobs.release;
@@ -88,7 +92,8 @@ describe('workflows', () => {
     '%s pins the reusable workflow by commit SHA and asks for no deployments permission',
     (path) => {
       const workflow = load(path);
-      expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+      // actions: read: a caller grants at least what the reusable workflow's job asks for.
+      expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read', actions: 'read' });
       for (const job of Object.values(workflow.jobs) as { uses?: string }[]) {
         expect(job.uses, path).toMatch(
           /^ecs-release\/ecs-release\/\.github\/workflows\/release\.yml@[0-9a-f]{40}$/,
@@ -103,5 +108,92 @@ describe('workflows', () => {
     const dispatch = rollback.on.workflow_dispatch as { inputs: Record<string, { type: string }> };
     expect(dispatch.inputs.environment?.type).toBe('choice');
     expect(dispatch.inputs.to?.type).toBe('string');
+  });
+
+  it('the rollback starter offers unlock: a command choice and a run input, passed to the reusable workflow', () => {
+    const rollback = load('workflows/rollback.yml');
+    const dispatch = rollback.on.workflow_dispatch as {
+      inputs: Record<string, { type: string; options?: string[]; default?: string }>;
+    };
+    expect(dispatch.inputs.command).toMatchObject({
+      type: 'choice',
+      options: ['rollback', 'unlock'],
+      default: 'rollback',
+    });
+    expect(dispatch.inputs.run?.type).toBe('string');
+    expect(rollback.jobs.rollback?.with).toMatchObject({
+      command: expr('inputs.command'),
+      run: expr('inputs.run'),
+      to: expr('inputs.to'),
+    });
+  });
+
+  it('the reusable workflow passes command and run through, and outputs release, result and images', () => {
+    const workflow = load('.github/workflows/release.yml');
+    const call = workflow.on.workflow_call as {
+      inputs: Record<string, { type: string; description: string }>;
+      outputs: Record<string, { value: string }>;
+    };
+    expect(call.inputs.command?.description).toMatch(/check/);
+    expect(call.inputs.command?.description).toMatch(/unlock/);
+    expect(call.inputs.run?.type).toBe('string');
+    const job = workflow.jobs.release;
+    const action = (job?.steps ?? []).find((s) => (s as { id?: string }).id === 'release');
+    expect(action?.with).toMatchObject({ command: expr('inputs.command'), run: expr('inputs.run') });
+    // Each output is the action's own, through the job: action.yml declares all three.
+    const declared = Object.keys(
+      (parse(readFileSync('action.yml', 'utf8')) as Workflow & { outputs: object }).outputs,
+    );
+    for (const name of ['release', 'result', 'images']) {
+      expect(declared).toContain(name);
+      expect(call.outputs[name]?.value, name).toBe(expr(`jobs.release.outputs.${name}`));
+      expect(job?.outputs?.[name], name).toBe(expr(`steps.release.outputs.${name}`));
+    }
+  });
+
+  describe('the reusable workflow refuses to run without its own repository and commit', () => {
+    const steps = load('.github/workflows/release.yml').jobs.release?.steps ?? [];
+    const guard = steps[0] ?? {};
+    /** Runs the first step's script as the runner would (bash -e), its env: filled in as given. */
+    const runGuard = (values: Record<string, string>) =>
+      spawnSync('bash', ['-e', '-c', guard.run ?? 'exit 0'], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...values },
+        encoding: 'utf8',
+      });
+
+    it('as its first step, before any checkout, from job.workflow_repository and job.workflow_sha', () => {
+      expect(guard.uses).toBeUndefined();
+      expect(guard.env).toEqual({
+        WORKFLOW_REPOSITORY: expr('job.workflow_repository'),
+        WORKFLOW_SHA: expr('job.workflow_sha'),
+      });
+      const checkouts = steps.filter(
+        (s) => s.uses?.startsWith('actions/checkout@') || s.uses?.startsWith('./'),
+      );
+      expect(checkouts.length).toBeGreaterThan(0);
+      for (const s of checkouts) expect(steps.indexOf(s)).toBeGreaterThan(0);
+    });
+
+    it.each([
+      ['both empty', { WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: '' }],
+      ['the SHA empty', { WORKFLOW_REPOSITORY: 'ecs-release/ecs-release', WORKFLOW_SHA: '' }],
+      ['the repository empty', { WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: 'a'.repeat(40) }],
+    ])('fails the job, saying why, with %s', (_, values) => {
+      const result = runGuard(values);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=ecs-release::job\.workflow_repository or job\.workflow_sha is empty/,
+      );
+      expect(result.stdout).toContain("refuses rather than run your repository's action.yml");
+    });
+
+    it('goes on when both are set', () => {
+      const result = runGuard({
+        WORKFLOW_REPOSITORY: 'ecs-release/ecs-release',
+        WORKFLOW_SHA: 'a'.repeat(40),
+      });
+      expect(result.status).toBe(0);
+      expect(result.stdout).not.toContain('::error');
+    });
   });
 });

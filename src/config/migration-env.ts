@@ -22,24 +22,26 @@ const FIXED = new Set([
   'RUNNER_OS',
   'RUNNER_ARCH',
   'RUNNER_NAME',
-  'RUNNER_TEMP',
   'RUNNER_TOOL_CACHE',
   'RUNNER_WORKSPACE',
   'RUNNER_DEBUG',
 ]);
 
 /**
- * GITHUB_* variables that are not allowed: the token, and the files through which a
- * step changes later steps (GITHUB_ENV could set NODE_OPTIONS for the next step,
- * GITHUB_PATH could shadow `git`): a migration has no business writing them.
+ * Variables that are not allowed: the token, and the runner's file commands, the
+ * files through which a step changes later steps (GITHUB_ENV could set NODE_OPTIONS
+ * for the next step, GITHUB_PATH could shadow `git`), and RUNNER_TEMP, the directory
+ * that holds them: a migration has no business writing them. Hygiene, not isolation:
+ * the migration still runs as the runner's user (docs/security.md).
  */
-const GITHUB_DENIED = new Set([
+const DENIED = new Set([
   'GITHUB_TOKEN',
   'GITHUB_ENV',
   'GITHUB_PATH',
   'GITHUB_OUTPUT',
   'GITHUB_STATE',
   'GITHUB_STEP_SUMMARY',
+  'RUNNER_TEMP',
 ]);
 
 /** Never passed, not even when `migrations.env` names them. */
@@ -54,7 +56,7 @@ const NEVER = [
 
 /** Why a name may not be passed to the migration, or undefined when it may. */
 export function refusedMigrationEnvName(name: string): string | undefined {
-  if (NEVER.some((re) => re.test(name)) || GITHUB_DENIED.has(name)) {
+  if (NEVER.some((re) => re.test(name)) || DENIED.has(name)) {
     return `"${name}" is never passed to a migration: it holds the run's credentials or tokens, or changes later steps`;
   }
   return undefined;
@@ -62,7 +64,7 @@ export function refusedMigrationEnvName(name: string): string | undefined {
 
 function allowedByDefault(name: string): boolean {
   if (FIXED.has(name) || name.startsWith('LC_')) return true;
-  return name.startsWith('GITHUB_') && !GITHUB_DENIED.has(name);
+  return name.startsWith('GITHUB_') && !DENIED.has(name);
 }
 
 /** The allowlisted part of `env`, plus the names the user listed in `migrations.env`. */

@@ -5,6 +5,9 @@ import type { Runtime } from './runtime';
 import type { Secrets } from './secrets';
 import { issueCommand, issueFileCommand } from './workflow-commands';
 
+const DOCKER_OVER_SSH =
+  'Docker over SSH is not supported (DOCKER_HOST is ssh://...): point DOCKER_HOST at a unix:// socket or a tcp:// address';
+
 /**
  * The runtime of a real run: the runner's workflow commands, process env, the SDK and
  * the Docker engine. No @actions/core: what core would do here is a stdout line or a
@@ -36,6 +39,9 @@ export function actionRuntime(signal: AbortSignal, workdir: string, secrets: Sec
     // only when a stage asks for the engine (images; a plan or a rollback never does).
     aws: async (region) => (await import('../aws/clients')).createClients({ region }),
     docker: async () => {
+      // dist/ leaves out docker-modem's SSH transport (scripts/bundle.mjs): say so here,
+      // before the first engine call could fail as something else (a refused login).
+      if (/^ssh:/i.test(process.env.DOCKER_HOST ?? '')) throw new Error(DOCKER_OVER_SSH);
       const { default: Docker } = await import('dockerode');
       return new Docker();
     },
