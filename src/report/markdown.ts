@@ -52,9 +52,9 @@ export function codeCell(text: string): string {
 }
 
 /** A multi-line value as a fenced block it cannot close early. */
-export function fenced(text: string): string[] {
+export function fenced(text: string, language = ''): string[] {
   const fence = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
-  return [fence, text, fence];
+  return [`${fence}${language}`, text, fence];
 }
 
 /**
