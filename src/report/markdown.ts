@@ -22,11 +22,11 @@ function breakAutolinks(text: string): string {
 
 /**
  * A value as inline Markdown text: on one line, every character that could start a
- * link, an image, emphasis, HTML, an entity, a heading or a table cell escaped, and
- * autolinks broken.
+ * link, an image, emphasis, HTML, an entity, a heading, a table cell or math escaped,
+ * and autolinks broken.
  */
 export function md(text: string | undefined): string {
-  return breakAutolinks((text ?? '—').replace(/[\r\n]+/g, ' ')).replace(/[\\`*_[\]<>#|!~&]/g, '\\$&');
+  return breakAutolinks((text ?? '—').replace(/[\r\n]+/g, ' ')).replace(/[\\`*_[\]<>#|!~&$]/g, '\\$&');
 }
 
 /** A value as an inline code span: the fence is longer than any run of backticks in it. */
