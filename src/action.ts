@@ -2,7 +2,7 @@ import type { ReleaseConfig } from './config/types';
 import { run } from './main';
 import { actionRuntime } from './runtime/action-runtime';
 import { Secrets } from './runtime/secrets';
-import { issueCommand } from './runtime/workflow-commands';
+import { inertJson, issueCommand } from './runtime/workflow-commands';
 
 /**
  * The action for a validated configuration: loaded only once the configuration passed.
@@ -17,7 +17,7 @@ export async function runAction(
   const secrets = new Secrets();
   const outcome = await run(actionRuntime(signal, workdir, secrets), config);
   if (printJson && outcome.report?.result === 'listed') {
-    printJson(`${secrets.redact(JSON.stringify(outcome.report.history ?? [], null, 2))}\n`);
+    printJson(`${inertJson(secrets.redact(JSON.stringify(outcome.report.history ?? [], null, 2)))}\n`);
   }
   if (outcome.exitCode === 0) return;
   // core.setFailed: the error annotation and a failing exit code.

@@ -2,6 +2,7 @@ import { OUTPUTS, STATE } from './config/names';
 import type { ReleaseConfig } from './config/types';
 import { newReport, type Report } from './model/report';
 import { progressOf } from './post/progress';
+import { githubServerOf } from './report/markdown';
 import { renderSummary } from './report/summary';
 import type { StageContext } from './runtime/context';
 import type { Runtime } from './runtime/runtime';
@@ -60,11 +61,13 @@ export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcom
       );
     }
     writeOutputs(rt, report);
-    await rt.writeSummary(renderSummary(report)).catch((error: unknown) => {
-      rt.log.warning(
-        `could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    });
+    await rt
+      .writeSummary(renderSummary(report, { githubServer: githubServerOf(config.runUrl) }))
+      .catch((error: unknown) => {
+        rt.log.warning(
+          `could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
   }
   const ok = (['deployed', 'unchanged', 'planned', 'listed'] as (string | undefined)[]).includes(
     report.result,

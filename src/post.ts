@@ -3,9 +3,12 @@ import { post } from './post/post';
 import { actionsLogger } from './runtime/actions-logger';
 import { Secrets } from './runtime/secrets';
 
+// Every line through the action's own logger: untrusted text in an error stays inert.
+const log = actionsLogger(new Secrets());
+
 /** The action's post entry: the post step with @actions/core and the SDK. */
 post({
-  log: actionsLogger(new Secrets()),
+  log,
   getState: (name) => core.getState(name),
   writeSummary: async (markdown) => {
     await core.summary.addRaw(markdown).write();
@@ -13,5 +16,5 @@ post({
   // Loaded only when a service must be looked at: most post steps have nothing to check.
   ecs: async (region) => (await import('./aws/clients')).createClients({ region, maxAttempts: 3 }).ecs,
 }).catch((error: unknown) => {
-  core.warning(`ecs-release post step: ${error instanceof Error ? error.message : String(error)}`);
+  log.warning(`ecs-release post step: ${error instanceof Error ? error.message : String(error)}`);
 });

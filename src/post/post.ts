@@ -1,7 +1,9 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { STATE } from '../config/names';
+import { fenced, md } from '../report/markdown';
 import type { Logger } from '../runtime/log';
 import { assess, type ObservedService, type Progress } from './progress';
+import { readProgress } from './saved-state';
 
 /** What the post step needs from the outside world, injected so tests run it whole. */
 export interface PostRuntime {
@@ -23,7 +25,15 @@ export async function post(rt: PostRuntime): Promise<void> {
     rt.log.debug('ecs-release post: the main step changed nothing in AWS');
     return;
   }
-  const progress = JSON.parse(saved) as Progress;
+  const read = readProgress(saved);
+  if ('problem' in read) {
+    // Never the value itself: the state is untrusted and may be large.
+    rt.log.warning(
+      `ecs-release post: the saved progress is not what the main step writes (${read.problem}); nothing checked`,
+    );
+    return;
+  }
+  const { progress } = read;
   if (progress.phase === 'done') {
     rt.log.debug(`ecs-release post: the main step finished (${progress.result ?? 'no result'})`);
     return;
@@ -40,9 +50,11 @@ export async function post(rt: PostRuntime): Promise<void> {
   const markdown = [
     '### ecs-release: after cancellation',
     '',
-    ...result.lines.map((l) => `- ${l}`),
+    ...result.lines.map((l) => `- ${md(l)}`),
     '',
-    `Confirm with:\n\n\`\`\`sh\n${result.confirm}\n\`\`\``,
+    'Confirm with:',
+    '',
+    ...fenced(result.confirm, 'sh'),
     '',
   ].join('\n');
   await rt.writeSummary(markdown).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { shellWord as q } from '../aws/cli-command';
 import type { Report, Result } from '../model/report';
 
 /**
@@ -86,12 +87,12 @@ export function assess(progress: Progress, observed: ObservedService[]): Assessm
             : 'a task definition this run did not set';
     lines.push(`${s.service}: ${td ?? 'not found'} (${label}${moving})`);
   }
-  const services = progress.services.map((s) => s.service).join(' ');
+  const services = progress.services.map((s) => q(s.service)).join(' ');
   return {
     consistent: sides.size <= 1 && !sides.has('unknown'),
     lines,
     confirm:
-      `aws ecs describe-services --region ${progress.region} --cluster ${progress.cluster} --services ${services} ` +
+      `aws ecs describe-services --region ${q(progress.region)} --cluster ${q(progress.cluster)} --services ${services} ` +
       `--query 'services[].{service:serviceName,deployments:deployments[].{id:id,taskDefinition:taskDefinition,rolloutState:rolloutState}}'`,
   };
 }

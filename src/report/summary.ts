@@ -1,6 +1,7 @@
 import { shortArn } from '../aws/arn';
 import { formatDuration } from '../config/duration';
 import type { HistoryEntry, Report } from '../model/report';
+import { code, codeCell, fenced, type LinkPolicy, link, linkable, md, prose } from './markdown';
 
 const RESULT_TEXT: Record<string, string> = {
   deployed: ':white_check_mark: deployed',
@@ -20,52 +21,10 @@ export function serviceConsoleUrl(region: string, cluster: string, service: stri
 /** The ECS console page of a task definition revision (`family:revision` from its ARN). */
 export function taskDefinitionConsoleUrl(region: string, arn: string): string {
   const [family = arn, revision = ''] = (arn.split('/').pop() ?? arn).split(':');
-  return `https://${region}.console.aws.amazon.com/ecs/v2/task-definitions/${encodeURIComponent(family)}/${revision}/containers?region=${region}`;
-}
-
-/**
- * A user or AWS value as inline Markdown text: on one line, with every character that
- * could start a link, an image, emphasis, HTML, a heading or a table cell escaped, so a
- * cluster name or a service event renders as the text it is.
- */
-function md(text: string | undefined): string {
-  return (text ?? '—').replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>#|!~&]/g, '\\$&');
+  return `https://${region}.console.aws.amazon.com/ecs/v2/task-definitions/${encodeURIComponent(family)}/${encodeURIComponent(revision)}/containers?region=${region}`;
 }
 
 const cell = md;
-
-/** A value as an inline code span: the fence is longer than any run of backticks in it. */
-function code(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, ' ');
-  const fence = '`'.repeat(longestRun(flat, '`') + 1);
-  return flat.includes('`') ? `${fence} ${flat} ${fence}` : `${fence}${flat}${fence}`;
-}
-
-function longestRun(text: string, char: string): number {
-  let longest = 0;
-  let run = 0;
-  for (const c of text) {
-    run = c === char ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
-  return longest;
-}
-
-/** An inline code span inside a table row: GitHub splits cells at a `|` even inside code. */
-function codeCell(text: string): string {
-  return code(text).replace(/\|/g, '\\|');
-}
-
-/** A Markdown link whose destination cannot be closed early by a `)` in a value. */
-function link(text: string | undefined, url: string): string {
-  return `[${cell(text)}](${url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
-}
-
-/** A multi-line value as a fenced block it cannot close early. */
-function fenced(text: string): string[] {
-  const fence = '`'.repeat(Math.max(3, longestRun(text, '`') + 1));
-  return [fence, text, fence];
-}
 
 /** `web:7 100% · web:6 0%`: traffic weights by revision. */
 function weightsText(weights: Record<string, number> | undefined): string {
@@ -88,7 +47,7 @@ function builtInLines(report: Report): string[] {
   ];
   for (const s of moved) {
     for (const d of s.builtIn ?? [{ serviceDeploymentArn: '', stages: [] }]) {
-      const stages = d.stages.map((x) => `${cell(x.stage)} ${x.at.slice(11, 19)}`).join(' → ') || '—';
+      const stages = d.stages.map((x) => `${cell(x.stage)} ${cell(x.at.slice(11, 19))}`).join(' → ') || '—';
       lines.push(
         `| ${cell(s.service)} | ${cell(s.strategy)} | ${stages} | ${weightsText(d.weights?.production)} | ${cell(d.status)} |`,
       );
@@ -97,8 +56,11 @@ function builtInLines(report: Report): string[] {
   return lines;
 }
 
-/** The job summary as Markdown: a pure function of the report, written for failures too. */
-export function renderSummary(report: Report): string {
+/**
+ * The job summary as Markdown: a pure function of the report, written for failures too.
+ * Every value from outside is escaped; `links` says where a run URL may point.
+ */
+export function renderSummary(report: Report, links: LinkPolicy = {}): string {
   const lines: string[] = [];
   const result = report.result ?? 'failed';
   lines.push(`## ecs-release ${report.command}: ${RESULT_TEXT[result] ?? result}`, '');
@@ -123,7 +85,7 @@ export function renderSummary(report: Report): string {
     }
   }
   lines.push(...builtInLines(report));
-  if (report.history) lines.push('', ...historyTable(report, report.history));
+  if (report.history) lines.push('', ...historyTable(report, report.history, links));
   const images = Object.entries(report.images);
   if (images.length > 0) {
     lines.push('', '| image | digest | built |', '|---|---|---|');
@@ -133,24 +95,23 @@ export function renderSummary(report: Report): string {
       );
   }
   if (report.migration)
-    lines.push('', `**Migration**: ${report.migration.outcome} — ${md(report.migration.detail)}`);
+    lines.push('', `**Migration**: ${md(report.migration.outcome)} — ${md(report.migration.detail)}`);
   if (report.alarms.length > 0) {
     lines.push('', '| alarm | state |', '|---|---|');
     for (const a of report.alarms) lines.push(`| ${cell(a.name)} | ${cell(a.state)} |`);
   }
   if (report.stages.length > 0) {
     lines.push('', '| stage | duration | outcome |', '|---|---|---|');
-    for (const s of report.stages) lines.push(`| ${s.stage} | ${formatDuration(s.ms)} | ${s.outcome} |`);
+    for (const s of report.stages)
+      lines.push(`| ${cell(s.stage)} | ${formatDuration(s.ms)} | ${cell(s.outcome)} |`);
   }
-  if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `> ${n.replace(/[\r\n]+/g, ' ')}`));
+  // Notes carry gate reasons, alarm reasons and errors: prose, not Markdown.
+  if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `> ${prose(n)}`));
   return `${lines.join('\n')}\n`;
 }
 
-/** Only a web address becomes a link: a run URL is a tag value anyone with ecs:TagResource could set. */
-const WEB_URL = /^https:\/\/[^\s]+$/;
-
 /** `command: history`: one row per release, newest first, the running one marked. */
-function historyTable(report: Report, history: HistoryEntry[]): string[] {
+function historyTable(report: Report, history: HistoryEntry[], links: LinkPolicy): string[] {
   if (history.length === 0) {
     return [`No release of environment ${md(report.environment)} in the task definitions' ecs-release tags.`];
   }
@@ -164,8 +125,13 @@ function historyTable(report: Report, history: HistoryEntry[]): string[] {
         return `${cell(s.service)}: ${revision(s.taskDefinition)}${kept}`;
       })
       .join('<br>');
-    const run = h.runUrl ? (WEB_URL.test(h.runUrl) ? link('run', h.runUrl) : codeCell(h.runUrl)) : '—';
-    const when = h.registeredAt.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+    // A run URL is a tag value anyone with ecs:TagResource could set: a link only to this run's GitHub server.
+    const run = h.runUrl
+      ? linkable(h.runUrl, links)
+        ? link('run', h.runUrl, links)
+        : codeCell(h.runUrl)
+      : '—';
+    const when = md(h.registeredAt.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC'));
     return `| ${h.running ? ':arrow_forward:' : ''} | ${codeCell(h.release)} | ${h.commit ? codeCell(h.commit.slice(0, 12)) : '—'} | ${cell(h.outcome ?? 'no outcome')} | ${when} | ${services} | ${run} |`;
   });
   return [

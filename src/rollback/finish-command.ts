@@ -1,3 +1,4 @@
+import { shellWord as q } from '../aws/cli-command';
 import type { RollbackStep } from './decide';
 
 /**
@@ -10,7 +11,7 @@ export function finishRollbackCommand(region: string, cluster: string, steps: Ro
   return steps
     .map(
       (s) =>
-        `aws ecs update-service --region ${region} --cluster ${cluster} --service ${s.service} --task-definition ${s.taskDefinitionArn}`,
+        `aws ecs update-service --region ${q(region)} --cluster ${q(cluster)} --service ${q(s.service)} --task-definition ${q(s.taskDefinitionArn)}`,
     )
     .join(' && ');
 }

@@ -3,7 +3,7 @@ import { actionsLogger } from './actions-logger';
 import { systemClock } from './clock';
 import type { Runtime } from './runtime';
 import type { Secrets } from './secrets';
-import { issueCommand, issueFileCommand } from './workflow-commands';
+import { inertLines, issueCommand, issueFileCommand } from './workflow-commands';
 
 const DOCKER_OVER_SSH =
   'Docker over SSH is not supported (DOCKER_HOST is ssh://...): point DOCKER_HOST at a unix:// socket or a tcp:// address';
@@ -26,9 +26,9 @@ export function actionRuntime(signal: AbortSignal, workdir: string, secrets: Sec
     saveState: (name, value) => issueFileCommand('STATE', name, secrets.redact(value)),
     writeSummary: async (markdown) => {
       const file = process.env.GITHUB_STEP_SUMMARY;
-      // Outside a runner (the CLI, the demo) there is no summary file: print it instead.
+      // Outside a runner (the CLI, the demo) there is no summary file: print it instead, inert like any log line.
       if (!file) {
-        process.stdout.write(`${secrets.redact(markdown)}\n`);
+        for (const line of inertLines(secrets.redact(markdown))) process.stdout.write(`${line}\n`);
         return;
       }
       // As core.summary.write(): the file must exist and be writable; the step's summary is appended to.
