@@ -24,7 +24,7 @@ describe('preflight: the smoke URL', () => {
     const error = await runPreflight(withSmoke(s, server.url)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreflightError);
     expect((error as PreflightError).problems).toEqual([
-      `smoke-url ${server.url} redirects (HTTP 301) to ${server.url}/: the smoke check never follows a redirect, so the gate would fail on it; set smoke-url to ${server.url}/`,
+      `smoke-url: ${server.url} redirects (HTTP 301) to ${server.url}/: the smoke check never follows a redirect, so the gate would fail on it; set smoke-url to ${server.url}/`,
     ]);
     expect(server.answered).toHaveLength(1);
     expect(s.lab.recorder.mutations()).toEqual([]);
@@ -35,7 +35,7 @@ describe('preflight: the smoke URL', () => {
     const s = scenario();
     const failing = await runPreflight(withSmoke(s, server.url));
     expect(failing.warnings).toContain(
-      `smoke-url ${server.url}: HTTP 503 before the release; the gate needs 2xx after it (the release running now may be the broken one)`,
+      `smoke-url: ${server.url}: HTTP 503 before the release; the gate needs 2xx after it (the release running now may be the broken one)`,
     );
     server.setScript([200]);
     const passing = await runPreflight(withSmoke(s, server.url));

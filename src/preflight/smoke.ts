@@ -17,13 +17,13 @@ export async function checkSmokeUrl(ctx: StageContext, f: Findings, fetchFn: Fet
   if (check.redirect) {
     const { status, location } = check.redirect;
     f.problems.push(
-      `smoke-url ${url} redirects (HTTP ${status}) to ${location}: the smoke check never follows a redirect, so the gate would fail on it; set smoke-url to ${location}`,
+      `smoke-url: ${url} redirects (HTTP ${status}) to ${location}: the smoke check never follows a redirect, so the gate would fail on it; set smoke-url to ${location}`,
     );
   } else if (check.refused) {
-    f.problems.push(`smoke-url ${url}: ${check.detail}`);
+    f.problems.push(`smoke-url: ${url}: ${check.detail}`);
   } else if (!check.ok) {
     f.warnings.push(
-      `smoke-url ${url}: ${check.detail} before the release; the gate needs 2xx after it (the release running now may be the broken one)`,
+      `smoke-url: ${url}: ${check.detail} before the release; the gate needs 2xx after it (the release running now may be the broken one)`,
     );
   }
 }
