@@ -46,7 +46,7 @@ export function guardedFetch(resolve: Resolver = systemResolver): FetchLike {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const family = isIP(host);
     const addresses = family ? [{ address: host, family }] : await untilAborted(resolve(host), init.signal);
-    if (addresses.length === 0) throw new RefusedAddressError(`${host} resolves to no address`);
+    if (addresses.length === 0) throw new Error(`${host} resolves to no address`);
     for (const { address } of addresses) {
       const forbidden = forbiddenAddress(address);
       if (forbidden) {
