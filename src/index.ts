@@ -1,4 +1,4 @@
-import { ConfigError } from './config/errors';
+import { ConfigError, SHOWN_PROBLEMS, shownProblems } from './config/errors';
 import { loadConfig } from './config/load';
 import { CliUsageError, cliArgs, cliUsage } from './runtime/cli-args';
 import { issueCommand } from './runtime/workflow-commands';
@@ -37,10 +37,11 @@ async function main(): Promise<void> {
     config = loadConfig(workspaceLoadOptions(process.env, workdir));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    for (const p of error.problems) issueCommand('error', `${p.key}: ${p.message}`);
+    for (const p of shownProblems(error.problems)) issueCommand('error', `${p.key}: ${p.message}`);
     const count = error.problems.length;
+    const listed = count > SHOWN_PROBLEMS ? `the first ${SHOWN_PROBLEMS} listed above` : 'listed above';
     fail(
-      `The configuration has ${count} problem${count === 1 ? '' : 's'} (listed above); nothing was changed in AWS.`,
+      `The configuration has ${count} problem${count === 1 ? '' : 's'} (${listed}); nothing was changed in AWS.`,
     );
     return;
   }

@@ -2,12 +2,16 @@
  * Hostile inputs over the whole process: `node dist/index.js` (npm run bundle first) in
  * plan mode against the lab over HTTP, with generated configurations and inputs (SPEC
  * 3.9's classes, unknown keys, wrong types, huge values, unicode, control characters,
- * YAML alias bombs, deep nesting). Each run must end within 20 s, with either a clear
+ * YAML alias bombs, deep nesting, second documents, `__proto__` keys, keys set twice,
+ * long environment names, NUL in the migration command, loader variables, link-local
+ * and redirecting smoke URLs). Each run must end within 20 s, with either a clear
  * error naming the field or a passed validation; no stack trace; and the lab's recorder
- * must hold no mutating call at the end.
+ * must hold no mutating call at the end. The figures are printed.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,7 +83,13 @@ interface Case {
   file: string;
   inputs: Record<string, string>;
   special?: 'fifo' | 'dev-zero' | 'directory' | 'outside';
+  /** smoke-url: the local server that answers every GET with a 302. */
+  redirect?: true;
+  /** A case of SPEC 3.9's further bounds: it must be refused, never pass. */
+  bound?: true;
 }
+
+const bound = (c: Case): Case => ({ ...c, bound: true });
 
 const withInputs = (inputs: Record<string, string>): Case => ({ file: BASE, inputs });
 const withFile = (file: string, inputs: Record<string, string> = {}): Case => ({ file, inputs });
@@ -166,6 +176,37 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
         `${BASE.replace(/^gate:.*\n/m, '')}gate:${Array.from({ length: depth }, (_, i) => `\n${' '.repeat(i + 2)}k:`).join('')} 1\n`,
       ),
     ),
+  // SPEC 3.9's further bounds: each a named error before any AWS call.
+  fc
+    .constantFrom(
+      `${BASE}---\ncluster: other\n`,
+      `${BASE}__proto__: { cluster: evil }\n`,
+      BASE.replace('  backend:', '  __proto__: { repository: x }\n  backend:'),
+      BASE.replace('context: backend }', 'context: backend, build-args: { __proto__: "1" } }'),
+      BASE.replace('{ api: backend }', '{ __proto__: backend }'),
+      BASE.replace('cluster: demo', 'cluster: demo\ncluster: other'),
+      `${BASE}x: &a { y: [*a] }\n`,
+      `${BASE}x: &a ${'['.repeat(20)}${']'.repeat(20)}\ny: ${'['.repeat(20)}*a${']'.repeat(20)}\n`,
+      `${BASE}? [a, b]\n: 1\n`,
+      BASE.replace('command: [sh, /app/migrate]', 'command: [sh, "/app/migrate\\0"]'),
+      BASE.replace('command: [sh, /app/migrate]', 'command: "migrate\\0now"'),
+      BASE.replace('mode: task,', 'mode: task, env: [NODE_OPTIONS, LD_PRELOAD, BASH_ENV, PYTHONSTARTUP],'),
+      `${BASE}environments:\n  ${'e'.repeat(120)}: {}\n`,
+    )
+    .map((file) => bound(withFile(file))),
+  fc.integer({ min: 111, max: 256 }).map((n) => bound(withInputs({ environment: 'e'.repeat(n) }))),
+  fc
+    .constantFrom(
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[fe80::1]/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://[fd00:ec2::254]/',
+      'http://2852039166/',
+      'https://app.example/\u202egp',
+    )
+    .map((u) => bound(withInputs({ 'smoke-url': u }))),
+  fc.constant<Case>({ file: BASE, inputs: {}, redirect: true, bound: true }),
   fc
     .oneof(
       unicode,
@@ -185,6 +226,9 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
 
 let lab: E2eLab;
 let workspace = '';
+/** Answers every GET with a 302 to a page that would answer 200: the smoke check must not follow it. */
+let redirecting: Server | undefined;
+let redirectUrl = '';
 const results: { case: Case; result: RunResult; killed: boolean }[] = [];
 
 beforeAll(async () => {
@@ -195,10 +239,18 @@ beforeAll(async () => {
   mkdirSync(join(workspace, 'fuzz/a-directory.yml'));
   execFileSync('mkfifo', [join(workspace, 'fuzz/fifo.yml')]);
   app.commit('hostile inputs');
+  redirecting = createServer((req, res) => {
+    req.resume();
+    if (req.url === '/healthz') res.writeHead(302, { location: '/healthz/' }).end();
+    else res.writeHead(200).end('ok');
+  });
+  await new Promise<void>((resolve) => redirecting?.listen(0, '127.0.0.1', resolve));
+  redirectUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/healthz`;
 }, 60_000);
 
 afterAll(async () => {
   await lab?.close();
+  await new Promise((resolve) => redirecting?.close(resolve));
 });
 
 function configPath(c: Case, index: number): string {
@@ -229,6 +281,7 @@ async function run(c: Case, index: number): Promise<void> {
       'aws-region': 'eu-west-1',
       config: configPath(c, index),
       ...Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, v.replace(/\0/g, '')])),
+      ...(c.redirect && { 'smoke-url': redirectUrl }),
     },
     cwd: workspace,
     url: lab.url,
@@ -271,10 +324,18 @@ describe('node dist/index.js with hostile inputs', () => {
     const passed = results.filter((r) => r.result.code === 0);
     const mutations = lab.lab.recorder.calls().filter((c) => isMutation(c.operation));
     const slowest = Math.max(...results.map((r) => r.result.ms));
+    const bounds = results.filter((r) => r.case.bound);
+    const boundsPassed = bounds.filter((r) => r.result.code === 0);
+    const redirects = results.filter((r) => r.case.redirect);
+    const redirectNamed = redirects.filter((r) =>
+      r.result.stdout.includes(`redirects (HTTP 302) to ${redirectUrl}/: `),
+    );
     console.log(
       `hostile inputs: ${results.length} runs in ${seconds}s (${PARALLEL} at a time, slowest ${(slowest / 1000).toFixed(1)}s): ` +
         `${failed.length} refused with a named error, ${passed.length} passed validation, ${unclear.length} unclear, ` +
-        `${stacks.length} stack traces, ${hangs.length} hangs, ${mutations.length} mutating AWS calls`,
+        `${stacks.length} stack traces, ${hangs.length} hangs, ${mutations.length} mutating AWS calls; ` +
+        `SPEC 3.9's further bounds: ${bounds.length} runs, ${bounds.length - boundsPassed.length} refused, ` +
+        `${redirectNamed.length} of ${redirects.length} redirecting smoke URLs refused naming the Location`,
     );
     const show = (r: (typeof results)[number]) =>
       `${JSON.stringify(r.case).slice(0, 300)}\n${r.result.stdout.replace(/x{100,}/g, 'x…').slice(-1500)}${r.result.stderr.slice(-800)}`;
@@ -282,6 +343,36 @@ describe('node dist/index.js with hostile inputs', () => {
     expect(stacks.map(show)).toEqual([]);
     expect(unclear.map(show)).toEqual([]);
     expect(mutations.map((m) => `${m.service}:${m.operation}`)).toEqual([]);
+    expect(boundsPassed.map(show)).toEqual([]);
+    expect(redirectNamed).toHaveLength(redirects.length);
     expect(results).toHaveLength(RUNS);
   }, 240_000);
+
+  it('refuses a file of 85,000 keys, each set twice, with 20 problems and a count, not 42,500 lines', async () => {
+    const keys = Array.from({ length: 42_500 }, (_, i) => `k${i}: 1`);
+    const path = 'fuzz/duplicate-keys.yml';
+    writeFileSync(join(workspace, path), `${[...keys, ...keys].join('\n')}\n`);
+    const result = await runAction({
+      inputs: { command: 'plan', 'aws-region': 'eu-west-1', config: path },
+      cwd: workspace,
+      url: lab.url,
+      labEnv: lab.env,
+      sha: 'f'.repeat(40),
+    });
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error::'));
+    const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim()).length;
+    console.log(
+      `85,000 keys set twice (${(keys.join('\n').length * 2) / 1000} KB): exit ${result.code} after ${(result.ms / 1000).toFixed(1)}s, ` +
+        `${errors.length} error lines, ${lines} lines of output`,
+    );
+    expect(result.code).not.toBe(0);
+    expect(errors[0]).toBe(
+      '::error::fuzz/duplicate-keys.yml: k0: is set twice (line 1 and line 42501): each key once per mapping',
+    );
+    expect(errors.slice(20)).toEqual([
+      '::error::(and more): 42480 more problems not listed: fix these first',
+      '::error::The configuration has 42500 problems (the first 20 listed above); nothing was changed in AWS.',
+    ]);
+    expect(STACK.test(result.stdout) || STACK.test(result.stderr)).toBe(false);
+  }, 120_000);
 });

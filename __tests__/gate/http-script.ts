@@ -5,12 +5,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Answer = number | 'hang';
+/** A status, a redirect (`{ status: 302, location }`), or `hang`. */
+export type Answer = number | 'hang' | { status: number; location: string };
 
 export interface ScriptedServer {
   url: string;
   /** Statuses answered so far, in order ('hang' for requests left hanging). */
   answered: Answer[];
+  /** The Host header of each request, in order. */
+  hosts: string[];
   setScript(answers: Answer[]): void;
   close(): Promise<void>;
 }
@@ -18,14 +21,21 @@ export interface ScriptedServer {
 export async function scriptedServer(answers: Answer[]): Promise<ScriptedServer> {
   let script = [...answers];
   const answered: Answer[] = [];
+  const hosts: string[] = [];
   const hanging = new Set<import('node:http').ServerResponse>();
   const server: Server = createServer((req, res) => {
     req.resume();
+    hosts.push(req.headers.host ?? '');
     const next = script.length > 1 ? script.shift() : script[0];
     const answer = next ?? 200;
     answered.push(answer);
     if (answer === 'hang') {
       hanging.add(res);
+      return;
+    }
+    if (typeof answer === 'object') {
+      res.writeHead(answer.status, { location: answer.location });
+      res.end();
       return;
     }
     res.writeHead(answer, { 'content-type': 'text/plain' });
@@ -36,6 +46,7 @@ export async function scriptedServer(answers: Answer[]): Promise<ScriptedServer>
   return {
     url: `http://127.0.0.1:${port}/healthz`,
     answered,
+    hosts,
     setScript: (next) => {
       script = [...next];
     },

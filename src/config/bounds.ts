@@ -1,3 +1,4 @@
+import { forbiddenAddress } from './addresses';
 import { formatDuration } from './duration';
 
 /** Allowed ranges for durations (docs/config.md, "Bounds"): beyond 24 h a timer no longer means anything. */
@@ -35,6 +36,23 @@ export function badTagValue(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The claim's tag key on the cluster, `ecs-release:claim:<environment>` (record/claim.ts
+ * writes it; a test ties the two): an ECS tag key holds at most 128 characters
+ * (docs/config.md, "Bounds"), so the environment name may hold 110.
+ */
+export const CLAIM_TAG_PREFIX = 'ecs-release:claim:';
+const TAG_KEY_MAX = 128;
+export const ENVIRONMENT_MAX = TAG_KEY_MAX - CLAIM_TAG_PREFIX.length;
+
+/** An `environment` name: an ECS tag value that also fits the claim's tag key. */
+export function badEnvironmentName(value: string): string | undefined {
+  const tag = badTagValue(value);
+  if (tag) return tag;
+  if (value.length <= ENVIRONMENT_MAX) return undefined;
+  return `is ${value.length} characters long; at most ${ENVIRONMENT_MAX} fit the claim's tag key "${CLAIM_TAG_PREFIX}<environment>" (an ECS tag key holds at most ${TAG_KEY_MAX})`;
+}
+
 /** Credentials in a URL would be printed and sent as the GitHub deployment's URL. */
 export function urlWithUserinfo(value: string): boolean {
   try {
@@ -43,6 +61,30 @@ export function urlWithUserinfo(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Bidirectional controls: printed, they reorder what the reader sees of the URL. */
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * What is wrong with a smoke URL beyond its scheme and credentials: control or
+ * bidirectional characters (the URL parser drops a tab or newline silently, and the
+ * value is printed), or a literal link-local or metadata host. A name that resolves
+ * to one is refused when the check runs (gate/smoke-request.ts).
+ */
+export function smokeUrlProblem(value: string): string | undefined {
+  const odd = /\p{Cc}/u.exec(value) ?? BIDI.exec(value);
+  if (odd) {
+    return `has a control or bidirectional character (U+${hex(odd[0])}) at position ${odd.index + 1}`;
+  }
+  let host: string;
+  try {
+    host = new URL(value).hostname;
+  } catch {
+    return undefined;
+  }
+  const forbidden = forbiddenAddress(host);
+  return forbidden ? `points at ${host}, ${forbidden}: a smoke check never goes there` : undefined;
 }
 
 const hex = (c: string) => (c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
@@ -61,6 +103,18 @@ export function controlCharacter(value: string): string | undefined {
 /** The value quoted with each control character as `\uXXXX`, safe to print. */
 export function escapeControl(value: string): string {
   return `"${value.replace(/\p{Cc}/gu, (c) => `\\u${hex(c)}`)}"`;
+}
+
+/**
+ * A NUL byte in a migration command: no program argument can hold one (C strings end
+ * there), so ECS or the spawn would refuse it, after the task definitions were registered.
+ */
+export function nulInCommand(command: string | readonly string[]): string | undefined {
+  const parts = typeof command === 'string' ? [command] : command;
+  const index = parts.findIndex((part) => part.includes('\0'));
+  if (index < 0) return undefined;
+  const where = typeof command === 'string' ? '' : ` (element ${index + 1})`;
+  return `has a NUL byte${where}: no program argument can hold one`;
 }
 
 export const PLATFORM_PATTERN = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;

@@ -1,10 +1,10 @@
 /** The config file: read from the workspace, parsed as YAML, validated against its schema. */
-import { parseDocument } from 'yaml';
 import type { Problem } from './errors';
 import { type ConfigFile, configFileSchema } from './file-schema';
 import type { InputReader } from './inputs-parse';
 import type { LoadOptions } from './load-options';
 import { DEFAULT_CONFIG_FILE, INPUTS } from './names';
+import { parseConfigYaml } from './yaml-file';
 import { problemsFromZod } from './zod-problems';
 
 /**
@@ -40,17 +40,12 @@ function readText(options: LoadOptions, path: string, explicit: boolean, problem
   }
 }
 
-/** YAML to a plain value, or undefined after recording why it is not YAML. */
+/** YAML to a plain value within bounds, or undefined after recording why it is not one. */
 function parseYaml(text: string, path: string, problems: Problem[]): unknown {
   try {
-    const parsed = parseDocument(text, { prettyErrors: true, uniqueKeys: true, logLevel: 'silent' });
-    const first = [...parsed.errors, ...parsed.warnings][0];
-    if (first) {
-      problems.push({ key: path, message: `is not valid YAML: ${first.message.split('\n')[0]}` });
-      return undefined;
-    }
-    return parsed.toJS({ maxAliasCount: 100 }) ?? {};
+    return parseConfigYaml(text, path, problems);
   } catch (error) {
+    // An alias bomb: the library stops at maxAliasCount.
     problems.push({
       key: path,
       message: `is not valid YAML: ${error instanceof Error ? error.message : String(error)}`,

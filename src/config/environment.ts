@@ -1,5 +1,5 @@
 /** The config file's base sections with the selected environment's overlay merged over them. */
-import { badTagValue } from './bounds';
+import { badEnvironmentName } from './bounds';
 import type { Problem } from './errors';
 import type { ConfigFile, EnvironmentOverlay } from './file-schema';
 import { INPUTS } from './names';
@@ -30,7 +30,7 @@ export function selectEnvironment(
   loaded: { path: string; file: ConfigFile } | undefined,
   problems: Problem[],
 ): Sections {
-  const tag = badTagValue(environment);
+  const tag = badEnvironmentName(environment);
   if (tag) problems.push({ key: `input "${INPUTS.environment}"`, message: tag });
   const sections: Sections = loaded?.file ?? {};
   const environments = loaded?.file.environments;

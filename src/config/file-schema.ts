@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import {
   BAKE_BOUNDS,
-  badTagValue,
+  badEnvironmentName,
   controlCharacter,
   type DurationBounds,
   escapeControl,
+  nulInCommand,
   outOfBounds,
   PLATFORM_PATTERN,
+  smokeUrlProblem,
   TIMEOUT_BOUNDS,
   urlWithUserinfo,
 } from './bounds';
@@ -78,6 +80,10 @@ export const migrationsSchema = z.strictObject({
         }),
       z.string().trim().min(1),
     ])
+    .superRefine((command, ctx) => {
+      const problem = nulInCommand(command);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .describe('exec form (array) or a string run with sh -c'),
   mode: z.enum(['task', 'runner']).optional(),
   timeout: duration(TIMEOUT_BOUNDS).optional(),
@@ -99,13 +105,21 @@ export const migrationsSchema = z.strictObject({
     .describe('runner mode: names of further environment variables passed to the migration'),
 });
 
-/** Both smoke URLs: printed in the log and the summary, so never with credentials. */
+/**
+ * Both smoke URLs: printed in the log and the summary, so never with credentials.
+ * Checked as written: zod's URL check would drop a tab or a newline silently.
+ */
 const smokeUrl = z
-  .url({ protocol: /^https?$/, message: 'expected an http(s) URL' })
-  .refine((value) => !urlWithUserinfo(value), {
-    message:
-      'must not hold credentials (user:password@): they would be printed and sent as the deployment URL',
-  });
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = !/^https?:\/\/[^/]/i.test(value)
+      ? 'expected an http(s) URL'
+      : urlWithUserinfo(value)
+        ? 'must not hold credentials (user:password@): they would be printed and sent as the deployment URL'
+        : (smokeUrlProblem(value) ?? (URL.canParse(value) ? undefined : 'expected an http(s) URL'));
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ format: 'uri' });
 
 export const gateSchema = z.strictObject({
   alarms: z.array(name).optional(),
@@ -144,13 +158,17 @@ export const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
   ...sections,
   environments: z
-    .record(
-      name.superRefine((value, ctx) => {
-        const problem = badTagValue(value);
-        if (problem) ctx.addIssue({ code: 'custom', message: `environment name ${problem}` });
-      }),
-      environmentSchema.nullable(),
-    )
+    .record(name, environmentSchema.nullable())
+    .superRefine((value, ctx) => {
+      // On the record, not its key schema (zod would say only "Invalid key in record").
+      for (const environment of Object.keys(value)) {
+        const problem = badEnvironmentName(environment);
+        const shown = environment.length > 60 ? `${environment.slice(0, 60)}…` : environment;
+        if (problem) {
+          ctx.addIssue({ code: 'custom', message: `environment ${escapeControl(shown)}: name ${problem}` });
+        }
+      }
+    })
     .optional(),
 });
 

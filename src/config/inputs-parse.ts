@@ -1,4 +1,12 @@
-import { controlCharacter, type DurationBounds, outOfBounds, urlWithUserinfo } from './bounds';
+import {
+  controlCharacter,
+  type DurationBounds,
+  escapeControl,
+  nulInCommand,
+  outOfBounds,
+  smokeUrlProblem,
+  urlWithUserinfo,
+} from './bounds';
 import { DURATION_HINT, parseDuration } from './duration';
 import type { Problem } from './errors';
 
@@ -102,24 +110,30 @@ export class InputReader {
           'must not hold credentials (user:password@): they would be printed and sent as the deployment URL',
         );
       }
+      const problem = smokeUrlProblem(value);
+      if (problem) return this.fail(name, problem);
       if (url.protocol === 'http:' || url.protocol === 'https:') return value;
     } catch {
       // reported below
     }
-    return this.fail(name, `expected an http(s) URL, got "${value}"`);
+    return this.fail(name, `expected an http(s) URL, got ${escapeControl(value)}`);
   }
 
   /** A JSON array of strings (exec form), or a string run with `sh -c`. */
   command(name: string): string[] | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
+    const nul = nulInCommand(value);
+    if (nul) return this.fail(name, nul);
     if (value.startsWith('[')) {
       try {
         const parsed: unknown = JSON.parse(value);
         if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((p) => typeof p === 'string')) {
           if (!String(parsed[0]).trim())
             return this.fail(name, 'the program (first element) must not be empty');
-          return parsed as string[];
+          // `"\u0000"` in the JSON is a NUL the raw text did not show.
+          const inside = nulInCommand(parsed as string[]);
+          return inside ? this.fail(name, inside) : (parsed as string[]);
         }
       } catch {
         // reported below

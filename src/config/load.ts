@@ -43,7 +43,8 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
   const config: ReleaseConfig = {
     command,
     environment,
-    ...target(reader, sections, options.env, problems),
+    // A broken file sets nothing: "cluster is required" would only be noise beside its problem.
+    ...target(reader, sections, options.env, broken ? [] : problems),
     ...runIdentity(reader, options, problems, command),
     ...(sections['account-id'] ? { accountId: sections['account-id'] } : {}),
     images,

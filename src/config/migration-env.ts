@@ -54,10 +54,32 @@ const NEVER = [
   /^STATE_/,
 ];
 
+/**
+ * Variables that make a program load or run code other than its own: the dynamic
+ * loader's (LD_*, DYLD_*), shell start-up files and exported functions, and the
+ * interpreters' start-up, option and module search path variables (docs/security.md,
+ * "The migration's environment"). A migration that needs one sets it in its command,
+ * where a reviewer sees it.
+ */
+const LOADERS = [
+  /^(LD|DYLD)_/,
+  /^BASH_FUNC_/,
+  /^(BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|ZDOTDIR|IFS)$/,
+  /^(NODE_OPTIONS|NODE_PATH)$/,
+  /^(PYTHONSTARTUP|PYTHONPATH|PYTHONHOME|PYTHONINSPECT|PYTHONWARNINGS)$/,
+  /^(PERL5OPT|PERL5LIB|PERLLIB|PERL5DB)$/,
+  /^(RUBYOPT|RUBYLIB)$/,
+  /^(JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS)$/,
+  /^GCONV_PATH$/,
+];
+
 /** Why a name may not be passed to the migration, or undefined when it may. */
 export function refusedMigrationEnvName(name: string): string | undefined {
   if (NEVER.some((re) => re.test(name)) || DENIED.has(name)) {
     return `"${name}" is never passed to a migration: it holds the run's credentials or tokens, or changes later steps`;
+  }
+  if (LOADERS.some((re) => re.test(name))) {
+    return `"${name}" is never passed to a migration: it makes a program load other code (a preloaded library, a start-up file, a module path); set it in migrations.command if the migration needs it`;
   }
   return undefined;
 }

@@ -7,13 +7,13 @@ import { formatDuration } from '../config/duration';
 import { type GateDeps, SMOKE } from '../gate';
 import { readAlarms } from '../gate/alarms';
 import { firingAlarm } from '../gate/decide';
-import { checkSmoke, type FetchLike } from '../gate/smoke';
+import { checkSmoke, type FetchLike, guardedFetch } from '../gate/smoke';
 import type { GateResult } from '../model/contracts';
 import type { StageContext } from '../runtime/context';
 import type { StepChecks } from './strategy';
 
 export function stepChecks(ctx: StageContext, alarms: string[], deps: GateDeps = {}): StepChecks {
-  const fetchFn: FetchLike = deps.fetch ?? ((url, init) => fetch(url, init));
+  const fetchFn: FetchLike = deps.fetch ?? guardedFetch();
   const url = ctx.config.gate.smokeTestUrl;
   return {
     alarms: () => alarmsNow(ctx, alarms),

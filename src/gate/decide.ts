@@ -48,6 +48,10 @@ export interface SmokeCheck {
   ok: boolean;
   /** `HTTP 200`, `HTTP 503`, `no answer within 10s`, `connection refused`… */
   detail: string;
+  /** A 3xx answer: its status and where it points (absolute, printable). */
+  redirect?: { status: number; location: string };
+  /** Never sent: the host is or resolves to a link-local or metadata address. */
+  refused?: boolean;
 }
 
 export interface SmokeState {

@@ -13,7 +13,7 @@ import {
   SMOKE,
   type SmokeState,
 } from './decide';
-import { checkSmoke, type FetchLike } from './smoke';
+import { checkSmoke, type FetchLike, guardedFetch } from './smoke';
 
 export interface GateInput {
   /** The gate alarms preflight resolved (names plus the prefix's matches). */
@@ -21,7 +21,7 @@ export interface GateInput {
 }
 
 export interface GateDeps {
-  /** Global fetch by default; tests may pass their own. */
+  /** guardedFetch() by default (no redirects, no link-local addresses); tests may pass their own. */
   fetch?: FetchLike;
   /** Per-request timeout of the smoke check (default 10 s). */
   smokeTimeoutMs?: number;
@@ -88,7 +88,7 @@ function newBake(ctx: StageContext, names: string[], deps: GateDeps): Bake {
   return {
     names,
     smokeUrl,
-    fetch: deps.fetch ?? ((url, init) => fetch(url, init)),
+    fetch: deps.fetch ?? guardedFetch(),
     smokeTimeoutMs: deps.smokeTimeoutMs ?? SMOKE.requestTimeoutMs,
     start,
     end: start + bakeTimeMs,

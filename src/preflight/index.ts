@@ -10,6 +10,7 @@ import { type Findings, newFindings, PreflightError } from './findings';
 import { checkCredentialLifetime, checkIdentity } from './identity';
 import { checkRepositories } from './repositories';
 import { checkServices } from './services';
+import { checkSmokeUrl } from './smoke';
 
 export { resolveContainers, taskArchitecture } from './containers';
 export { PreflightError } from './findings';
@@ -67,6 +68,7 @@ async function gather(
     checkRepositories(ctx, account, f),
     lookUpAlarms(ctx, f),
     checkCredentialLifetime(ctx, f),
+    checkSmokeUrl(ctx, f),
   ]);
   const result: PreflightResult = {
     accountId: account ?? '',
