@@ -18,9 +18,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMutation } from '../../lab/sim/recorder';
 import { appCheckout, type E2eLab, type RunResult, runAction, startE2eLab } from './harness';
 
-const RUNS = Number(process.env.HOSTILE_RUNS ?? 1000);
-const PARALLEL = 6;
-const BOUND_MS = 20_000;
+// 300 by default keeps the suite's CPU bounded on a shared CI machine; HOSTILE_RUNS=1000 (or more) for a deeper run.
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 300);
+// Two cores: more processes at once only queue for them.
+const PARALLEL = 3;
+// A hang is a process that never ends: generous, so a loaded machine's slow start is not one.
+const BOUND_MS = 60_000;
 
 const BASE = `cluster: demo
 images:
@@ -346,7 +349,8 @@ describe('node dist/index.js with hostile inputs', () => {
     expect(boundsPassed.map(show)).toEqual([]);
     expect(redirectNamed).toHaveLength(redirects.length);
     expect(results).toHaveLength(RUNS);
-  }, 240_000);
+    // A safety net for the whole run, not a speed limit (the bench measures time).
+  }, 1_200_000);
 
   it('refuses a file of 85,000 keys, each set twice, with 20 problems and a count, not 42,500 lines', async () => {
     const keys = Array.from({ length: 42_500 }, (_, i) => `k${i}: 1`);
