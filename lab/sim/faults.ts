@@ -19,6 +19,16 @@ export interface FaultSpec {
   latencyMs?: number;
   /** For `server-error`: 500 (InternalFailure, the default) or 503 (ServiceUnavailable). */
   status?: 500 | 503;
+  /**
+   * Only calls that write a tag whose value starts with this (TagResource): one run's
+   * claim, `<run id> <expiry>`, delayed or failed while other runs' calls go through.
+   */
+  tagValuePrefix?: string;
+  /**
+   * For `latency`: the call still lands after its delay when the caller gave up on it
+   * (aborted, timed out), as a request already on the wire does.
+   */
+  landsAnyway?: boolean;
 }
 
 export interface ActiveFault extends FaultSpec {
@@ -29,6 +39,8 @@ export interface ActiveFault extends FaultSpec {
 
 export interface FaultPlan {
   delayMs: number;
+  /** A matching latency fault lets the call land even when its caller aborts during the delay. */
+  landsAnyway?: boolean;
   /** The fault that answers instead of the operation, if any. */
   terminal?: ActiveFault;
 }
@@ -60,15 +72,18 @@ export class Faults {
    * then the oldest matching non-latency fault answers it. Each use counts
    * against `times`; spent faults go away.
    */
-  plan(service: string, operation: string): FaultPlan {
+  plan(service: string, operation: string, input: Record<string, unknown> = {}): FaultPlan {
     const matches = this.active.filter(
       (f) =>
         (f.service === '*' || f.service === service) &&
-        (f.operation === undefined || f.operation === operation),
+        (f.operation === undefined || f.operation === operation) &&
+        (f.tagValuePrefix === undefined || writesTagStartingWith(input, f.tagValuePrefix)),
     );
     let delayMs = 0;
+    let landsAnyway = false;
     for (const f of matches.filter((m) => m.kind === 'latency')) {
       delayMs += f.latencyMs ?? 1000;
+      landsAnyway ||= f.landsAnyway === true;
       f.hits += 1;
     }
     const terminal = matches.find((m) => m.kind !== 'latency');
@@ -76,6 +91,13 @@ export class Faults {
     this.active = this.active.filter(
       (f) => f.kind === 'expired-credentials' || f.times === undefined || f.hits < f.times,
     );
-    return terminal ? { delayMs, terminal } : { delayMs };
+    const planned = landsAnyway ? { delayMs, landsAnyway } : { delayMs };
+    return terminal ? { ...planned, terminal } : planned;
   }
+}
+
+/** The input writes a tag (`tags: [{ key, value }]`, ECS's spelling) whose value starts with `prefix`. */
+function writesTagStartingWith(input: Record<string, unknown>, prefix: string): boolean {
+  const tags = (Array.isArray(input.tags) ? input.tags : []) as ({ value?: unknown } | null)[];
+  return tags.some((t) => typeof t?.value === 'string' && t.value.startsWith(prefix));
 }
