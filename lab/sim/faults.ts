@@ -29,6 +29,11 @@ export interface FaultSpec {
    * (aborted, timed out), as a request already on the wire does.
    */
   landsAnyway?: boolean;
+  /**
+   * For `latency`: after its delay the call also waits for this promise, then lands
+   * whether or not its caller still waits (a test lands it at a moment it picks).
+   */
+  until?: Promise<unknown>;
 }
 
 export interface ActiveFault extends FaultSpec {
@@ -41,6 +46,8 @@ export interface FaultPlan {
   delayMs: number;
   /** A matching latency fault lets the call land even when its caller aborts during the delay. */
   landsAnyway?: boolean;
+  /** What the call waits for after its delay (the latency faults' `until`). */
+  until?: Promise<unknown>[];
   /** The fault that answers instead of the operation, if any. */
   terminal?: ActiveFault;
 }
@@ -81,9 +88,11 @@ export class Faults {
     );
     let delayMs = 0;
     let landsAnyway = false;
+    const until: Promise<unknown>[] = [];
     for (const f of matches.filter((m) => m.kind === 'latency')) {
       delayMs += f.latencyMs ?? 1000;
-      landsAnyway ||= f.landsAnyway === true;
+      landsAnyway ||= f.landsAnyway === true || f.until !== undefined;
+      if (f.until) until.push(f.until);
       f.hits += 1;
     }
     const terminal = matches.find((m) => m.kind !== 'latency');
@@ -91,7 +100,11 @@ export class Faults {
     this.active = this.active.filter(
       (f) => f.kind === 'expired-credentials' || f.times === undefined || f.hits < f.times,
     );
-    const planned = landsAnyway ? { delayMs, landsAnyway } : { delayMs };
+    const planned = {
+      delayMs,
+      ...(landsAnyway && { landsAnyway }),
+      ...(until.length > 0 && { until }),
+    };
     return terminal ? { ...planned, terminal } : planned;
   }
 }

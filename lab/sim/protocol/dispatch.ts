@@ -175,6 +175,7 @@ export async function dispatch(
 
   const plan = deps.faults.plan(wire.signingName, call.operation, call.input);
   if (plan.delayMs > 0) await deps.sleep(plan.delayMs, plan.landsAnyway ? undefined : signal);
+  if (plan.until) await Promise.all(plan.until);
   if (plan.terminal) {
     if (plan.terminal.kind === 'reset') {
       deps.recorder.record({
