@@ -1,5 +1,5 @@
 /**
- * The claim race (docs/one-release-at-a-time.md, "The window that remains"): the claim
+ * The claim race (docs/rollout.md, "The window that remains"): the claim
  * write gets one attempt of at most CLAIM_WRITE_TIMEOUT_MS, and a run whose claim is
  * taken over after it changed services still ends with an outcome, goes back only on
  * services that still run what it deployed, and names the run that took the claim.

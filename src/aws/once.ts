@@ -1,7 +1,7 @@
 /**
  * One call sent exactly once, with a time limit on the run's clock: for a write whose
  * late landing is worse than its failure. The claim tag is such a write
- * (docs/one-release-at-a-time.md): the SDK's retries could land it after another
+ * (docs/rollout.md): the SDK's retries could land it after another
  * run's read-back, so it gets one attempt, and no answer in time counts as not written.
  */
 import type { Clock } from '../runtime/clock';

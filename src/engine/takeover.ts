@@ -1,6 +1,6 @@
 /**
  * Tags have no compare-and-set, so a claim can be taken over after this run changed
- * services (docs/one-release-at-a-time.md, "The window that remains"). Such a run
+ * services (docs/rollout.md, "The window that remains"). Such a run
  * still ends with an outcome and says who took the claim: `succeeded` when its gate
  * passed and every service runs its release, otherwise the way back, which moves
  * only services that still run what this run deployed.

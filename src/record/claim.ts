@@ -20,7 +20,7 @@ export const CLAIM_PAUSE_MS = 2_000;
 /**
  * The claim write's one attempt: shorter than the pause, so a write that answers at all
  * landed before this run's read-back; one that does not answer in time is not a claim
- * (docs/one-release-at-a-time.md).
+ * (docs/rollout.md).
  */
 export const CLAIM_WRITE_TIMEOUT_MS = CLAIM_PAUSE_MS / 2;
 
