@@ -13,6 +13,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { nextRevision } from '../../lab/scenarios/built-in';
 import { type Move, runTransaction } from '../../src/engine';
 import { planServices } from '../../src/engine/services-report';
 import { newReport, type Report } from '../../src/model/report';
@@ -25,6 +26,7 @@ import {
 } from '../../src/record';
 import type { StageContext } from '../../src/runtime/context';
 import { MemoryLogger } from '../../src/runtime/log';
+import { blueWeight, builtInWorld, runningRevision } from '../engine/built-in-world';
 import { CLUSTER, MIN, registerRelease, seedReleases, tdArn } from '../rollback/seed';
 import { testConfig } from '../support/config';
 import { createWorld, type World } from '../support/world';
@@ -63,18 +65,20 @@ const updates = (world: World) =>
     .filter((c) => !c.error)
     .map((c) => `${c.input.service}→${String(c.input.taskDefinition).split('/').pop()}`);
 
-const CLUSTER_ARN = `arn:aws:ecs:eu-west-1:111122223333:cluster/${CLUSTER}`;
+const clusterArn = (cluster: string) => `arn:aws:ecs:eu-west-1:111122223333:cluster/${cluster}`;
 
 /**
  * Another run: its claim write and its UpdateService calls (`moves`: service → revision)
  * all go out at once, so they reach the lab before this run's next call.
  */
-function otherRun(world: World, moves: Record<string, string> = {}): string {
+function otherRun(world: World, moves: Record<string, string> = {}, cluster = CLUSTER): string {
   const value = `other-run ${new Date(world.clock.now() + 60 * MIN).toISOString()}`;
   const calls = [
-    world.aws.ecs.send(new TagResourceCommand({ resourceArn: CLUSTER_ARN, tags: [{ key: KEY, value }] })),
+    world.aws.ecs.send(
+      new TagResourceCommand({ resourceArn: clusterArn(cluster), tags: [{ key: KEY, value }] }),
+    ),
     ...Object.entries(moves).map(([service, taskDefinition]) =>
-      world.aws.ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service, taskDefinition })),
+      world.aws.ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition })),
     ),
   ];
   for (const call of calls)
@@ -293,5 +297,57 @@ describe('a claim taken over after this run changed services (lab, virtual clock
     expect(report.error).toMatch(/was claimed by run other-run/);
     expect(updates(world)).toEqual(['demo-api→demo-api:6', 'demo-api→demo-api:5']);
     expect(await outcomeOf(world, arns['demo-api'] ?? '')).toBe('rolled-back');
+  });
+
+  it('a built-in service held before its commit point, claim taken during the gate: never let go, blue back, outcome rolled-back', async () => {
+    const b = builtInWorld([
+      {
+        service: 'bg',
+        strategy: 'BLUE_GREEN',
+        bakeTimeInMinutes: 1,
+        hooks: [{ stage: 'POST_PRODUCTION_TRAFFIC_SHIFT' }],
+      },
+    ]);
+    const [service] = b.services;
+    if (!service) throw new Error('no service seeded');
+    const green = nextRevision(b.w.lab, service);
+    let other = '';
+    const log = triggerOn('gate: ', () => {
+      other = otherRun(b.w, {}, service.cluster);
+    });
+    const ctx = { ...b.ctx, log };
+    const report = newReport(ctx.config);
+    planServices(report, [{ service: 'bg', previous: service.taskDefinitionArn, target: green }]);
+    const claim = await claimEnvironment(ctx, 'run-1', 60 * MIN);
+    await runTransaction(ctx, report, {
+      kind: 'deploy',
+      moves: [
+        {
+          service: 'bg',
+          taskDefinitionArn: green,
+          wave: 1,
+          previousArn: service.taskDefinitionArn,
+          strategy: 'BLUE_GREEN',
+        },
+      ],
+      alarms: [],
+      claim,
+      release: 'r2',
+      registered: [green],
+      checkpoint: () => undefined,
+    });
+
+    expect(report.result).toBe('rolled-back');
+    expect(report.error).toContain(
+      `the claim of environment production was taken over by run other-run (its claim expires at ${other.split(' ')[1]}) after this run's gate passed, ` +
+        'and some of its services were still held before their commit point, and a run without the claim does not let them go',
+    );
+    expect(await blueWeight(b, service)).toBe(100);
+    expect(await runningRevision(b, service)).toBe(service.taskDefinitionArn.split('/').pop());
+    // Never let go: no CONTINUE went out for the held hook.
+    const answers = b.w.lab.recorder.calls('ecs', 'ContinueServiceDeployment').filter((c) => !c.error);
+    expect(answers.map((c) => c.input.action)).toEqual(['ROLLBACK']);
+    const tags = await b.w.aws.ecs.send(new ListTagsForResourceCommand({ resourceArn: green }));
+    expect(tags.tags?.find((t) => t.key === TAGS.outcome)?.value).toBe('rolled-back');
   });
 });
