@@ -24,6 +24,7 @@ import {
   claimEnvironment,
   TAGS,
 } from '../../src/record';
+import { renderSummary } from '../../src/report/summary';
 import type { StageContext } from '../../src/runtime/context';
 import { MemoryLogger } from '../../src/runtime/log';
 import { blueWeight, builtInWorld, runningRevision } from '../engine/built-in-world';
@@ -226,6 +227,7 @@ describe('a claim taken over after this run changed services (lab, virtual clock
       'every service runs release r5, so this run recorded it succeeded. The run that took the claim goes on from here.';
     expect(report.notes).toContain(note);
     expect(log.lines.filter((l) => l.level === 'warning').map((l) => l.message)).toContain(note);
+    expect(renderSummary(report)).toContain('taken over by run other-run');
     expect(await outcomeOf(world, arns['demo-api'] ?? '')).toBe('succeeded');
     expect(await outcomeOf(world, arns['demo-web'] ?? '')).toBe('succeeded');
     expect(updates(world)).toEqual(['demo-api→demo-api:6', 'demo-web→demo-web:5']);
