@@ -18,10 +18,17 @@ import { createWorld, type World } from '../support/world';
 const R5 = 'f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6';
 
 /** The way back as the engine runs it for rolling services: issue every call, then watch them all. */
-async function rollBack(ctx: StageContext, targets: RollbackStep[]): Promise<RolloutResult> {
+async function rollBack(
+  ctx: StageContext,
+  targets: RollbackStep[],
+  rollout: RolloutResult,
+): Promise<RolloutResult> {
   const issued = await rollingStrategy.revert(
     ctx,
-    targets.map((t) => ({ ...t, moved: { service: t.service, taskDefinitionArn: '', state: 'completed' } })),
+    targets.flatMap((t) => {
+      const moved = rollout.services.find((s) => s.service === t.service);
+      return moved ? [{ ...t, moved }] : [];
+    }),
   );
   const services = [...issued.refused, ...(await issued.watch())];
   return { ok: services.every((s) => s.state === 'completed'), services };
@@ -73,7 +80,7 @@ describe('automatic rollback (lab, virtual clock)', () => {
       { service: 'demo-api', taskDefinitionArn: tdArn('demo-api', 5) },
       { service: 'demo-web', taskDefinitionArn: tdArn('demo-web', 3) },
     ]);
-    const back = await rollBack(ctx, decision.targets);
+    const back = await rollBack(ctx, decision.targets, rollout);
 
     expect(back.ok).toBe(true);
     expect(back.services.map((s) => `${s.service}:${s.state}`)).toEqual([
@@ -101,7 +108,7 @@ describe('automatic rollback (lab, virtual clock)', () => {
       'demo-web:rolled-back-by-ecs',
     ]);
     const decision = decideRollback({ previous, rollout, autoRollback: true });
-    const back = await rollBack(ctx, decision.targets);
+    const back = await rollBack(ctx, decision.targets, rollout);
 
     expect(back.services.map((s) => `${s.service}:${s.state}`)).toEqual(['demo-api:completed']);
     const webUpdates = world.lab.recorder

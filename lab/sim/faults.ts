@@ -19,6 +19,21 @@ export interface FaultSpec {
   latencyMs?: number;
   /** For `server-error`: 500 (InternalFailure, the default) or 503 (ServiceUnavailable). */
   status?: 500 | 503;
+  /**
+   * Only calls that write a tag whose value starts with this (TagResource): one run's
+   * claim, `<run id> <expiry>`, delayed or failed while other runs' calls go through.
+   */
+  tagValuePrefix?: string;
+  /**
+   * For `latency`: the call still lands after its delay when the caller gave up on it
+   * (aborted, timed out), as a request already on the wire does.
+   */
+  landsAnyway?: boolean;
+  /**
+   * For `latency`: after its delay the call also waits for this promise, then lands
+   * whether or not its caller still waits (a test lands it at a moment it picks).
+   */
+  until?: Promise<unknown>;
 }
 
 export interface ActiveFault extends FaultSpec {
@@ -29,6 +44,10 @@ export interface ActiveFault extends FaultSpec {
 
 export interface FaultPlan {
   delayMs: number;
+  /** A matching latency fault lets the call land even when its caller aborts during the delay. */
+  landsAnyway?: boolean;
+  /** What the call waits for after its delay (the latency faults' `until`). */
+  until?: Promise<unknown>[];
   /** The fault that answers instead of the operation, if any. */
   terminal?: ActiveFault;
 }
@@ -60,15 +79,20 @@ export class Faults {
    * then the oldest matching non-latency fault answers it. Each use counts
    * against `times`; spent faults go away.
    */
-  plan(service: string, operation: string): FaultPlan {
+  plan(service: string, operation: string, input: Record<string, unknown> = {}): FaultPlan {
     const matches = this.active.filter(
       (f) =>
         (f.service === '*' || f.service === service) &&
-        (f.operation === undefined || f.operation === operation),
+        (f.operation === undefined || f.operation === operation) &&
+        (f.tagValuePrefix === undefined || writesTagStartingWith(input, f.tagValuePrefix)),
     );
     let delayMs = 0;
+    let landsAnyway = false;
+    const until: Promise<unknown>[] = [];
     for (const f of matches.filter((m) => m.kind === 'latency')) {
       delayMs += f.latencyMs ?? 1000;
+      landsAnyway ||= f.landsAnyway === true || f.until !== undefined;
+      if (f.until) until.push(f.until);
       f.hits += 1;
     }
     const terminal = matches.find((m) => m.kind !== 'latency');
@@ -76,6 +100,17 @@ export class Faults {
     this.active = this.active.filter(
       (f) => f.kind === 'expired-credentials' || f.times === undefined || f.hits < f.times,
     );
-    return terminal ? { delayMs, terminal } : { delayMs };
+    const planned = {
+      delayMs,
+      ...(landsAnyway && { landsAnyway }),
+      ...(until.length > 0 && { until }),
+    };
+    return terminal ? { ...planned, terminal } : planned;
   }
+}
+
+/** The input writes a tag (`tags: [{ key, value }]`, ECS's spelling) whose value starts with `prefix`. */
+function writesTagStartingWith(input: Record<string, unknown>, prefix: string): boolean {
+  const tags = (Array.isArray(input.tags) ? input.tags : []) as ({ value?: unknown } | null)[];
+  return tags.some((t) => typeof t?.value === 'string' && t.value.startsWith(prefix));
 }

@@ -24,8 +24,10 @@ export async function goBack(
   plan: TransactionPlan,
   rollout: RolloutResult,
   gate: GateResult | undefined,
+  stopped?: string,
 ): Promise<void> {
   const decision = decideRollback({
+    ...(stopped !== undefined && { stopped }),
     previous: plan.moves.flatMap((m) =>
       m.previousArn ? [{ service: m.service, previousArn: m.previousArn }] : [],
     ),

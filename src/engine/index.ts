@@ -18,6 +18,7 @@ import { checkBefore, checkServices, ServicesChangedError } from './recheck';
 import { recordMoves } from './services-report';
 import { STAGES, stage } from './stage';
 import { byStrategy } from './strategies';
+import { claimTakenOver, finishTakenOver } from './takeover';
 import { rollOut } from './waves';
 
 export type { Move, TransactionPlan } from './plan';
@@ -39,6 +40,11 @@ export async function runTransaction(
   plan.checkpoint('gate');
   const gate = await judgeGate(ctx, report, plan);
   if (!gate.ok) return goBack(ctx, report, plan, rollout, gate);
+  if (rollout.services.some((s) => s.state === 'held')) {
+    // Letting held services go is a change: only while the claim is still this run's.
+    const lost = await claimTakenOver(ctx, plan.claim, 'the commit');
+    if (lost) return finishTakenOver(ctx, report, plan, rollout, lost);
+  }
   const committed = await commit(ctx, report, plan, rollout);
   recordMoves(report, committed);
   if (!committed.ok) return goBack(ctx, report, plan, committed, undefined);
@@ -119,7 +125,8 @@ async function commit(
 /** Before the outcome tags: the claim is still ours and every service runs the release (nobody moved one since). */
 async function succeed(ctx: StageContext, report: Report, plan: TransactionPlan, done: RolloutResult) {
   const expected = done.services.map((s) => ({ service: s.service, taskDefinitionArn: s.taskDefinitionArn }));
-  await checkBefore(ctx, plan.claim, [], 'the outcome tags');
+  const lost = await claimTakenOver(ctx, plan.claim, 'the outcome tags');
+  if (lost) return finishTakenOver(ctx, report, plan, done, lost);
   try {
     await checkServices(ctx, expected, 'the outcome tags', { settled: false });
   } catch (error) {

@@ -7,8 +7,11 @@
 import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { shortArn } from '../aws/arn';
 import { chunks } from '../aws/batch';
+import { errorText } from '../aws/errors';
+import type { ServiceRolloutResult } from '../model/contracts';
 import { type Claim, checkClaim } from '../record';
 import type { StageContext } from '../runtime/context';
+import { untilAccepted } from './retry';
 
 /** Another actor changed a service this run was about to change. */
 export class ServicesChangedError extends Error {
@@ -73,4 +76,70 @@ export async function checkBefore(
 ): Promise<void> {
   await checkClaim(ctx, claim, before);
   if (expected.length > 0) await checkServices(ctx, expected, before);
+}
+
+/** A service of the way back, with what this run's own deployment of it was. */
+export interface Returning {
+  service: string;
+  /** Where it goes back to. */
+  taskDefinitionArn: string;
+  /** What this run deployed there, and the deployment that did it (`unknown` when its UpdateService errored). */
+  moved: { taskDefinitionArn: string; deploymentId?: string | undefined };
+}
+
+/** Why `s` is no longer this run's to move back, or undefined. */
+function movedByOthers(s: Service | undefined, r: Returning): string | undefined {
+  if (s?.status !== 'ACTIVE') return `${r.service} is no longer an active service`;
+  const primary = (s.deployments ?? []).find((d) => d.status === 'PRIMARY');
+  // Already on the revision it goes back to (this run's UpdateService never took): going back moves nothing new.
+  if (primary?.taskDefinition === r.taskDefinitionArn) return undefined;
+  const ours = r.moved.deploymentId && r.moved.deploymentId !== 'unknown' ? r.moved.deploymentId : undefined;
+  if (primary?.taskDefinition === r.moved.taskDefinitionArn && (!ours || primary.id === ours))
+    return undefined;
+  const now = primary?.taskDefinition ? shortArn(primary.taskDefinition) : 'no PRIMARY deployment';
+  return `${r.service} now runs ${now}${primary?.id ? ` (deployment ${primary.id})` : ''}, not this run's ${shortArn(r.moved.taskDefinitionArn)}`;
+}
+
+/**
+ * Just before the way back's UpdateService calls: of `returning`, the services another
+ * deployment moved since this run's, each as a `replaced` result. They are left to
+ * whoever moved them (two actors must not race on one service); the others go back.
+ * Not tied to the run's abort signal (a cancelled run goes back too); transient errors
+ * are retried like the way back's calls, and a read that still fails leaves every
+ * service to the way back, as before this check.
+ */
+export async function movedByOthersSince(
+  ctx: StageContext,
+  returning: readonly Returning[],
+): Promise<ServiceRolloutResult[]> {
+  const left: ServiceRolloutResult[] = [];
+  try {
+    for (const batch of chunks(returning, 10)) {
+      const out = await untilAccepted(ctx, () =>
+        ctx.aws.ecs.send(
+          new DescribeServicesCommand({ cluster: ctx.config.cluster, services: batch.map((r) => r.service) }),
+        ),
+      );
+      for (const r of batch) {
+        const live = out.services?.find((s) => s.serviceName === r.service);
+        const why = movedByOthers(live, r);
+        if (!why) continue;
+        const detail = `${why}: another deployment moved it since this run's, so this run leaves it to that deployment`;
+        ctx.log.warning(`${r.service}: not rolled back: ${detail}`);
+        const runs = live?.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition;
+        left.push({
+          service: r.service,
+          taskDefinitionArn: runs ?? r.moved.taskDefinitionArn,
+          state: 'replaced',
+          detail,
+        });
+      }
+    }
+  } catch (error) {
+    ctx.log.warning(
+      `could not re-read the services before going back (${errorText(error)}): going back as decided`,
+    );
+    return [];
+  }
+  return left;
 }

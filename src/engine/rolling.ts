@@ -9,6 +9,7 @@ import type { ServiceRolloutResult } from '../model/contracts';
 import { finishRollbackCommand } from '../rollback/finish-command';
 import { type StartedAll, startAll, watchDeployments } from '../rollout';
 import type { StageContext } from '../runtime/context';
+import { movedByOthersSince } from './recheck';
 import { startUntilAccepted } from './retry';
 import type { IssuedRevert, Strategy } from './strategy';
 
@@ -17,9 +18,13 @@ export const rollingStrategy: Strategy = {
   watch: (ctx, started, options) => watchDeployments(ctx, started, options),
   commit: async (_ctx, held) => held,
   revert: async (ctx, steps) => {
-    const issued = await issueBack(ctx, steps);
+    const left = await movedByOthersSince(ctx, steps);
+    const issued = await issueBack(
+      ctx,
+      steps.filter((s) => !left.some((l) => l.service === s.service)),
+    );
     return {
-      refused: issued.refused,
+      refused: [...left, ...issued.refused],
       watch: () =>
         issued.started.length > 0
           ? watchDeployments(ctx, issued.started, { failFast: false, seenEvents: issued.seenEvents })

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { DescribeClustersCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-ecs';
 import { errorText } from '../aws/errors';
+import { sendOnce } from '../aws/once';
 import type { StageContext } from '../runtime/context';
 import { tagValue } from './release-record';
 
@@ -15,6 +16,13 @@ export const CLAIM_PREFIX = 'ecs-release:claim:';
 
 /** Long enough for another run's read-then-write to land between our write and our read-back. */
 export const CLAIM_PAUSE_MS = 2_000;
+
+/**
+ * The claim write's one attempt: shorter than the pause, so a write that answers at all
+ * landed before this run's read-back; one that does not answer in time is not a claim
+ * (docs/rollout.md).
+ */
+export const CLAIM_WRITE_TIMEOUT_MS = CLAIM_PAUSE_MS / 2;
 
 export interface Claim {
   clusterArn: string;
@@ -26,9 +34,20 @@ export interface Claim {
 
 /** The claim is someone else's (or gone): this run must not change anything more. */
 export class ClaimLostError extends Error {
-  constructor(message: string) {
+  /** Who holds the claim now, as the report names it (`run <id> (its claim expires at …)`), when known. */
+  readonly by: string | undefined;
+  constructor(message: string, by?: string) {
     super(message);
     this.name = 'ClaimLostError';
+    this.by = by;
+  }
+}
+
+/** The claim write failed or timed out: this run never held the claim and changed nothing. */
+export class ClaimNotWrittenError extends ClaimLostError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClaimNotWrittenError';
   }
 }
 
@@ -79,14 +98,36 @@ export async function claimEnvironment(ctx: StageContext, runId: string, lifetim
     );
   }
   const value = `${runId} ${new Date(ctx.clock.now() + lifetimeMs).toISOString()}`;
-  await ctx.aws.ecs.send(new TagResourceCommand({ resourceArn: before.clusterArn, tags: [{ key, value }] }), {
-    abortSignal: ctx.signal,
-  });
-  await ctx.clock.sleep(CLAIM_PAUSE_MS, ctx.signal);
   const claim: Claim = { clusterArn: before.clusterArn, key, value, runId };
+  await writeClaim(ctx, claim);
+  await ctx.clock.sleep(CLAIM_PAUSE_MS, ctx.signal);
   await checkClaim(ctx, claim, 'anything');
   ctx.log.info(`claimed environment ${ctx.config.environment} as run ${runId}`);
   return claim;
+}
+
+/**
+ * One attempt, answered within CLAIM_WRITE_TIMEOUT_MS, or no claim: the SDK's retries
+ * could land the tag after another run's read-back, and then both would go on.
+ */
+async function writeClaim(ctx: StageContext, claim: Claim): Promise<void> {
+  const tags = [{ key: claim.key, value: claim.value }];
+  try {
+    await sendOnce(
+      new TagResourceCommand({ resourceArn: claim.clusterArn, tags }),
+      (command, abortSignal) => ctx.aws.ecs.send(command, { abortSignal }),
+      { clock: ctx.clock, timeoutMs: CLAIM_WRITE_TIMEOUT_MS, signal: ctx.signal },
+    );
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    // A slow write may have landed after all: it is not a claim this run can trust, so it goes.
+    await releaseClaim(ctx, claim);
+    throw new ClaimNotWrittenError(
+      `could not claim environment ${ctx.config.environment}: the claim tag write failed (${errorText(error)}). ` +
+        `The write gets one attempt of at most ${CLAIM_WRITE_TIMEOUT_MS / 1000} s, because a late one could land after ` +
+        "another run's check and let both go on: nothing was changed. Run again.",
+    );
+  }
 }
 
 /** Before a mutation: the claim must still be this run's. */
@@ -94,9 +135,10 @@ export async function checkClaim(ctx: StageContext, claim: Claim, before: string
   const now = await readClaimTag(ctx, claim.key);
   if (now.value === claim.value) return;
   const other = parseClaim(now.value);
+  const by = other ? describeOther(other) : 'nobody (the claim tag is gone)';
   throw new ClaimLostError(
-    `environment ${ctx.config.environment} was claimed by ${other ? describeOther(other) : 'nobody (the claim tag is gone)'} ` +
-      `while this run held it: this run stopped before changing ${before}.`,
+    `environment ${ctx.config.environment} was claimed by ${by} while this run held it: this run stopped before changing ${before}.`,
+    by,
   );
 }
 

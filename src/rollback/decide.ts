@@ -24,6 +24,8 @@ export interface DecideRollbackInput {
   rollout?: RolloutResult;
   /** Undefined when the gate did not run (the rollout failed first). */
   gate?: GateResult;
+  /** Why the release stops when neither its rollout nor its gate failed (its claim was taken over). */
+  stopped?: string;
   autoRollback: boolean;
 }
 
@@ -52,7 +54,7 @@ export function wasTouched(s: ServiceRolloutResult): boolean {
 }
 
 export function decideRollback(input: DecideRollbackInput): RollbackDecision {
-  const reason = failureReason(input.rollout, input.gate);
+  const reason = failureReason(input.rollout, input.gate) ?? input.stopped;
   if (reason === undefined) return { failed: false, targets: [], left: [] };
 
   const previous = new Map(input.previous.map((p) => [p.service, p.previousArn]));

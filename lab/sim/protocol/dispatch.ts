@@ -173,8 +173,9 @@ export async function dispatch(
     input: structuredClone(call.input),
   };
 
-  const plan = deps.faults.plan(wire.signingName, call.operation);
-  if (plan.delayMs > 0) await deps.sleep(plan.delayMs, signal);
+  const plan = deps.faults.plan(wire.signingName, call.operation, call.input);
+  if (plan.delayMs > 0) await deps.sleep(plan.delayMs, plan.landsAnyway ? undefined : signal);
+  if (plan.until) await Promise.all(plan.until);
   if (plan.terminal) {
     if (plan.terminal.kind === 'reset') {
       deps.recorder.record({

@@ -10,6 +10,7 @@ import type { ServiceRolloutResult } from '../../model/contracts';
 import type { StartedDeployment } from '../../rollout';
 import { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
+import { movedByOthersSince } from '../recheck';
 import { startUntilAccepted } from '../retry';
 import type { RevertStep } from '../strategy';
 import { type Decide, follow, settle, type Tracked } from './follow';
@@ -31,11 +32,19 @@ interface Context {
   budget: ReadBudget;
   deadline: number;
   forward: Set<Tracked>;
+  /** What this run's own deployment of each in-place way back was (checked before a late UpdateService). */
+  moved: Map<Tracked, RevertStep['moved']>;
 }
 
 /** The in-place rollback lost the race (the deployment finished first): go back by a new deployment. */
 async function switchToRedeploy(c: Context, t: Tracked): Promise<void> {
   const { ctx } = c;
+  const moved = c.moved.get(t);
+  const [left] = moved ? await movedByOthersSince(ctx, [{ ...t, moved }]) : [];
+  if (left) {
+    settle(t, 'replaced', left.detail);
+    return;
+  }
   ctx.log.warning(
     `${t.service}: the deployment finished before its rollback; UpdateService back to ${shortArn(t.taskDefinitionArn)}`,
   );
@@ -90,6 +99,7 @@ export async function followBack(ctx: StageContext, ways: Way[]): Promise<Servic
     budget: new ReadBudget(ctx.clock),
     deadline: ctx.clock.now() + ctx.config.gate.waitTimeoutMs,
     forward: new Set(),
+    moved: new Map(ways.flatMap((w) => (w.kind === 'back' ? [[w.tracked, w.step.moved] as const] : []))),
   };
   const starts = ways.flatMap((w) => (w.kind === 'forward' ? [w.started] : []));
   const { tracked, missing } = await findUntilSeen(ctx, starts, c);

@@ -9,6 +9,7 @@ import { shortArn } from '../../aws/arn';
 import { errorText } from '../../aws/errors';
 import type { BuiltInProgress, ServiceRolloutResult } from '../../model/contracts';
 import type { StageContext } from '../../runtime/context';
+import { movedByOthersSince } from '../recheck';
 import { startUntilAccepted } from '../retry';
 import type { IssuedRevert, RevertStep } from '../strategy';
 import { answerHook, stopWithRollback } from './calls';
@@ -91,8 +92,19 @@ async function issue(ctx: StageContext, step: RevertStep): Promise<Way> {
   return { step, kind: 'back', tracked };
 }
 
+/** The deployment finished (no traffic shift can undo it): going back takes a new UpdateService. */
+const redeploys = (s: RevertStep) =>
+  s.moved.builtIn?.status !== 'ROLLBACK_SUCCESSFUL' && !(s.moved.builtIn && inPlace(s.moved.builtIn));
+
 export async function revertBuiltIn(ctx: StageContext, steps: RevertStep[]): Promise<IssuedRevert> {
-  const ways = await Promise.all(steps.map((s) => issue(ctx, s)));
+  // An in-place rollback acts on this run's own service deployment; only an UpdateService could move someone else's.
+  const left = await movedByOthersSince(ctx, steps.filter(redeploys));
+  const ways = await Promise.all(
+    steps.map((s): Way | Promise<Way> => {
+      const result = left.find((l) => l.service === s.service);
+      return result ? { step: s, kind: 'done', result } : issue(ctx, s);
+    }),
+  );
   for (const w of ways) if (w.kind === 'refused') ctx.log.error(w.result.detail ?? '');
   return {
     refused: ways.flatMap((w) => (w.kind === 'refused' ? [w.result] : [])),
