@@ -32,7 +32,10 @@ export async function scriptedServer(answers: Answer[]): Promise<ScriptedServer>
     const next = script.length > 1 ? script.shift() : script[0];
     const answer = next ?? 200;
     answered.push(answer);
-    for (const w of waiting.filter((x) => answered.length >= x.count)) w.resolve();
+    for (const w of waiting.filter((x) => answered.length >= x.count)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
     if (answer === 'hang') {
       hanging.add(res);
       return;
