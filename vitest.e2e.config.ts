@@ -7,7 +7,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
-    // The action runs on node24; the SDK's notice about Node 20 here is noise in test output.
+    // lab/test runs on Node 24; a run on an older `node` (npx vitest) would get the SDK's notice about it.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     fileParallelism: false,
   },

@@ -97,6 +97,22 @@ export async function startupRows(o: RowOptions): Promise<Row[]> {
   ];
 }
 
+/** How long a broken configuration takes to be refused, beside a bare Node process (was a test's assertion). */
+export async function refusalRows(o: RowOptions): Promise<Row[]> {
+  const { benchRefusal } = await import('./startup/refusal');
+  o.progress('refusal: a warm-up, then 9 rounds of two processes …');
+  const r = await benchRefusal({ runs: 9 });
+  const range = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))} ms`;
+  return [
+    {
+      what: 'config refusal: `node dist/index.js` with a broken configuration (4 problems), spawn → exit 1 (median of 9)',
+      ours: `${millis(r.refusal.medianMs)} = ${(r.refusal.medianMs / r.node.medianMs).toFixed(1)} × bare Node (${range(r.refusal.runsMs)})`,
+      baseline: `bare \`node -e\` spawn → exit: ${millis(r.node.medianMs)} (${range(r.node.runsMs)})`,
+      target: 'not judged: no SPEC figure',
+    },
+  ];
+}
+
 function treeBytes(dir: string): { bytes: number; files: number } {
   let bytes = 0;
   let files = 0;

@@ -5,7 +5,7 @@
  * notice when it is not up; the images row runs last (it builds on the shared
  * engine, and removes only its own build cache).
  *
- *   npm run bench [-- --quick] [-- --only watch,failures,startup,dist,memory,builtin,rerun,images]
+ *   npm run bench [-- --quick] [-- --only watch,failures,startup,refusal,dist,memory,builtin,rerun,images]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
   imagesRows,
   memoryRows,
   type RowOptions,
+  refusalRows,
   rerunRows,
   startupRows,
   watchRows,
@@ -29,6 +30,7 @@ const GROUPS: Record<string, (o: RowOptions) => Promise<Row[]>> = {
   watch: watchRows,
   failures: failureRows,
   startup: startupRows,
+  refusal: refusalRows,
   dist: distRows,
   memory: memoryRows,
   builtin: builtInRows,

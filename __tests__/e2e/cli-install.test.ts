@@ -6,7 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCheckout, type E2eLab, startE2eLab } from './harness';
 
@@ -25,7 +25,8 @@ function ecsRelease(
     cwd,
     timeout: 120_000,
     env: {
-      PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`,
+      // the CLI's `#!/usr/bin/env node` finds the Node these tests run on (24 in lab/test)
+      PATH: `${join(prefix, 'bin')}:${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       HOME: process.env.HOME ?? '/root',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...env,

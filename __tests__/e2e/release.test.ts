@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../lab/scenarios/demo';
+import { isMutation } from '../../lab/sim/recorder';
 import { appCheckout, type E2eLab, type RunResult, runAction, runPost, startE2eLab } from './harness';
 
 let lab: E2eLab;
@@ -115,15 +116,16 @@ describe('node dist/index.js against the lab', () => {
     expect(first.state.progress).toContain('"phase":"done"');
   }, 300_000);
 
-  it('the same commit again: unchanged, nothing built, registered or updated, in seconds', async () => {
+  it("the same commit again: unchanged, nothing built, registered or updated (its time: the bench's re-run row)", async () => {
     const before = lab.lab.recorder.calls('ecs', 'RegisterTaskDefinition').length;
+    const updatesBefore = lab.lab.recorder.calls('ecs', 'UpdateService').length;
     const again = await run(sha1);
     expect(again.code).toBe(0);
     expect(again.outputs.result).toBe('unchanged');
     const images = JSON.parse(again.outputs.images ?? '{}') as Record<string, { built: boolean }>;
     expect(Object.values(images).every((i) => !i.built)).toBe(true);
     expect(lab.lab.recorder.calls('ecs', 'RegisterTaskDefinition').length).toBe(before);
-    expect(again.ms).toBeLessThan(15_000);
+    expect(lab.lab.recorder.calls('ecs', 'UpdateService').length).toBe(updatesBefore);
   }, 120_000);
 
   it('a backend-only commit rebuilds only the backend; rollback to previous (the dispatch path) restores the first release', async () => {
@@ -163,26 +165,33 @@ describe('node dist/index.js against the lab', () => {
       writeFileSync(join(dir, 'backend/VERSION'), 'three\n');
     });
     const runningBefore = { api: primaryOf(DEMO.api.service), web: primaryOf(DEMO.web.service) };
-    let signalledAt = 0;
+    /** ECS calls the lab had answered when the SIGINT went out: what follows came after it. */
+    let signalledAfter = -1;
     const updatesBefore = lab.lab.recorder.calls('ecs', 'UpdateService').length;
     const cancelled = await run(sha3, INPUTS, (child) => {
       // The runner's SIGINT, as soon as this release's first UpdateService went out.
       const timer = setInterval(() => {
         if (lab.lab.recorder.calls('ecs', 'UpdateService').length > updatesBefore) {
           clearInterval(timer);
-          signalledAt = Date.now();
+          signalledAfter = lab.lab.recorder.calls('ecs').length;
           child.kill('SIGINT');
         }
       }, 50);
       child.on('close', () => clearInterval(timer));
     });
-    expect(signalledAt).toBeGreaterThan(0);
+    expect(signalledAfter).toBeGreaterThan(0);
     expect(cancelled.code).not.toBe(0);
-    const back = lab.lab.recorder
-      .calls('ecs', 'UpdateService')
-      .filter((c) => c.input.taskDefinition === runningBefore.api && c.at >= signalledAt - 50);
-    expect(back.length, cancelled.stdout.slice(-3000)).toBeGreaterThanOrEqual(1);
-    expect((back[0]?.at ?? Number.POSITIVE_INFINITY) - signalledAt).toBeLessThan(1000);
+    const after = lab.lab.recorder.calls('ecs').slice(signalledAfter);
+    const back = after.findIndex(
+      (c) => c.operation === 'UpdateService' && c.input.taskDefinition === runningBefore.api,
+    );
+    expect(back, cancelled.stdout.slice(-3000)).toBeGreaterThanOrEqual(0);
+    // At once, counted in calls rather than milliseconds: the way back is the first change after
+    // the signal, and the rollout is not watched on (at most a poll in flight when the signal came,
+    // and one the process may start before it handles the signal; seen here: none).
+    const before = after.slice(0, back);
+    expect(before.filter((c) => isMutation(c.operation))).toEqual([]);
+    expect(before.filter((c) => c.operation === 'DescribeServices').length).toBeLessThanOrEqual(2);
     const post = await runPost({ cwd: app.dir, url: lab.url, labEnv: lab.env, state: cancelled.state });
     outputs.push(post.stdout);
     expect(post.code).toBe(0);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runGate } from '../../src/gate';
+import { ALARM_POLL_MS } from '../../src/gate/decide';
 import { testConfig } from '../support/config';
 import { createWorld, type World } from '../support/world';
 import { type ScriptedServer, scriptedServer } from './http-script';
@@ -177,8 +178,15 @@ describe('gate: smoke check against a real HTTP server', () => {
   it('stops at once on cancellation instead of reporting a failed gate', async () => {
     server = await scriptedServer([200]);
     const { world, ctx } = gateWorld({ smokeUrl: server.url });
+    const start = world.clock.now();
     const running = runGate(ctx, { alarms: [] });
-    setTimeout(() => world.controller.abort(new Error('cancelled by the runner')), 5);
+    // Cancelled once the bake is under way (the first smoke request arrived): an event, not a timer.
+    await server.requested(1);
+    const abortedAt = world.clock.now();
+    world.controller.abort(new Error('cancelled by the runner'));
     await expect(running).rejects.toThrow('cancelled by the runner');
+    // At once, on the gate's own clock: not at the end of the 5-minute bake, not even at its next read.
+    expect(abortedAt - start).toBeLessThan(5 * MIN);
+    expect(world.clock.now() - abortedAt).toBeLessThan(ALARM_POLL_MS);
   });
 });

@@ -15,6 +15,8 @@ export interface ScriptedServer {
   /** The Host header of each request, in order. */
   hosts: string[];
   setScript(answers: Answer[]): void;
+  /** Resolves once `count` requests have arrived (an event to act on, rather than a timer). */
+  requested(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,12 +25,17 @@ export async function scriptedServer(answers: Answer[]): Promise<ScriptedServer>
   const answered: Answer[] = [];
   const hosts: string[] = [];
   const hanging = new Set<import('node:http').ServerResponse>();
+  const waiting: { count: number; resolve: () => void }[] = [];
   const server: Server = createServer((req, res) => {
     req.resume();
     hosts.push(req.headers.host ?? '');
     const next = script.length > 1 ? script.shift() : script[0];
     const answer = next ?? 200;
     answered.push(answer);
+    for (const w of waiting.filter((x) => answered.length >= x.count)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
     if (answer === 'hang') {
       hanging.add(res);
       return;
@@ -50,6 +57,10 @@ export async function scriptedServer(answers: Answer[]): Promise<ScriptedServer>
     setScript: (next) => {
       script = [...next];
     },
+    requested: (count) =>
+      answered.length >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => waiting.push({ count, resolve })),
     close: async () => {
       for (const res of hanging) res.destroy();
       server.closeAllConnections();

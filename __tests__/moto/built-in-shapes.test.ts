@@ -52,14 +52,7 @@ describe('moto 5.2.1 and the built-in strategies', () => {
   });
 
   /** The exception moto printed for the request after `mark` (it reaches the pipe a moment after the answer). */
-  async function traceback(mark: number) {
-    for (let waited = 0; waited < 2000; waited += 50) {
-      const found = pythonException(moto.outputSince(mark));
-      if (found) return found;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return undefined;
-  }
+  const traceback = (mark: number) => moto.outputWhen(mark, pythonException);
 
   /** Blue and green target groups, an ALB listener and a production rule forwarding blue 100 / green 0. */
   async function traffic(name: string) {

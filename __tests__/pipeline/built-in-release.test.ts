@@ -4,7 +4,6 @@
  * clock. Each test asserts what ends up in the lab (task definitions, service deployment
  * statuses, the production rule's weights), the report, the summary and the log.
  */
-import { performance } from 'node:perf_hooks';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { blueWeight, deployments, lines } from '../engine/built-in-world';
@@ -426,14 +425,8 @@ describe('a release of built-in services through the engine (lab, virtual clock)
     while (!lines(r.b).includes('Gate')) await r.ctx.clock.sleep(500);
     await r.ctx.clock.sleep(5_000);
     const abortedAt = r.ctx.clock.now();
-    const wall = performance.now();
     r.b.w.controller.abort(new Error('cancelled by the runner'));
-    const issuedWithin = new Promise<number>((resolve) => {
-      const poll = () => (mutations(r).length >= 4 ? resolve(performance.now() - wall) : setTimeout(poll, 5));
-      poll();
-    });
     await running;
-    expect(await issuedWithin).toBeLessThan(1000);
 
     const calls = mutations(r);
     expect(calls.map((c) => c.call)).toEqual([
@@ -442,6 +435,7 @@ describe('a release of built-in services through the engine (lab, virtual clock)
       'ContinueServiceDeployment cx-a ROLLBACK',
       'StopServiceDeployment cx-b ROLLBACK',
     ]);
+    // Within 1 s of the cancellation on the lab's clock (the run's injected clock).
     for (const c of calls.slice(2)) expect(c.at - abortedAt).toBeLessThan(1000);
     for (const s of r.b.services) expect(await blueWeight(r.b, s)).toBe(100);
     expect(await runningNow(r)).toEqual({ 'cx-a': 'cx-a:1', 'cx-b': 'cx-b:1' });

@@ -21,6 +21,11 @@ export interface MotoServer {
    * describe_x action has not been implemented`, which the HTTP answer does not.
    */
   outputSince(mark: number): string;
+  /**
+   * Resolves with what `found` makes of the output since `mark` as soon as it makes something
+   * of it, read again at each chunk moto_server writes: waiting on its output, not on a timer.
+   */
+  outputWhen<T>(mark: number, found: (output: string) => T | undefined): Promise<T>;
   /** Forgets every resource (POST /moto-api/reset). */
   reset(): Promise<void>;
   /** Kills the process group and waits for the process to exit. */
@@ -97,11 +102,26 @@ export async function startMotoServer(
   const KEEP = 64 * 1024;
   let output = '';
   let written = 0;
+  const outputSince = (mark: number) => output.slice(Math.max(0, output.length - (written - mark)));
+  /** `outputWhen` callers still waiting: each looks at the output again after every chunk. */
+  const waiting = new Set<() => void>();
   const keep = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
     written += text.length;
     output = (output + text).slice(-KEEP);
+    for (const look of waiting) look();
   };
+  const outputWhen = <T>(mark: number, found: (output: string) => T | undefined): Promise<T> =>
+    new Promise((resolve) => {
+      const look = () => {
+        const result = found(outputSince(mark));
+        if (result === undefined) return;
+        waiting.delete(look);
+        resolve(result);
+      };
+      waiting.add(look);
+      look();
+    });
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -133,7 +153,8 @@ export async function startMotoServer(
     port,
     pid: child.pid ?? 0,
     mark: () => written,
-    outputSince: (mark) => output.slice(Math.max(0, output.length - (written - mark))),
+    outputSince,
+    outputWhen,
     reset: async () => {
       const res = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
       await res.arrayBuffer();
