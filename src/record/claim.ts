@@ -5,10 +5,11 @@
  * runs that claim at once the later write wins and the earlier stops before it
  * changes anything. Every later mutation re-checks that the claim is still its own.
  */
-import { randomBytes } from 'node:crypto';
 import { DescribeClustersCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-ecs';
 import { errorText } from '../aws/errors';
+import { untilAccepted } from '../aws/retry';
 import type { StageContext } from '../runtime/context';
+import { claimRefusal } from './refusal';
 import { tagValue } from './release-record';
 
 export const CLAIM_PREFIX = 'ecs-release:claim:';
@@ -32,7 +33,7 @@ export class ClaimLostError extends Error {
   }
 }
 
-interface ParsedClaim {
+export interface ParsedClaim {
   runId: string;
   expiresAt: number;
 }
@@ -43,16 +44,19 @@ export function parseClaim(value: string | undefined): ParsedClaim | undefined {
   return runId && Number.isFinite(expiresAt) ? { runId, expiresAt } : undefined;
 }
 
-/** A run id unique to this run: the workflow run's number when there is one, and random bits. */
-export function newRunId(runUrl: string | undefined): string {
-  const run = runUrl?.split('/').pop() || 'local';
-  return `${run}-${randomBytes(4).toString('hex')}`;
+export function claimKey(environment: string): string {
+  return `${CLAIM_PREFIX}${environment}`;
 }
 
-async function readClaimTag(ctx: StageContext, key: string): Promise<{ clusterArn: string; value?: string }> {
+/** The claim tag now; `signal` undefined for the reads that must happen on cancellation too. */
+export async function readClaimTag(
+  ctx: StageContext,
+  key: string,
+  signal: AbortSignal | undefined = ctx.signal,
+): Promise<{ clusterArn: string; value?: string }> {
   const out = await ctx.aws.ecs.send(
     new DescribeClustersCommand({ clusters: [ctx.config.cluster], include: ['TAGS'] }),
-    { abortSignal: ctx.signal },
+    signal ? { abortSignal: signal } : {},
   );
   const cluster = out.clusters?.[0];
   if (!cluster?.clusterArn) throw new Error(`cluster ${ctx.config.cluster} not found while claiming it`);
@@ -60,7 +64,7 @@ async function readClaimTag(ctx: StageContext, key: string): Promise<{ clusterAr
   return { clusterArn: cluster.clusterArn, ...(value !== undefined ? { value } : {}) };
 }
 
-function describeOther(other: ParsedClaim): string {
+export function describeOther(other: ParsedClaim): string {
   return `run ${other.runId} (its claim expires at ${new Date(other.expiresAt).toISOString()})`;
 }
 
@@ -72,11 +76,9 @@ export async function claimEnvironment(ctx: StageContext, runId: string, lifetim
   const key = `${CLAIM_PREFIX}${ctx.config.environment}`;
   const before = await readClaimTag(ctx, key);
   const standing = parseClaim(before.value);
-  if (standing && standing.runId !== runId && standing.expiresAt > ctx.clock.now()) {
-    throw new ClaimLostError(
-      `environment ${ctx.config.environment} is being released by another ${describeOther(standing)}: ` +
-        'nothing was changed. Wait for that run to finish, then run again.',
-    );
+  // A standing claim with this run's own id is another job of the same run attempt.
+  if (standing && standing.expiresAt > ctx.clock.now()) {
+    throw new ClaimLostError(claimRefusal(ctx.config, standing, undefined));
   }
   const value = `${runId} ${new Date(ctx.clock.now() + lifetimeMs).toISOString()}`;
   await ctx.aws.ecs.send(new TagResourceCommand({ resourceArn: before.clusterArn, tags: [{ key, value }] }), {
@@ -100,18 +102,37 @@ export async function checkClaim(ctx: StageContext, claim: Claim, before: string
   );
 }
 
-/** Removes the claim at the end of the run, only if it is still ours; never throws (it expires anyway). */
+/**
+ * Removes the claim at the end of the run, only if it is still ours; never throws (it
+ * expires anyway). Runs on every way out, cancellation included: no abort signal, and
+ * retried like the way back's calls.
+ */
 export async function releaseClaim(ctx: StageContext, claim: Claim | undefined): Promise<void> {
   if (!claim) return;
   try {
-    const now = await readClaimTag(ctx, claim.key);
-    if (now.value !== claim.value) return;
-    // No abort signal: the claim is removed on cancellation too.
-    await ctx.aws.ecs.send(new UntagResourceCommand({ resourceArn: claim.clusterArn, tagKeys: [claim.key] }));
+    await removeClaimWhile(ctx, claim.key, claim.value);
   } catch (error) {
     ctx.log.warning(
       `could not remove the claim ${claim.key} from the cluster (${errorText(error)}); it expires on its own, or remove it: ` +
         `aws ecs untag-resource --region ${ctx.config.region} --resource-arn ${claim.clusterArn} --tag-keys ${claim.key}`,
     );
   }
+}
+
+/**
+ * Removes the claim tag while it still holds `value` (a read, then UntagResource): the
+ * claim of a run that ended, never one another run wrote since. Not tied to the run's
+ * signal, each call retried while it fails transiently. True when it removed it.
+ */
+export async function removeClaimWhile(ctx: StageContext, key: string, value: string): Promise<boolean> {
+  const retry = (what: string) => (error: unknown, delay: number) =>
+    ctx.log.warning(`claim: ${what} failed (${errorText(error)}); trying again in ${delay / 1000}s`);
+  const now = await untilAccepted(ctx, () => readClaimTag(ctx, key, undefined), retry('reading the claim'));
+  if (now.value !== value) return false;
+  await untilAccepted(
+    ctx,
+    () => ctx.aws.ecs.send(new UntagResourceCommand({ resourceArn: now.clusterArn, tagKeys: [key] })),
+    retry('removing the claim'),
+  );
+  return true;
 }
