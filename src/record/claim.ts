@@ -48,11 +48,14 @@ export function claimKey(environment: string): string {
   return `${CLAIM_PREFIX}${environment}`;
 }
 
-/** The claim tag now; `signal` undefined for the reads that must happen on cancellation too. */
+/**
+ * The claim tag now. `{ signal: undefined }` for the reads that must happen on
+ * cancellation too (an object, not a bare parameter: a default would replace undefined).
+ */
 export async function readClaimTag(
   ctx: StageContext,
   key: string,
-  signal: AbortSignal | undefined = ctx.signal,
+  { signal }: { signal: AbortSignal | undefined } = { signal: ctx.signal },
 ): Promise<{ clusterArn: string; value?: string }> {
   const out = await ctx.aws.ecs.send(
     new DescribeClustersCommand({ clusters: [ctx.config.cluster], include: ['TAGS'] }),
@@ -127,7 +130,7 @@ export async function releaseClaim(ctx: StageContext, claim: Claim | undefined):
 export async function removeClaimWhile(ctx: StageContext, key: string, value: string): Promise<boolean> {
   const retry = (what: string) => (error: unknown, delay: number) =>
     ctx.log.warning(`claim: ${what} failed (${errorText(error)}); trying again in ${delay / 1000}s`);
-  const now = await untilAccepted(ctx, () => readClaimTag(ctx, key, undefined), retry('reading the claim'));
+  const now = await untilAccepted(ctx, () => readClaimTag(ctx, key, { signal: undefined }), retry('reading the claim'));
   if (now.value !== value) return false;
   await untilAccepted(
     ctx,
