@@ -130,7 +130,11 @@ export async function releaseClaim(ctx: StageContext, claim: Claim | undefined):
 export async function removeClaimWhile(ctx: StageContext, key: string, value: string): Promise<boolean> {
   const retry = (what: string) => (error: unknown, delay: number) =>
     ctx.log.warning(`claim: ${what} failed (${errorText(error)}); trying again in ${delay / 1000}s`);
-  const now = await untilAccepted(ctx, () => readClaimTag(ctx, key, { signal: undefined }), retry('reading the claim'));
+  const now = await untilAccepted(
+    ctx,
+    () => readClaimTag(ctx, key, { signal: undefined }),
+    retry('reading the claim'),
+  );
   if (now.value !== value) return false;
   await untilAccepted(
     ctx,
