@@ -19,6 +19,8 @@ export interface RunsApi {
   requests: RunsApiRequest[];
   /** What GitHub says of run `id` of `repository` (`owner/repo`) from now on. */
   setRun(repository: string, id: string, run: { status: string; runAttempt: number }): void;
+  /** GitHub no longer knows run `id` (404 from now on). */
+  forgetRun(repository: string, id: string): void;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startRunsApi(): Promise<RunsApi> {
     url: `http://127.0.0.1:${port}`,
     requests,
     setRun: (repository, id, run) => runs.set(`${repository}#${id}`, run),
+    forgetRun: (repository, id) => runs.delete(`${repository}#${id}`),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

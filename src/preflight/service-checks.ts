@@ -97,6 +97,8 @@ export interface UnfinishedRevision {
   release: string;
   runUrl?: string;
   ageMinutes: number;
+  /** When it stops blocking on its own (registered + the worst case of a run), epoch ms. */
+  blocksUntil: number;
 }
 
 /**
@@ -126,6 +128,7 @@ export function unfinishedRelease(
     release: other,
     ...(run ? { runUrl: run } : {}),
     ageMinutes: Math.round(age / 60_000),
+    blocksUntil: context.now - age + context.windowMs,
   };
 }
 
@@ -133,6 +136,7 @@ export function unfinishedRelease(
 export function unfinishedProblem(u: UnfinishedRevision, why: string, clear: string): string {
   return (
     `service ${u.service}: it runs release ${u.release}${u.runUrl ? ` (${u.runUrl})` : ''}, registered ${u.ageMinutes} min ago, ` +
-    `which has not recorded an outcome yet: that run may still be gating or rolling back (${why}). Wait for it to finish. ${clear}`
+    `which has not recorded an outcome yet: that run may still be gating or rolling back (${why}). ` +
+    `Wait for it to finish (it stops blocking at ${new Date(u.blocksUntil).toISOString()}). ${clear}`
   );
 }
