@@ -36,6 +36,8 @@ interface Attempt {
   runId: string;
   attempt?: number;
   inputs?: Record<string, string>;
+  /** The CLI's arguments, e.g. the unlock command a refusal printed. */
+  args?: string[];
   /** Signal sent once the run's log says it is baking. */
   killInBake?: NodeJS.Signals;
 }
@@ -60,6 +62,7 @@ async function run(sha: string, a: Attempt): Promise<RunResult & { killed: boole
     url: lab.url,
     labEnv: lab.env,
     sha,
+    ...(a.args ? { args: a.args } : {}),
     extraEnv: {
       GITHUB_RUN_ID: a.runId,
       GITHUB_RUN_ATTEMPT: String(a.attempt ?? 1),
@@ -172,8 +175,13 @@ describe('a cancelled or killed run never locks the environment out', () => {
     expect(early.stdout).toContain('run 2001-1 is still in progress (GitHub reports run 2001-1 in_progress)');
     expect(claimTag()).toMatch(/^2001-1 /);
 
+    // The CLI form, exactly as the refusal printed it (GitHub now answers 404: cannot tell, the person vouches).
     api.forgetRun(REPOSITORY, '2001');
-    const unlocked = await run(next, { runId: '2004', inputs: { command: 'unlock', run: '2001-1' } });
+    const printed = /`ecs-release (unlock --run 2001-1 [^`]+)`/.exec(refused.stdout)?.[1] ?? '';
+    expect(printed).toBe(
+      'unlock --run 2001-1 --environment production --cluster demo --aws-region eu-west-1',
+    );
+    const unlocked = await run(next, { runId: '2004', inputs: {}, args: printed.split(' ') });
     expect(unlocked.code, unlocked.stdout.slice(-3000)).toBe(0);
     expect(unlocked.outputs.result).toBe('unlocked');
     expect(unlocked.summary).toContain('unlocked');
