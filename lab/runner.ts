@@ -79,6 +79,8 @@ export interface RunOptions {
   labEnv: LabEnv;
   sha?: string;
   extraEnv?: Record<string, string>;
+  /** Command-line arguments: the CLI (`ecs-release unlock --run …`) instead of the runner's INPUT_* only. */
+  args?: string[];
   /** Called with the child once it started (to send signals). */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -112,7 +114,10 @@ export function runAction(options: RunOptions): Promise<RunResult> {
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [options.bundle ?? BUNDLE], { cwd: options.cwd, env });
+    const child = spawn(process.execPath, [options.bundle ?? BUNDLE, ...(options.args ?? [])], {
+      cwd: options.cwd,
+      env,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {

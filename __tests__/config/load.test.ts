@@ -168,20 +168,36 @@ gate: { bake-time: 5 minutes, smoke-url: ftp://x }
     expect(history.release).toBe('');
   });
 
-  it('builds the run URL from the GitHub environment', () => {
-    const config = loadConfig(
-      options(
-        BASE_INPUTS,
-        {},
-        {
-          GITHUB_SHA: 'c'.repeat(40),
-          GITHUB_SERVER_URL: 'https://github.com',
-          GITHUB_REPOSITORY: 'acme/shop',
-          GITHUB_RUN_ID: '42',
-        },
-      ),
+  it('builds the run URL, with its attempt, from the GitHub environment', () => {
+    const env = {
+      GITHUB_SHA: 'c'.repeat(40),
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_RUN_ID: '42',
+    };
+    const config = loadConfig(options(BASE_INPUTS, {}, { ...env, GITHUB_RUN_ATTEMPT: '3' }));
+    expect(config.runUrl).toBe('https://github.com/acme/shop/actions/runs/42/attempts/3');
+    expect(config.githubRun).toEqual({ id: '42', attempt: 3 });
+    // The runner always sets the attempt; without one the run is its first attempt.
+    expect(loadConfig(options(BASE_INPUTS, {}, env)).runUrl).toBe(
+      'https://github.com/acme/shop/actions/runs/42/attempts/1',
     );
-    expect(config.runUrl).toBe('https://github.com/acme/shop/actions/runs/42');
+  });
+
+  it('unlock needs the run id the refusal printed, and only a run id', () => {
+    const unlock = loadConfig(options({ ...BASE_INPUTS, command: 'unlock', run: '42-2' }, {}, {}));
+    expect(unlock.command).toBe('unlock');
+    expect(unlock.unlockRun).toBe('42-2');
+    expect(problemsOf(() => loadConfig(options({ ...BASE_INPUTS, command: 'unlock' }, {}, {})))).toEqual([
+      'input "run": required for unlock: the run id the refusal named (e.g. 123456789-1)',
+    ]);
+    expect(
+      problemsOf(() =>
+        loadConfig(options({ ...BASE_INPUTS, command: 'unlock', run: '42; rm -rf /' }, {}, {})),
+      ),
+    ).toEqual([
+      'input "run": "42; rm -rf /" is not a run id: <run id>-<attempt> (e.g. 123456789-1), a run id, or local-<8 hex digits>',
+    ]);
   });
 
   it('reports YAML syntax errors and a missing explicit config file', () => {

@@ -201,6 +201,32 @@ describe('the claim write: one attempt, answered in time, or no claim', () => {
     expect(await claimTag(world)).toMatch(/^run-1 /);
   });
 
+  it('a throttled write did nothing: the run claims again from a fresh read, and holds the claim', async () => {
+    const world = createWorld({ real: false });
+    await seedReleases(world);
+    world.lab.faults.add({
+      service: 'ecs',
+      operation: 'TagResource',
+      kind: 'throttle',
+      times: 2,
+      tagValuePrefix: 'run-1 ',
+    });
+    world.lab.recorder.clear();
+    const ctx = world.context(config);
+
+    const claim = await claimEnvironment(ctx, 'run-1', 60 * MIN);
+    expect(await claimTag(world)).toBe(claim.value);
+    const writes = world.lab.recorder.calls('ecs', 'TagResource');
+    expect(writes.map((c) => c.error?.fault ?? 'ok')).toEqual(['throttle', 'throttle', 'ok']);
+    // Each write came after a fresh read of the claim tag, never as an SDK retry of the last.
+    const order = world.lab.recorder
+      .calls()
+      .map((c) => c.operation)
+      .filter((o) => o === 'DescribeClusters' || o === 'TagResource');
+    for (const [i, op] of order.entries()) if (op === 'TagResource') expect(order[i - 1]).toBe('DescribeClusters');
+    expect((ctx.log as MemoryLogger).text()).toMatch(/claim tag write was throttled; claiming again in \d/);
+  });
+
   it('a write that answers within the limit claims as before', async () => {
     const world = createWorld({ real: false });
     await seedReleases(world);

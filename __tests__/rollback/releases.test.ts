@@ -1,4 +1,6 @@
+import { TagResourceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { TAGS } from '../../src/record/release-record';
 import { findReleases, missingImages, RollbackTargetError, resolveTarget } from '../../src/rollback';
 import { testConfig } from '../support/config';
 import { createWorld } from '../support/world';
@@ -48,6 +50,20 @@ describe('releases from the record tags (lab)', () => {
     // r3 rolled back, so it is skipped; r2 left the api alone: its api was r1's demo-api:2.
     expect(arns(target)).toEqual({ 'demo-api': tdArn('demo-api', 2), 'demo-web': tdArn('demo-web', 3) });
     expect(target.services.map((s) => s.fromRelease)).toEqual(['r1', 'r2']);
+  });
+
+  it('an abandoned release (its run ended without an outcome) is listed as such and skipped like failed', async () => {
+    const { world, ctx, current } = await seededHistory();
+    await world.aws.ecs.send(
+      new TagResourceCommand({
+        resourceArn: tdArn('demo-web', 3),
+        tags: [{ key: TAGS.outcome, value: 'abandoned' }],
+      }),
+    );
+    const history = await findReleases(ctx, [live('demo-api', 5), live('demo-web', 3)]);
+    expect(history.releases.find((r) => r.id === 'r2')?.outcome).toBe('abandoned');
+    expect(resolveTarget(history, 'previous', current).release.id).toBe('r1');
+    expect(() => resolveTarget(history, 'r2', current)).toThrow(RollbackTargetError);
   });
 
   it('a release id, baseline, and a 7-character commit prefix', async () => {

@@ -22,6 +22,11 @@ export function isTransientAwsError(error: unknown): boolean {
   );
 }
 
+/** AWS refused the call for its rate before acting on it (the request did nothing). */
+export function isThrottledAwsError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && isThrottlingError(error as SdkError);
+}
+
 /**
  * Failures that waiting cannot fix and the SDK has no opinion on (it only says they
  * are not worth a retry): expired or unknown credentials, missing permissions, a

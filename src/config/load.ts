@@ -13,7 +13,7 @@ import {
 import { InputReader } from './inputs-parse';
 import type { LoadOptions } from './load-options';
 import { INPUTS } from './names';
-import { credentialExpiry, runIdentity, target } from './run-identity';
+import { credentialExpiry, runIdentity, target, unlockRunOf } from './run-identity';
 import type { Command, ReleaseConfig } from './types';
 
 export type { LoadOptions, RawInputs } from './load-options';
@@ -29,7 +29,8 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
   const where = loaded ? `${loaded.path}: ` : '';
 
   const command =
-    reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan', 'history']) ?? DEFAULTS.command;
+    reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan', 'history', 'unlock']) ??
+    DEFAULTS.command;
   const environment = reader.string(INPUTS.environment) ?? DEFAULTS.environment;
   const sections = selectEnvironment(environment, loaded, problems);
   const platform = reader.matching(INPUTS.platform, PLATFORM_PATTERN, 'os/arch, e.g. linux/amd64');
@@ -39,6 +40,7 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
   const dbInstance = reader.string(INPUTS.dbInstance) ?? sections.migrations?.['db-instance'];
   const snapshot = reader.boolean(INPUTS.dbSnapshot) ?? sections.migrations?.snapshot ?? false;
   const githubToken = reader.string(INPUTS.githubToken);
+  const unlockRun = unlockRunOf(reader, command, problems);
 
   const config: ReleaseConfig = {
     command,
@@ -53,6 +55,7 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
     ...(dbInstance ? { database: { instance: dbInstance, snapshot } } : {}),
     gate: gateFromInputs(reader, sections.gate ?? {}),
     to: reader.string(INPUTS.to) ?? 'previous',
+    ...(unlockRun ? { unlockRun } : {}),
     ...(githubToken ? { githubToken } : {}),
     githubDeployment: reader.boolean(INPUTS.githubDeployment) ?? false,
     createRepositories: reader.boolean(INPUTS.createRepositories) ?? true,

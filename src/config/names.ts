@@ -37,6 +37,7 @@ export const INPUTS = {
   waitTimeout: 'wait-timeout',
   autoRollback: 'auto-rollback',
   to: 'to',
+  run: 'run',
   githubToken: 'github-token',
   githubDeployment: 'github-deployment',
   createRepositories: 'create-repositories',

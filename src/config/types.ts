@@ -1,6 +1,6 @@
 /** The one resolved, validated configuration every stage reads. */
 
-export type Command = 'deploy' | 'rollback' | 'plan' | 'history';
+export type Command = 'deploy' | 'rollback' | 'plan' | 'history' | 'unlock';
 export type MigrationMode = 'task' | 'runner';
 
 export interface ImageConfig {
@@ -70,7 +70,12 @@ export interface ReleaseConfig {
   /** Release id: the input, else the commit. */
   release: string;
   commit: string;
+  /** The workflow run URL, with its attempt (`…/actions/runs/<id>/attempts/<n>`). */
   runUrl?: string;
+  /** This workflow run and its attempt, when running in GitHub Actions. */
+  githubRun?: { id: string; attempt: number };
+  /** `command: unlock`: the run id whose claim to remove, as a refusal printed it (input `run`). */
+  unlockRun?: string;
   accountId?: string;
   images: ImageConfig[];
   services: ServiceConfig[];

@@ -6,7 +6,18 @@
 import type { Service, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { ServiceConfig } from '../config/types';
 
-export type ReleaseOutcome = 'succeeded' | 'rolled-back' | 'failed';
+/** `abandoned`: the release's run ended without recording an outcome (killed, or cleared by `unlock`). */
+export type ReleaseOutcome = 'succeeded' | 'rolled-back' | 'failed' | 'abandoned';
+
+/** A release without an outcome whose run is over (GitHub says so, or a later attempt of it runs). */
+export interface StaleRelease {
+  release: string;
+  runUrl?: string;
+  /** Its running revisions, which get the outcome `abandoned`. */
+  arns: string[];
+  /** Why its run is over, for the log and the summary. */
+  why: string;
+}
 
 /** A container of a task definition and the image key whose image it runs. */
 export interface ResolvedMapping {
@@ -41,6 +52,8 @@ export interface PreflightResult {
   /** Gate alarms: the names given plus every alarm matching the prefix. */
   alarms: string[];
   warnings: string[];
+  /** Releases without an outcome whose run is over: `deploy` marks them `abandoned` after it claims. */
+  staleReleases?: StaleRelease[];
 }
 
 export interface BuiltImage {

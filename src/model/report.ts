@@ -5,7 +5,8 @@
 import type { BuiltInProgress, ReleaseOutcome, StrategyName } from './contracts';
 
 /** `listed`: `command: history` read the environment's releases (it changes nothing). */
-export type Result = 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'planned' | 'listed';
+/** `unlocked`: `command: unlock` removed a dead run's claim and marked its unfinished release `abandoned`. */
+export type Result = 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'planned' | 'listed' | 'unlocked';
 
 export interface ImageOutcome {
   uri: string;

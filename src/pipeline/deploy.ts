@@ -22,7 +22,7 @@ import {
   ClaimLostError,
   checkClaim,
   claimEnvironment,
-  newRunId,
+  claimRunId,
   releaseClaim,
   runningReleaseOf,
   tagBaseline,
@@ -32,6 +32,7 @@ import {
 import { renderRelease, rolloutTargets } from '../render';
 import type { StageContext } from '../runtime/context';
 import { deployedImages, recordImages } from './deployed';
+import { abandonStaleReleases, clearStaleClaimNoted } from './stale';
 
 /**
  * deploy: preflight → images → render → migrate → rollout → gate → record,
@@ -46,12 +47,14 @@ export async function deployRelease(
   const { preflight, claim } = await stage(ctx, report, STAGES.preflight, async () => {
     const found = await runPreflight(ctx, { checks: ctx.config.database ? [databaseCheck] : [] });
     report.runningRelease = runningReleaseOf(found.services);
+    await clearStaleClaimNoted(ctx, report);
     return {
       preflight: found,
-      claim: await claimEnvironment(ctx, newRunId(ctx.config.runUrl), claimLifetimeMs(ctx)),
+      claim: await claimEnvironment(ctx, claimRunId(ctx.config.githubRun), claimLifetimeMs(ctx)),
     };
   });
   try {
+    await abandonStaleReleases(ctx, report, preflight.staleReleases);
     await deployClaimed(ctx, report, checkpoint, preflight, claim);
   } finally {
     await releaseClaim(ctx, claim);

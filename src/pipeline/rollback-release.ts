@@ -22,9 +22,9 @@ import { type PreflightResolver, runPreflightResolving } from '../preflight';
 import {
   checkClaim,
   claimEnvironment,
+  claimRunId,
   type GithubFetch,
   type GithubTarget,
-  newRunId,
   releaseClaim,
   releaseManifest,
 } from '../record';
@@ -39,6 +39,7 @@ import {
 import type { StageContext } from '../runtime/context';
 import { claimLifetimeMs } from './deploy';
 import { withGithubDeployment } from './github-deployment';
+import { clearStaleClaimNoted } from './stale';
 
 export interface RollbackReleaseOptions {
   /** Record a GitHub deployment (the caller built the target from the action's context). */
@@ -125,7 +126,8 @@ async function rollBackTo(
     'Database migrations are never rolled back: the older code now runs against the schema the newest migration left.',
   );
   // Only a rollback that moves something claims the environment (one that changes nothing writes nothing).
-  const claim = await claimEnvironment(ctx, newRunId(ctx.config.runUrl), claimLifetimeMs(ctx));
+  await clearStaleClaimNoted(ctx, report);
+  const claim = await claimEnvironment(ctx, claimRunId(ctx.config.githubRun), claimLifetimeMs(ctx));
   const github = {
     target: options.github && { ...options.github, ref: release.commit || options.github.ref },
     manifest: { ...releaseManifest(report, release.commit || ctx.config.commit), release: release.id },

@@ -1,7 +1,11 @@
+import type { StaleRelease } from '../model/contracts';
+
 /** What preflight found: problems stop the run, warnings are printed and the run goes on. */
 export interface Findings {
   problems: string[];
   warnings: string[];
+  /** Releases without an outcome whose run is over: the command marks them `abandoned` once it holds the claim. */
+  stale?: StaleRelease[];
 }
 
 export function newFindings(): Findings {

@@ -76,6 +76,7 @@ async function gather(
     repositories,
     alarms: alarms ? evaluateAlarms(ctx.config.gate, alarms, f) : [],
     warnings: f.warnings,
+    ...(f.stale?.length ? { staleReleases: f.stale } : {}),
   };
   for (const check of checks) {
     const extra = await check(ctx, result);

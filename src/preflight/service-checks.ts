@@ -90,29 +90,53 @@ export function describeInFlight(
   );
 }
 
+/** A running revision of another run's release that carries no outcome yet. */
+export interface UnfinishedRevision {
+  service: string;
+  arn: string;
+  release: string;
+  runUrl?: string;
+  ageMinutes: number;
+  /** When it stops blocking on its own (registered + the worst case of a run), epoch ms. */
+  blocksUntil: number;
+}
+
 /**
  * A running revision that another ecs-release run registered and has not yet
  * recorded an outcome on: that run may still be baking or rolling back, even
  * though its ECS deployments look finished. Deploying over it would interleave two
  * releases. Older than `windowMs` (the worst case of a run), it is a run that was
  * killed, and no longer blocks. `rollback` skips this check: it is the way out.
+ * Preflight then asks GitHub whether that run is over (record/stale.ts).
  */
 export function unfinishedRelease(
   name: string,
+  arn: string,
   tags: Tag[],
   registeredAt: Date | undefined,
-  context: { release: string; now: number; windowMs: number; region: string },
-): string | undefined {
+  context: { release: string; now: number; windowMs: number },
+): UnfinishedRevision | undefined {
   const value = (key: string) => tags.find((t) => t.key === key)?.value;
   const other = value(TAGS.release);
   if (!other || other === context.release || other === 'baseline' || value(TAGS.outcome)) return undefined;
   const age = context.now - (registeredAt?.getTime() ?? 0);
   if (age > context.windowMs) return undefined;
   const run = value(TAGS.run);
+  return {
+    service: name,
+    arn,
+    release: other,
+    ...(run ? { runUrl: run } : {}),
+    ageMinutes: Math.round(age / 60_000),
+    blocksUntil: context.now - age + context.windowMs,
+  };
+}
+
+/** The refusal for an unfinished release whose run may still be going: `why` from GitHub, `clear` how to unlock it. */
+export function unfinishedProblem(u: UnfinishedRevision, why: string, clear: string): string {
   return (
-    `service ${name}: it runs release ${other}${run ? ` (${run})` : ''}, registered ${Math.round(age / 60_000)} min ago, ` +
-    'which has not recorded an outcome yet: that run may still be gating or rolling back. Wait for it to finish; ' +
-    'if it was killed, record what happened first, e.g. aws ecs tag-resource --region ' +
-    `${context.region} --resource-arn <its task definition ARN> --tags key=${TAGS.outcome},value=failed`
+    `service ${u.service}: it runs release ${u.release}${u.runUrl ? ` (${u.runUrl})` : ''}, registered ${u.ageMinutes} min ago, ` +
+    `which has not recorded an outcome yet: that run may still be gating or rolling back (${why}). ` +
+    `Wait for it to finish (it stops blocking at ${new Date(u.blocksUntil).toISOString()}). ${clear}`
   );
 }

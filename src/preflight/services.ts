@@ -19,8 +19,10 @@ import {
   inFlight,
   primaryDeployment,
   serviceRefusals,
+  type UnfinishedRevision,
   unfinishedRelease,
 } from './service-checks';
+import { judgeUnfinished } from './unfinished';
 
 type Configured = StageContext['config']['services'][number];
 /** A service that can be deployed, and the revision it runs now. */
@@ -52,10 +54,12 @@ export async function checkServices(ctx: StageContext, f: Findings): Promise<Liv
   for (const b of busy) f.problems.push(describeInFlight(b.name, b.deployments, tagsByArn));
 
   const live: LiveService[] = [];
+  const unfinished: UnfinishedRevision[] = [];
   for (const w of wanted) {
-    const service = liveService(ctx, f, w, described.get(w.arn), busy);
+    const service = liveService(ctx, f, w, described.get(w.arn), { busy, unfinished });
     if (service) live.push(service);
   }
+  await judgeUnfinished(ctx, f, unfinished);
   return live;
 }
 
@@ -170,7 +174,7 @@ function liveService(
   f: Findings,
   w: Wanted,
   d: Described | undefined,
-  busy: Busy[],
+  { busy, unfinished }: { busy: Busy[]; unfinished: UnfinishedRevision[] },
 ): LiveService | undefined {
   if (!d || d instanceof Error) {
     f.problems.push(
@@ -181,13 +185,12 @@ function liveService(
   }
   // A deployment in flight is already reported, with who started it.
   if (ctx.config.command === 'deploy' && !busy.some((b) => b.name === w.config.service)) {
-    const unfinished = unfinishedRelease(w.config.service, d.tags, d.td.registeredAt, {
+    const found = unfinishedRelease(w.config.service, w.arn, d.tags, d.td.registeredAt, {
       release: ctx.config.release,
       now: ctx.clock.now(),
       windowMs: worstCaseMs(ctx.config),
-      region: ctx.config.region,
     });
-    if (unfinished) f.problems.push(unfinished);
+    if (found) unfinished.push(found);
   }
   const { containers, problems } = resolveContainers(w.config.service, d.td, w.config.containers);
   f.problems.push(...problems, ...checkPlatform(w.config.service, d.td, containers, ctx.config.images));

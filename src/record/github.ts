@@ -7,6 +7,7 @@
 import type { getOctokit } from '@actions/github';
 import type { StageContext } from '../runtime/context';
 import type { ReleaseManifest } from './manifest';
+import type { RunState } from './run-status';
 
 export interface GithubTarget {
   token: string;
@@ -120,4 +121,54 @@ function explain(ctx: StageContext, target: GithubTarget, error: unknown, what: 
   ctx.log.warning(
     `GitHub deployment: could not ${what} in ${where} (${typeof status === 'number' ? `HTTP ${status}: ` : ''}${message}). The release goes on.`,
   );
+}
+
+/** Where to ask GitHub about a run of this repository (the run's own token; `actions: read`). */
+export interface GithubRunsAccess {
+  token: string;
+  owner: string;
+  repo: string;
+  apiUrl: string;
+}
+
+/** GitHub answers in well under this; a run must not hang on a GitHub that does not answer. */
+export const GITHUB_RUN_TIMEOUT_MS = 10_000;
+
+/**
+ * GET /repos/{owner}/{repo}/actions/runs/{run_id}: the run's status and latest attempt
+ * (docs/rollout.md, "One release at a time"). Never throws: a 403 (no `actions: read`),
+ * a 404, a network error or a time-out is `{ unknown }`, which never counts as completed.
+ */
+export async function githubRunState(
+  ctx: StageContext,
+  access: GithubRunsAccess,
+  runId: string,
+  options: { fetch?: GithubFetch } = {},
+): Promise<RunState> {
+  ctx.mask(access.token);
+  try {
+    const { getOctokit } = await import('@actions/github');
+    const octokit = getOctokit(access.token, {
+      baseUrl: access.apiUrl.replace(/\/+$/, ''),
+      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+    });
+    const out = await octokit.rest.actions.getWorkflowRun({
+      owner: access.owner,
+      repo: access.repo,
+      run_id: Number(runId),
+      request: { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(GITHUB_RUN_TIMEOUT_MS)]) },
+    });
+    const { status, run_attempt: runAttempt } = out.data;
+    if (!status) return { unknown: `GitHub gave no status for run ${runId}` };
+    return { status, ...(typeof runAttempt === 'number' ? { runAttempt } : {}) };
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    const message = error instanceof Error ? error.message : String(error);
+    if (status === 403 || status === 404) {
+      return {
+        unknown: `GitHub answered HTTP ${status} for run ${runId} of ${access.owner}/${access.repo}; the job needs permissions: actions: read`,
+      };
+    }
+    return { unknown: `asking GitHub about run ${runId} failed: ${message}` };
+  }
 }

@@ -10,6 +10,7 @@ const RESULT_TEXT: Record<string, string> = {
   failed: ':x: failed',
   planned: ':memo: planned (nothing changed)',
   listed: ':scroll: listed (nothing changed)',
+  unlocked: ":unlock: unlocked (a dead run's claim cleared; no service changed)",
 };
 
 /** The ECS console page of a service, for the summary's links. */

@@ -46,7 +46,7 @@ export interface ReleaseHistory {
   byService: Record<string, ReleaseRevision[]>;
 }
 
-const OUTCOMES: readonly string[] = ['succeeded', 'rolled-back', 'failed'];
+const OUTCOMES: readonly string[] = ['succeeded', 'rolled-back', 'failed', 'abandoned'];
 
 /** A revision's record, or undefined when ecs-release did not tag it. */
 export function revisionFromTags(

@@ -8,7 +8,7 @@ import ACTION_INPUTS from './action-inputs.json';
  * bundle time), turned into the INPUT_* variables the runner would set, so the CLI and
  * the action read inputs in one place.
  */
-const COMMANDS: readonly Command[] = ['deploy', 'rollback', 'plan', 'history'];
+const COMMANDS: readonly Command[] = ['deploy', 'rollback', 'plan', 'history', 'unlock'];
 const FLAGS = ACTION_INPUTS.map((input) => input.name);
 
 /** A wrong command line: the user's mistake, printed as one message (exit code 2). */
@@ -91,11 +91,14 @@ const GATE = [
 ];
 const GITHUB = ['github-token', 'github-deployment'];
 const ROLLBACK = [...TARGET, 'frontend-repository', 'backend-repository', ...GATE, ...GITHUB, 'to'];
+/** unlock: where the claim is, the run it names, and the token that asks GitHub whether that run still runs. */
+const UNLOCK = [...TARGET, 'run', 'github-token'];
 
 function readsInput(command: string | undefined, input: string): boolean {
   if (command === 'history') return TARGET.includes(input);
+  if (command === 'unlock') return UNLOCK.includes(input);
   if (command === 'rollback') return ROLLBACK.includes(input);
-  if (command === 'plan' || command === 'deploy') return input !== 'to';
+  if (command === 'plan' || command === 'deploy') return input !== 'to' && input !== 'run';
   return true;
 }
 
