@@ -4,8 +4,19 @@
  */
 import type { BuiltInProgress, ReleaseOutcome, StrategyName } from './contracts';
 
-/** `listed`: `command: history` read the environment's releases (it changes nothing). */
-export type Result = 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'planned' | 'listed';
+/**
+ * `listed`: `command: history` read the environment's releases (it changes nothing).
+ * `checked`: `command: check` found no ground error (docs/ground.md).
+ */
+export type Result = 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'planned' | 'listed' | 'checked';
+
+/** One finding of the ground checks (docs/ground.md), as the log and the summary show it. */
+export interface GroundFinding {
+  severity: 'error' | 'warning' | 'note';
+  what: string;
+  where: string;
+  fix: string;
+}
 
 export interface ImageOutcome {
   uri: string;
@@ -74,6 +85,8 @@ export interface Report {
   notes: string[];
   /** `command: history`: the environment's releases, newest first. */
   history?: HistoryEntry[];
+  /** The ground checks' findings (docs/ground.md), when they ran. */
+  ground?: GroundFinding[];
   error?: string;
 }
 

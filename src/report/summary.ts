@@ -1,6 +1,6 @@
 import { shortArn } from '../aws/arn';
 import { formatDuration } from '../config/duration';
-import type { HistoryEntry, Report } from '../model/report';
+import type { GroundFinding, HistoryEntry, Report } from '../model/report';
 
 const RESULT_TEXT: Record<string, string> = {
   deployed: ':white_check_mark: deployed',
@@ -9,6 +9,7 @@ const RESULT_TEXT: Record<string, string> = {
   failed: ':x: failed',
   planned: ':memo: planned (nothing changed)',
   listed: ':scroll: listed (nothing changed)',
+  checked: ':white_check_mark: checked (no ground error)',
 };
 
 /** The ECS console page of a service, for the summary's links. */
@@ -123,6 +124,7 @@ export function renderSummary(report: Report): string {
     }
   }
   lines.push(...builtInLines(report));
+  lines.push(...groundLines(report.ground));
   if (report.history) lines.push('', ...historyTable(report, report.history));
   const images = Object.entries(report.images);
   if (images.length > 0) {
@@ -174,5 +176,26 @@ function historyTable(report: Report, history: HistoryEntry[]): string[] {
     '| now | release | commit | outcome | when | services | run |',
     '|---|---|---|---|---|---|---|',
     ...rows,
+  ];
+}
+
+const SEVERITY_MARK = { error: ':x: error', warning: ':warning: warning', note: ':information_source: note' };
+
+/** The ground checks' section (docs/ground.md): every finding, errors first, with where and the fix. */
+function groundLines(findings: readonly GroundFinding[] | undefined): string[] {
+  if (!findings) return [];
+  if (findings.length === 0)
+    return ['', '**Ground** (certificates, DNS, what the tasks need): nothing found.'];
+  const rank = { error: 0, warning: 1, note: 2 };
+  const sorted = [...findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
+  return [
+    '',
+    '**Ground** (certificates, DNS, what the tasks need):',
+    '',
+    '| severity | what | where | fix |',
+    '|---|---|---|---|',
+    ...sorted.map(
+      (f) => `| ${SEVERITY_MARK[f.severity]} | ${cell(f.what)} | ${cell(f.where)} | ${cell(f.fix)} |`,
+    ),
   ];
 }
