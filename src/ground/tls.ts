@@ -86,7 +86,8 @@ async function checkListener(where: string, l: FrontListener, input: TlsInput): 
     }
     const covering = certs.filter((c) => certificateCovers(c.names, host));
     if (covering.length === 0) {
-      out.push(coverageFinding(host, source, certs, where));
+      // A certificate that could not be read may cover it: "not checked" already says so.
+      if (!read.includes(undefined)) out.push(coverageFinding(host, source, certs, where));
       continue;
     }
     for (const c of covering) if (serving.get(c) !== 'declared') serving.set(c, source);
