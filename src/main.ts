@@ -53,7 +53,7 @@ export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcom
     // A failed run that had changed AWS leaves its phase: the post step then checks each service.
     const settled = !lastPhase || report.result !== 'failed';
     // Read-only commands leave the post step nothing to check.
-    if (config.command !== 'plan' && config.command !== 'history') {
+    if (config.command !== 'plan' && config.command !== 'history' && config.command !== 'check') {
       rt.saveState(
         STATE.progress,
         JSON.stringify(progressOf(report, settled ? 'done' : (lastPhase ?? 'done'))),
@@ -66,7 +66,7 @@ export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcom
       );
     });
   }
-  const ok = (['deployed', 'unchanged', 'planned', 'listed'] as (string | undefined)[]).includes(
+  const ok = (['deployed', 'unchanged', 'planned', 'listed', 'checked'] as (string | undefined)[]).includes(
     report.result,
   );
   return ok
