@@ -15,6 +15,7 @@ export async function runCommand(
   // Read-only commands first: they record no GitHub deployment.
   if (ctx.config.command === 'history') return (await import('./history')).listHistory(ctx, report);
   if (ctx.config.command === 'plan') return (await import('./plan-release')).planRelease(ctx, report);
+  if (ctx.config.command === 'check') return (await import('./check')).checkGround(ctx, report);
   const github = githubTarget(ctx);
   if (ctx.config.command === 'deploy') {
     const manifest = releaseManifest(report, ctx.config.commit);

@@ -65,10 +65,30 @@ export async function checkGroundFor(
   sink?.(findings.map(({ severity, what, where, fix }) => ({ severity, what, where, fix })));
   const out: Findings = { problems: [], warnings: [] };
   for (const f of findings) {
+    // Every refusal names the way out; `check` refuses nothing, it reports.
     if (f.severity === 'error')
-      out.problems.push(`${findingLine(f)} (${command === 'check' ? 'check' : EMERGENCY})`);
+      out.problems.push(command === 'check' ? findingLine(f) : `${findingLine(f)} (${EMERGENCY})`);
     else if (f.severity === 'warning') out.warnings.push(findingLine(f));
     else ctx.log.info(findingLine(f));
   }
   return out;
+}
+
+/**
+ * `check`: who is asking and what the services run now, read as preflight reads them.
+ * What would refuse a deploy here (a deployment in flight) is only a warning: `check`
+ * judges the ground, not the services' state. Unusable credentials still stop it.
+ */
+export async function readRunning(
+  ctx: StageContext,
+): Promise<{ account: string; services: LiveService[]; warnings: string[] }> {
+  const { checkIdentity } = await import('./identity');
+  const { checkServices } = await import('./services');
+  const { PreflightError } = await import('./findings');
+  const f: Findings = { problems: [], warnings: [] };
+  const account = await checkIdentity(ctx, f);
+  if (account === undefined) throw new PreflightError(f.problems);
+  const services = await checkServices(ctx, f);
+  if (services.length === 0) throw new PreflightError(f.problems);
+  return { account, services, warnings: [...f.problems, ...f.warnings] };
 }

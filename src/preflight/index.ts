@@ -14,7 +14,7 @@ import { checkServices } from './services';
 
 export { resolveContainers, taskArchitecture } from './containers';
 export { PreflightError } from './findings';
-export { checkGroundFor, type GroundSink, type GroundTask, liveTasks } from './ground';
+export { checkGroundFor, type GroundSink, type GroundTask, liveTasks, readRunning } from './ground';
 export { worstCaseMs } from './identity';
 
 /**
