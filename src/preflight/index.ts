@@ -37,6 +37,8 @@ export interface PreflightOptions {
    * own target's tasks, so preflight checks only the load balancers' ground then.
    */
   ground?: GroundSink;
+  /** Preflight without the ground checks: only the bench sets it, to measure what they add. */
+  withoutGround?: true;
 }
 
 /** Preflight plus a resolver: the value when preflight passed (it is then always there). */
@@ -86,6 +88,7 @@ async function gather(
     // The ground (docs/ground.md) beside the rest, once the services are known; deploy and
     // plan check the revisions they run now: rendering changes only the images.
     live.then(async (found) => {
+      if (options.withoutGround) return;
       const tasks = options.tasksLater ? [] : liveTasks(found);
       const g = await checkGroundFor(ctx, account, { services: found, tasks }, options.ground);
       f.problems.push(...g.problems);
