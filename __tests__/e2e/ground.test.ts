@@ -68,6 +68,33 @@ describe('ground checks through the bundle', () => {
     expect(result.summary).toContain('| :warning: warning | declared host acme.example');
   });
 
+  it("a certificate expiring within the run's worst case refuses a deploy; an untrusted role too", async () => {
+    const { lab, g } = await world();
+    // 30 minutes left; the run's worst case is 5m migration + 2 × 30m wait + 3s bake.
+    const soon = lab.lab.acm.add({
+      domain: 'shop.acme.example',
+      notBeforeDays: -80,
+      notAfterDays: 1 / 48,
+      renewalStatus: 'PENDING_AUTO_RENEWAL',
+    });
+    lab.lab.elbv2.rules.listener(g.httpsListenerArn).certificates.push(soon.arn);
+    lab.lab.iam.putRole('demo-task-execution', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    const result = await run(lab, { command: 'deploy', hosts: 'shop.acme.example' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `ground error: certificate ${soon.arn} \\(shop\\.acme\\.example\\) expires on \\d{4}-\\d\\d-\\d\\d, before this run's worst-case end`,
+      ),
+    );
+    expect(result.stdout).toContain(
+      `ground error: executionRoleArn arn:aws:iam::${lab.lab.account}:role/demo-task-execution does not trust ecs-tasks.amazonaws.com`,
+    );
+    expect(lab.lab.recorder.mutations()).toEqual([]);
+  });
+
   it('a rule host not covered: a warning for plan, an error for check', async () => {
     const { lab, g } = await world();
     const apiTg = [...lab.lab.elbv2.groups.values()].find((t) => t.name === DEMO.api.targetGroup)?.arn ?? '';
