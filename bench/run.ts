@@ -5,7 +5,7 @@
  * notice when it is not up; the images row runs last (it builds on the shared
  * engine, and removes only its own build cache).
  *
- *   npm run bench [-- --quick] [-- --only watch,failures,startup,refusal,dist,memory,builtin,rerun,images]
+ *   npm run bench [-- --quick] [-- --only watch,failures,startup,refusal,dist,memory,builtin,ground,rerun,images]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import {
   builtInRows,
   distRows,
   failureRows,
+  groundRows,
   imagesRows,
   memoryRows,
   type RowOptions,
@@ -34,6 +35,7 @@ const GROUPS: Record<string, (o: RowOptions) => Promise<Row[]>> = {
   dist: distRows,
   memory: memoryRows,
   builtin: builtInRows,
+  ground: groundRows,
   rerun: rerunRows,
   images: imagesRows,
 };

@@ -54,7 +54,7 @@ export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcom
     // A failed run that had changed AWS leaves its phase: the post step then checks each service.
     const settled = !lastPhase || report.result !== 'failed';
     // Read-only commands, and unlock (it moves no service), leave the post step nothing to check.
-    if (!['plan', 'history', 'unlock'].includes(config.command)) {
+    if (!['plan', 'history', 'check', 'unlock'].includes(config.command)) {
       rt.saveState(
         STATE.progress,
         JSON.stringify(progressOf(report, settled ? 'done' : (lastPhase ?? 'done'))),
@@ -69,7 +69,7 @@ export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcom
         );
       });
   }
-  const ok = (['deployed', 'unchanged', 'planned', 'listed', 'unlocked'] as (string | undefined)[]).includes(
+  const ok = (['deployed', 'unchanged', 'planned', 'listed', 'checked', 'unlocked'] as (string | undefined)[]).includes(
     report.result,
   );
   return ok

@@ -99,6 +99,7 @@ describe('runPreflight', () => {
       name: 'envoy',
     } as (typeof two.containerDefinitions)[number]);
     ecs.registerTaskDefinition(two);
+    for (const family of ['demo-bg', 'demo-sidecar']) s.lab.logs.createGroup(`/ecs/${family}`);
     ecs.createService({
       cluster: CLUSTER,
       serviceName: 'demo-sidecar',

@@ -3,13 +3,18 @@
  * registry), as deploy.test.ts runs it, plus what the reliability tests judge a run
  * by: which revision each service runs at the end.
  */
+
+import { ACMClient } from '@aws-sdk/client-acm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
@@ -48,6 +53,10 @@ function fastRetryClients(world: World): AwsClients {
     rds: new RDSClient(config),
     secrets: new SecretsManagerClient(config),
     sts: new STSClient(config),
+    acm: new ACMClient(config),
+    route53: new Route53Client(config),
+    iam: new IAMClient(config),
+    ssm: new SSMClient(config),
   };
 }
 

@@ -70,6 +70,9 @@ export function scenario(
   const host = `${lab.account}.dkr.ecr.${lab.region}.amazonaws.com`;
   const uri = { backend: `${host}/demo/backend`, frontend: `${host}/demo/frontend` };
   ecs.createCluster(CLUSTER);
+  // What the tasks need to start, as a team would have it (the ground checks look: docs/ground.md).
+  lab.iam.putRole('ecsTaskExecutionRole');
+  for (const family of ['demo-api', 'demo-worker', 'demo-web']) lab.logs.createGroup(`/ecs/${family}`);
   const breaker = options.breaker ?? { enable: true, rollback: true };
   const specs = [
     { name: 'demo-api', image: `${uri.backend}@${OLD.backend}`, lb: true },

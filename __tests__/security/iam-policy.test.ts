@@ -17,6 +17,10 @@ const PREFIX: Record<string, string> = {
   'client-rds': 'rds',
   'client-secrets-manager': 'secretsmanager',
   'client-sts': 'sts',
+  'client-acm': 'acm',
+  'client-route-53': 'route53',
+  'client-iam': 'iam',
+  'client-ssm': 'ssm',
 };
 
 /** Actions the policy needs that are no SDK call in src/. */
@@ -69,9 +73,29 @@ function documentedActions(): Set<string> {
   return new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 }
 
+/** The actions of the n-th JSON policy in docs/iam.md. */
+function policyActions(n: number): Set<string> {
+  const doc = readFileSync('docs/iam.md', 'utf8');
+  const policy = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)][n]?.[1] ?? '{}';
+  const statements = (JSON.parse(policy) as { Statement: { Action: string | string[] }[] }).Statement;
+  return new Set(statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+}
+
+/** What `command: check` calls: the ground checks' reads (src/ground/) and what the services run now. */
+function checkActions(): string[] {
+  const ground = [...calledActions()].filter((a) =>
+    sourceFiles('src/ground').some((f) => readFileSync(f, 'utf8').includes(`new ${a.split(':')[1]}Command(`)),
+  );
+  return [...ground, 'ecs:DescribeClusters', 'ecs:DescribeServices', 'ecs:DescribeTaskDefinition'].sort();
+}
+
 describe('docs/iam.md', () => {
   it('grants exactly the operations the code calls, plus the registry push and PassRole', () => {
     const expected = [...calledActions(), ...NOT_SDK].sort();
     expect([...documentedActions()].sort()).toEqual(expected);
+  });
+
+  it('gives the check role exactly what check reads, nothing that changes AWS', () => {
+    expect([...policyActions(1)].sort()).toEqual(checkActions());
   });
 });

@@ -43,7 +43,7 @@ describe('the CLI flags', () => {
     ]);
     expect(cliUsage(['deploy'])).not.toContain('--json');
     expect(cliUsage(['rollback'])).toMatch(/^usage: ecs-release rollback /);
-    expect(cliUsage([])).toMatch(/^usage: ecs-release \[deploy\|rollback\|plan\|history\|unlock\] /);
+    expect(cliUsage([])).toMatch(/^usage: ecs-release \[deploy\|rollback\|plan\|history\|check\|unlock\] /);
     expect(cliUsage(['history'])).toMatch(
       /\n {2}--json +history only: print the releases as a JSON array on stdout/,
     );

@@ -114,6 +114,16 @@ function blueGreen(
   });
 }
 
+/**
+ * What the demo's tasks need before they can start, as a team would have it: the
+ * execution role (trusting ecs-tasks.amazonaws.com) and the awslogs groups, which the
+ * ground checks look for before anything moves (docs/ground.md).
+ */
+function seedTaskGround(lab: Lab): void {
+  lab.iam.putRole('demo-task-execution');
+  for (const s of [DEMO.api, DEMO.web]) lab.logs.createGroup(`/ecs/${s.family}`);
+}
+
 /** Seeds the demo world; returns the initial task definition ARNs. */
 export function seedDemo(lab: Lab, options: DemoOptions = {}): { api: string; web: string } {
   const desiredCount = options.desiredCount ?? 2;
@@ -123,6 +133,7 @@ export function seedDemo(lab: Lab, options: DemoOptions = {}): { api: string; we
     lab.elbv2.labHealthCheckIntervalSeconds = 1;
   }
   lab.ecs.createCluster(DEMO.cluster);
+  seedTaskGround(lab);
   const registry = options.labEnv?.registry ?? '127.0.0.1:5055';
   const arns = { api: '', web: '' };
   for (const [key, s] of [

@@ -31,6 +31,17 @@ export function connectionReset(): Error {
   return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 }
 
+/** The path with its query string, as a server sees it: REST services (Route 53) carry input there. */
+function pathWithQuery(request: HttpRequest): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(request.query ?? {})) {
+    for (const value of Array.isArray(v) ? v : [v])
+      if (value !== null && value !== undefined) params.append(k, value);
+  }
+  const query = params.toString();
+  return query ? `${request.path}?${query}` : request.path;
+}
+
 export function createLabHandler(deps: DispatchDeps): HttpHandler {
   return {
     metadata: { handlerProtocol: 'http/1.1' },
@@ -41,7 +52,7 @@ export function createLabHandler(deps: DispatchDeps): HttpHandler {
       for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = v;
       const result = await dispatch(
         deps,
-        { method: request.method, path: request.path, headers, body: await bodyText(request.body) },
+        { method: request.method, path: pathWithQuery(request), headers, body: await bodyText(request.body) },
         signal,
       );
       if (result.kind === 'reset') throw connectionReset();

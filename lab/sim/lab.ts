@@ -5,17 +5,21 @@
 
 import type { HttpHandler } from '@smithy/protocol-http';
 import type Docker from 'dockerode';
+import { type AcmWorld, createAcm } from './acm/index.js';
 import { type AlarmStore, createCloudWatch } from './cloudwatch/index.js';
 import { createEcr, type EcrWorld } from './ecr/index.js';
 import { createEcs, type EcsWorld } from './ecs/index.js';
 import { createElbv2, type Elbv2World } from './elbv2/index.js';
 import { Faults } from './faults.js';
 import { createLabHandler } from './handler.js';
+import { createIam, type IamWorld } from './iam/index.js';
 import { createLogs, type LogStore } from './logs/index.js';
 import type { DispatchDeps } from './protocol/dispatch.js';
 import { createRds, type RdsWorld } from './rds/index.js';
 import { Recorder } from './recorder.js';
+import { createRoute53, type Route53World } from './route53/index.js';
 import { createSecrets, type SecretsWorld } from './secrets/index.js';
+import { createSsm, type SsmWorld } from './ssm/index.js';
 import { createSts, type StsWorld } from './sts/index.js';
 import { LAB_ACCOUNT, type ServiceOperations, type SimClock } from './types.js';
 
@@ -54,6 +58,11 @@ export interface Lab {
   rds: RdsWorld;
   secrets: SecretsWorld;
   sts: StsWorld;
+  /** The ground checks' services (docs/ground.md#the-lab). */
+  acm: AcmWorld;
+  iam: IamWorld;
+  ssm: SsmWorld;
+  route53: Route53World;
   /** What server.ts needs to answer over HTTP. */
   dispatchDeps: DispatchDeps;
   /** Client settings for an in-process SDK client: `new ECSClient(lab.clientConfig())`. */
@@ -103,6 +112,10 @@ export function createLab(options: LabOptions): Lab {
   const rds = createRds({ ...base, startedAt });
   const secrets = createSecrets(base);
   const sts = createSts(base);
+  const acm = createAcm(base);
+  const iam = createIam(base);
+  const ssm = createSsm(base);
+  const route53 = createRoute53();
 
   const services: Record<string, ServiceOperations> = {
     ecs: ecs.operations,
@@ -113,6 +126,10 @@ export function createLab(options: LabOptions): Lab {
     rds: rds.operations,
     secretsmanager: secrets.operations,
     sts: sts.operations,
+    acm: acm.operations,
+    iam: iam.operations,
+    ssm: ssm.operations,
+    route53: route53.operations,
   };
   const recorder = new Recorder();
   const faults = new Faults();
@@ -144,6 +161,10 @@ export function createLab(options: LabOptions): Lab {
     rds: rds.world,
     secrets: secrets.world,
     sts: sts.world,
+    acm: acm.world,
+    iam: iam.world,
+    ssm: ssm.world,
+    route53: route53.world,
     dispatchDeps,
     clientConfig: () => ({
       region,

@@ -1,10 +1,14 @@
+import type { ACMClient } from '@aws-sdk/client-acm';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { RDSClient } from '@aws-sdk/client-rds';
+import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { VERSION } from '../version';
@@ -18,6 +22,11 @@ export interface AwsClients {
   rds: RDSClient;
   secrets: SecretsManagerClient;
   sts: STSClient;
+  /** The ground checks' readers (docs/ground.md): made only by the commands that run them. */
+  acm: ACMClient;
+  route53: Route53Client;
+  iam: IAMClient;
+  ssm: SSMClient;
 }
 
 /** The SDK's HttpHandler shape, narrowed to what tests inject (the lab's in-process handler). */
@@ -63,6 +72,11 @@ const MAKERS: { [K in keyof AwsClients]: (config: Config) => AwsClients[K] } = {
       require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager')
     ).SecretsManagerClient(c),
   sts: (c) => new (require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts')).STSClient(c),
+  acm: (c) => new (require('@aws-sdk/client-acm') as typeof import('@aws-sdk/client-acm')).ACMClient(c),
+  route53: (c) =>
+    new (require('@aws-sdk/client-route-53') as typeof import('@aws-sdk/client-route-53')).Route53Client(c),
+  iam: (c) => new (require('@aws-sdk/client-iam') as typeof import('@aws-sdk/client-iam')).IAMClient(c),
+  ssm: (c) => new (require('@aws-sdk/client-ssm') as typeof import('@aws-sdk/client-ssm')).SSMClient(c),
 };
 
 function clientConfig(options: ClientOptions) {

@@ -135,6 +135,15 @@ export const gateSchema = z.strictObject({
   'wait-timeout': duration(TIMEOUT_BOUNDS).optional(),
 });
 
+/** A public host name the release serves (docs/ground.md). */
+const host = z
+  .string()
+  .max(253)
+  .regex(
+    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i,
+    'expected a host name',
+  );
+
 const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML)');
 
 const sections = {
@@ -150,6 +159,21 @@ const sections = {
   services: z.array(serviceSchema).optional(),
   migrations: migrationsSchema.optional(),
   gate: gateSchema.optional(),
+  hosts: z
+    .array(host)
+    .optional()
+    .describe(
+      "public host names the release's load balancers serve: their certificates and DNS are checked (docs/ground.md)",
+    ),
+  'certificate-min-days': z
+    .number()
+    .int()
+    .min(0)
+    .max(3650)
+    .optional()
+    .describe(
+      'an imported or IAM certificate that expires within this many days is a warning (an error for check); default 30',
+    ),
 };
 
 export const environmentSchema = z.strictObject(sections);

@@ -10,6 +10,7 @@ import {
   migrationFromInputs,
   servicesFromInputs,
 } from './from-inputs';
+import { groundFromInputs } from './ground';
 import { InputReader } from './inputs-parse';
 import type { LoadOptions } from './load-options';
 import { INPUTS } from './names';
@@ -29,7 +30,7 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
   const where = loaded ? `${loaded.path}: ` : '';
 
   const command =
-    reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan', 'history', 'unlock']) ??
+    reader.oneOf<Command>(INPUTS.command, ['deploy', 'rollback', 'plan', 'history', 'check', 'unlock']) ??
     DEFAULTS.command;
   const environment = reader.string(INPUTS.environment) ?? DEFAULTS.environment;
   const sections = selectEnvironment(environment, loaded, problems);
@@ -59,6 +60,7 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
     ...(githubToken ? { githubToken } : {}),
     githubDeployment: reader.boolean(INPUTS.githubDeployment) ?? false,
     createRepositories: reader.boolean(INPUTS.createRepositories) ?? true,
+    ...groundFromInputs(reader, sections, problems),
     ...(loaded ? { configFile: loaded.path } : {}),
     ...credentialExpiry(options.env),
   };

@@ -41,6 +41,9 @@ export const INPUTS = {
   githubToken: 'github-token',
   githubDeployment: 'github-deployment',
   createRepositories: 'create-repositories',
+  hosts: 'hosts',
+  certificateMinDays: 'certificate-min-days',
+  ground: 'ground',
 } as const;
 
 export type InputName = (typeof INPUTS)[keyof typeof INPUTS];

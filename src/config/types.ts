@@ -1,6 +1,8 @@
 /** The one resolved, validated configuration every stage reads. */
 
-export type Command = 'deploy' | 'rollback' | 'plan' | 'history' | 'unlock';
+export type Command = 'deploy' | 'rollback' | 'plan' | 'history' | 'check' | 'unlock';
+/** `warn`: ground errors do not refuse a deploy (docs/ground.md). */
+export type GroundMode = 'enforce' | 'warn';
 export type MigrationMode = 'task' | 'runner';
 
 export interface ImageConfig {
@@ -89,6 +91,14 @@ export interface ReleaseConfig {
   /** Where GitHub deployments go: from GITHUB_REPOSITORY and GITHUB_API_URL, when running in Actions. */
   github?: { owner: string; repo: string; apiUrl: string };
   createRepositories: boolean;
+  /**
+   * The ground checks (docs/ground.md): declared public hosts, the imported-certificate
+   * horizon in days (30), enforce or warn (enforce). The loader always sets them; absent
+   * in hand-made configs means the defaults.
+   */
+  hosts?: string[];
+  certificateMinDays?: number;
+  ground?: GroundMode;
   /** Where the config file was read from, when one was. */
   configFile?: string;
   /**

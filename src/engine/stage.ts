@@ -14,6 +14,7 @@ export const STAGES = {
   commit: 'Commit',
   rollback: 'Rollback',
   history: 'History',
+  ground: 'Ground',
 } as const;
 
 function returnedFailure(value: unknown): boolean {

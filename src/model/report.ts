@@ -4,9 +4,28 @@
  */
 import type { BuiltInProgress, ReleaseOutcome, StrategyName } from './contracts';
 
-/** `listed`: `command: history` read the environment's releases (it changes nothing). */
-/** `unlocked`: `command: unlock` removed a dead run's claim and marked its unfinished release `abandoned`. */
-export type Result = 'deployed' | 'unchanged' | 'rolled-back' | 'failed' | 'planned' | 'listed' | 'unlocked';
+/**
+ * `listed`: `command: history` read the environment's releases (it changes nothing).
+ * `checked`: `command: check` found no ground error (docs/ground.md).
+ * `unlocked`: `command: unlock` removed a dead run's claim and marked its unfinished release `abandoned`.
+ */
+export type Result =
+  | 'deployed'
+  | 'unchanged'
+  | 'rolled-back'
+  | 'failed'
+  | 'planned'
+  | 'listed'
+  | 'checked'
+  | 'unlocked';
+
+/** One finding of the ground checks (docs/ground.md), as the log and the summary show it. */
+export interface GroundFinding {
+  severity: 'error' | 'warning' | 'note';
+  what: string;
+  where: string;
+  fix: string;
+}
 
 export interface ImageOutcome {
   uri: string;
@@ -75,6 +94,8 @@ export interface Report {
   notes: string[];
   /** `command: history`: the environment's releases, newest first. */
   history?: HistoryEntry[];
+  /** The ground checks' findings (docs/ground.md), when they ran. */
+  ground?: GroundFinding[];
   error?: string;
 }
 

@@ -16,6 +16,7 @@ export async function runCommand(
   if (ctx.config.command === 'history') return (await import('./history')).listHistory(ctx, report);
   if (ctx.config.command === 'plan') return (await import('./plan-release')).planRelease(ctx, report);
   if (ctx.config.command === 'unlock') return (await import('./unlock')).unlock(ctx, report);
+  if (ctx.config.command === 'check') return (await import('./check')).checkGround(ctx, report);
   const github = githubTarget(ctx);
   if (ctx.config.command === 'deploy') {
     const manifest = releaseManifest(report, ctx.config.commit);

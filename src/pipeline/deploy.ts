@@ -33,6 +33,7 @@ import { renderRelease, rolloutTargets } from '../render';
 import type { StageContext } from '../runtime/context';
 import { deployedImages, recordImages } from './deployed';
 import { abandonStaleReleases, clearStaleClaimNoted } from './stale';
+import { groundInto } from './ground';
 
 /**
  * deploy: preflight → images → render → migrate → rollout → gate → record,
@@ -45,7 +46,10 @@ export async function deployRelease(
   checkpoint: (phase: string) => void,
 ): Promise<void> {
   const { preflight, claim } = await stage(ctx, report, STAGES.preflight, async () => {
-    const found = await runPreflight(ctx, { checks: ctx.config.database ? [databaseCheck] : [] });
+    const found = await runPreflight(ctx, {
+      checks: ctx.config.database ? [databaseCheck] : [],
+      ground: groundInto(report),
+    });
     report.runningRelease = runningReleaseOf(found.services);
     await clearStaleClaimNoted(ctx, report);
     return {

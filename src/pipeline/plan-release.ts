@@ -6,6 +6,7 @@ import type { Report } from '../model/report';
 import { runPreflight } from '../preflight';
 import { describePlan, releaseRecord } from '../render';
 import type { StageContext } from '../runtime/context';
+import { groundInto } from './ground';
 import { describeConfig } from './plan';
 
 /**
@@ -36,7 +37,9 @@ export async function planRelease(ctx: StageContext, report: Report): Promise<vo
   await stage(ctx, report, STAGES.configuration, async () => {
     ctx.log.info(describeConfig(ctx.config));
   });
-  const preflight = await stage(ctx, report, STAGES.preflight, () => runPreflight(ctx));
+  const preflight = await stage(ctx, report, STAGES.preflight, () =>
+    runPreflight(ctx, { ground: groundInto(report) }),
+  );
   await stage(ctx, report, STAGES.render, async () => {
     const references = await imageReferences(ctx, preflight);
     ctx.log.info(describePlan(preflight, references, releaseRecord(ctx.config)));

@@ -18,7 +18,7 @@ import {
 import type { GateDeps } from '../gate';
 import type { LiveService, PreflightResult } from '../model/contracts';
 import type { Report } from '../model/report';
-import { type PreflightResolver, runPreflightResolving } from '../preflight';
+import { checkGroundFor, type GroundSink, type PreflightResolver, runPreflightResolving } from '../preflight';
 import {
   checkClaim,
   claimEnvironment,
@@ -40,6 +40,8 @@ import type { StageContext } from '../runtime/context';
 import { claimLifetimeMs } from './deploy';
 import { withGithubDeployment } from './github-deployment';
 import { clearStaleClaimNoted } from './stale';
+import { groundInto } from './ground';
+import { targetTasks } from './rollback-ground';
 
 export interface RollbackReleaseOptions {
   /** Record a GitHub deployment (the caller built the target from the action's context). */
@@ -60,13 +62,26 @@ export async function rollbackRelease(
   options: RollbackReleaseOptions = {},
 ): Promise<void> {
   const { found: preflight, value: target } = await stage(ctx, report, STAGES.preflight, () =>
-    runPreflightResolving(ctx, findTarget),
+    runPreflightResolving(ctx, findTarget(groundInto(report)), { ground: groundInto(report) }),
   );
   await rollBackTo(ctx, report, checkpoint, { preflight, target, options });
 }
 
-/** The rollback target, found by preflight's last check (its images must still exist). */
-const findTarget: PreflightResolver<RollbackTarget> = async (c, found) => {
+/**
+ * The rollback target, found by preflight's last check: its images must still exist, and
+ * its tasks must be able to start (docs/ground.md: a rollback is refused only for those).
+ */
+const findTarget =
+  (ground: GroundSink): PreflightResolver<RollbackTarget> =>
+  async (c, found) => {
+    const out = await findTargetOnly(c, found);
+    if (!out.value) return out;
+    const tasks = await targetTasks(c, found.services, out.value.services);
+    const g = await checkGroundFor(c, found.accountId, { services: [], tasks }, ground);
+    return { ...out, problems: [...(out.problems ?? []), ...g.problems], warnings: g.warnings };
+  };
+
+const findTargetOnly: PreflightResolver<RollbackTarget> = async (c, found) => {
   if (found.services.length !== c.config.services.length) return {};
   let target: RollbackTarget;
   try {

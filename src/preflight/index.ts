@@ -7,6 +7,7 @@ import type { StageContext } from '../runtime/context';
 import { evaluateAlarms, lookUpAlarms } from './alarms';
 import { checkBuiltInServices } from './built-in';
 import { type Findings, newFindings, PreflightError } from './findings';
+import { checkGroundFor, type GroundSink, liveTasks } from './ground';
 import { checkCredentialLifetime, checkIdentity } from './identity';
 import { checkRepositories } from './repositories';
 import { checkServices } from './services';
@@ -14,6 +15,7 @@ import { checkSmokeUrl } from './smoke';
 
 export { resolveContainers, taskArchitecture } from './containers';
 export { PreflightError } from './findings';
+export { checkGroundFor, type GroundSink, type GroundTask, liveTasks, readRunning } from './ground';
 export { worstCaseMs } from './identity';
 
 /**
@@ -26,16 +28,30 @@ export type PreflightCheck = (ctx: StageContext, found: PreflightResult) => Prom
 export type PreflightResolver<T> = (
   ctx: StageContext,
   found: PreflightResult,
-) => Promise<{ problems?: string[]; value?: T }>;
+) => Promise<{ problems?: string[]; warnings?: string[]; value?: T }>;
+
+export interface PreflightOptions {
+  checks?: PreflightCheck[];
+  /**
+   * Where the ground checks' findings go (the report's summary section). The checks run
+   * for every command that calls preflight; a resolver's command (rollback) checks its
+   * own target's tasks, so preflight checks only the load balancers' ground then.
+   */
+  ground?: GroundSink;
+  /** Preflight without the ground checks: only the bench sets it, to measure what they add. */
+  withoutGround?: true;
+}
 
 /** Preflight plus a resolver: the value when preflight passed (it is then always there). */
 export async function runPreflightResolving<T>(
   ctx: StageContext,
   resolve: PreflightResolver<T>,
+  options: PreflightOptions = {},
 ): Promise<{ found: PreflightResult; value: T }> {
-  const { result, f } = await gather(ctx, []);
+  const { result, f } = await gather(ctx, [], { ...options, tasksLater: true });
   const out = await resolve(ctx, result);
   f.problems.push(...(out.problems ?? []));
+  f.warnings.push(...(out.warnings ?? []));
   conclude(ctx, result, f);
   if (out.value === undefined) throw new Error('preflight passed without resolving what the command needs');
   return { found: result, value: out.value };
@@ -43,9 +59,9 @@ export async function runPreflightResolving<T>(
 
 export async function runPreflight(
   ctx: StageContext,
-  options: { checks?: PreflightCheck[] } = {},
+  options: PreflightOptions = {},
 ): Promise<PreflightResult> {
-  const { result, f } = await gather(ctx, options.checks ?? []);
+  const { result, f } = await gather(ctx, options.checks ?? [], options);
   conclude(ctx, result, f);
   return result;
 }
@@ -54,21 +70,32 @@ export async function runPreflight(
 async function gather(
   ctx: StageContext,
   checks: PreflightCheck[],
+  options: PreflightOptions & { tasksLater?: boolean },
 ): Promise<{ result: PreflightResult; f: Findings }> {
   const f = newFindings();
   const account = await checkIdentity(ctx, f);
   // Without working credentials every other call fails the same way: one clear problem is enough.
   if (account === undefined) throw new PreflightError(f.problems);
 
+  const live = checkServices(ctx, f);
   const [services, repositories, alarms] = await Promise.all([
-    checkServices(ctx, f).then(async (live) => {
-      await checkBuiltInServices(ctx, live, f);
-      return live;
+    live.then(async (found) => {
+      await checkBuiltInServices(ctx, found, f);
+      return found;
     }),
     checkRepositories(ctx, account, f),
     lookUpAlarms(ctx, f),
     checkCredentialLifetime(ctx, f),
     checkSmokeUrl(ctx, f),
+    // The ground (docs/ground.md) beside the rest, once the services are known; deploy and
+    // plan check the revisions they run now: rendering changes only the images.
+    live.then(async (found) => {
+      if (options.withoutGround) return;
+      const tasks = options.tasksLater ? [] : liveTasks(found);
+      const g = await checkGroundFor(ctx, account, { services: found, tasks }, options.ground);
+      f.problems.push(...g.problems);
+      f.warnings.push(...g.warnings);
+    }),
   ]);
   const result: PreflightResult = {
     accountId: account ?? '',

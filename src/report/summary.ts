@@ -1,6 +1,6 @@
 import { shortArn } from '../aws/arn';
 import { formatDuration } from '../config/duration';
-import type { HistoryEntry, Report } from '../model/report';
+import type { GroundFinding, HistoryEntry, Report } from '../model/report';
 import { code, codeCell, fenced, type LinkPolicy, link, linkable, md, prose } from './markdown';
 
 const RESULT_TEXT: Record<string, string> = {
@@ -11,6 +11,7 @@ const RESULT_TEXT: Record<string, string> = {
   planned: ':memo: planned (nothing changed)',
   listed: ':scroll: listed (nothing changed)',
   unlocked: ":unlock: unlocked (a dead run's claim cleared; no service changed)",
+  checked: ':white_check_mark: checked (no ground error)',
 };
 
 /** The ECS console page of a service, for the summary's links. */
@@ -86,6 +87,7 @@ export function renderSummary(report: Report, links: LinkPolicy = {}): string {
     }
   }
   lines.push(...builtInLines(report));
+  lines.push(...groundLines(report.ground));
   if (report.history) lines.push('', ...historyTable(report, report.history, links));
   const images = Object.entries(report.images);
   if (images.length > 0) {
@@ -141,5 +143,26 @@ function historyTable(report: Report, history: HistoryEntry[], links: LinkPolicy
     '| now | release | commit | outcome | when | services | run |',
     '|---|---|---|---|---|---|---|',
     ...rows,
+  ];
+}
+
+const SEVERITY_MARK = { error: ':x: error', warning: ':warning: warning', note: ':information_source: note' };
+
+/** The ground checks' section (docs/ground.md): every finding, errors first, with where and the fix. */
+function groundLines(findings: readonly GroundFinding[] | undefined): string[] {
+  if (!findings) return [];
+  if (findings.length === 0)
+    return ['', '**Ground** (certificates, DNS, what the tasks need): nothing found.'];
+  const rank = { error: 0, warning: 1, note: 2 };
+  const sorted = [...findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
+  return [
+    '',
+    '**Ground** (certificates, DNS, what the tasks need):',
+    '',
+    '| severity | what | where | fix |',
+    '|---|---|---|---|',
+    ...sorted.map(
+      (f) => `| ${SEVERITY_MARK[f.severity]} | ${cell(f.what)} | ${cell(f.where)} | ${cell(f.fix)} |`,
+    ),
   ];
 }

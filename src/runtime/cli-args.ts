@@ -8,7 +8,7 @@ import ACTION_INPUTS from './action-inputs.json';
  * bundle time), turned into the INPUT_* variables the runner would set, so the CLI and
  * the action read inputs in one place.
  */
-const COMMANDS: readonly Command[] = ['deploy', 'rollback', 'plan', 'history', 'unlock'];
+const COMMANDS: readonly Command[] = ['deploy', 'rollback', 'plan', 'history', 'check', 'unlock'];
 const FLAGS = ACTION_INPUTS.map((input) => input.name);
 
 /** A wrong command line: the user's mistake, printed as one message (exit code 2). */
@@ -90,12 +90,24 @@ const GATE = [
   'auto-rollback',
 ];
 const GITHUB = ['github-token', 'github-deployment'];
-const ROLLBACK = [...TARGET, 'frontend-repository', 'backend-repository', ...GATE, ...GITHUB, 'to'];
+/** The ground checks' inputs (docs/ground.md); `check` reads the smoke URLs only for their hosts. */
+const GROUND = ['hosts', 'certificate-min-days', 'ground'];
+const CHECK = [...TARGET, 'hosts', 'certificate-min-days', 'smoke-url', 'smoke-test-url'];
+const ROLLBACK = [
+  ...TARGET,
+  'frontend-repository',
+  'backend-repository',
+  ...GATE,
+  ...GITHUB,
+  ...GROUND,
+  'to',
+];
 /** unlock: where the claim is, the run it names, and the token that asks GitHub whether that run still runs. */
 const UNLOCK = [...TARGET, 'run', 'github-token'];
 
 function readsInput(command: string | undefined, input: string): boolean {
   if (command === 'history') return TARGET.includes(input);
+  if (command === 'check') return CHECK.includes(input);
   if (command === 'unlock') return UNLOCK.includes(input);
   if (command === 'rollback') return ROLLBACK.includes(input);
   if (command === 'plan' || command === 'deploy') return input !== 'to' && input !== 'run';

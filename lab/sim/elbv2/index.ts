@@ -3,7 +3,8 @@ import { elbv2Operations } from './operations.js';
 import { ruleOperations } from './rules.js';
 import { Elbv2World } from './world.js';
 
-export type { Listener, ListenerRule, RuleAction } from './rules.js';
+export type { LabLoadBalancer, Listener, ListenerRule, ListenerSeed, RuleAction } from './rules.js';
+export { REDIRECT_TO_HTTPS } from './rules.js';
 export type { HealthCheckConfig, TargetGroup, TargetGroupSeed, TargetHealth, TargetState } from './world.js';
 export { Elbv2World } from './world.js';
 

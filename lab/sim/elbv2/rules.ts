@@ -33,12 +33,52 @@ export interface Listener {
   port: number;
   protocol: string;
   defaultRule: ListenerRule;
+  /** HTTPS: the default certificate first, then the SNI list (docs/ground.md#the-lab). */
+  certificates: string[];
 }
+
+export interface LabLoadBalancer {
+  arn: string;
+  name: string;
+  dnsName: string;
+  scheme: 'internet-facing' | 'internal';
+}
+
+export interface ListenerSeed {
+  loadBalancer: string;
+  port?: number;
+  /** Where the default action forwards (absent: `defaultActions` must say what it does). */
+  targetGroupArn?: string;
+  /** Default HTTP. */
+  protocol?: 'HTTP' | 'HTTPS';
+  /** HTTPS: the default certificate first, then SNI certificates. */
+  certificates?: string[];
+  /** Replaces the default forward (an HTTP listener's redirect to HTTPS). */
+  defaultActions?: RuleAction[];
+  /** The load balancer's scheme when this listener creates it; default internet-facing. */
+  scheme?: LabLoadBalancer['scheme'];
+}
+
+/** The default action of a port-80 listener that sends everyone to HTTPS. */
+export const REDIRECT_TO_HTTPS: RuleAction = {
+  Type: 'redirect',
+  Order: 1,
+  RedirectConfig: {
+    Protocol: 'HTTPS',
+    Port: '443',
+    Host: '#{host}',
+    Path: '/#{path}',
+    Query: '#{query}',
+    StatusCode: 'HTTP_301',
+  },
+};
 
 /** Listeners and rules of one ELBv2 world; kept beside it so world.ts stays about target groups. */
 export class ListenerRules {
   readonly listeners = new Map<string, Listener>();
   readonly rules = new Map<string, ListenerRule>();
+  /** By ARN; one per name (listeners seeded with the same `loadBalancer` share it). */
+  readonly loadBalancers = new Map<string, LabLoadBalancer>();
   private counter = 0;
 
   constructor(private readonly elb: Elbv2World) {}
@@ -48,32 +88,54 @@ export class ListenerRules {
     return (0x5e6f7a8b9c0d0000n + BigInt(this.counter)).toString(16).padStart(16, '0');
   }
 
-  /** Seeding: an ALB listener whose default action forwards to `targetGroupArn` (weight 1). */
-  createListener(seed: { loadBalancer: string; port?: number; targetGroupArn: string }): Listener {
-    const lbId = `app/${seed.loadBalancer}/0lab${this.suffix().slice(0, 12)}`;
-    const loadBalancerArn = `arn:aws:elasticloadbalancing:${this.elb.region}:${this.elb.account}:loadbalancer/${lbId}`;
+  /** The load balancer named `name`, created on first use (its DNS name like an ALB's). */
+  loadBalancer(name: string, scheme: LabLoadBalancer['scheme'] = 'internet-facing'): LabLoadBalancer {
+    for (const lb of this.loadBalancers.values()) if (lb.name === name) return lb;
+    const id = `0lab${this.suffix().slice(0, 12)}`;
+    const lb: LabLoadBalancer = {
+      arn: `arn:aws:elasticloadbalancing:${this.elb.region}:${this.elb.account}:loadbalancer/app/${name}/${id}`,
+      name,
+      dnsName: `${scheme === 'internal' ? 'internal-' : ''}${name}-${id.slice(4, 14)}.${this.elb.region}.elb.amazonaws.com`,
+      scheme,
+    };
+    this.loadBalancers.set(lb.arn, lb);
+    return lb;
+  }
+
+  /** Seeding: a listener whose default action forwards to `targetGroupArn` (weight 1), or does `defaultActions`. */
+  createListener(seed: ListenerSeed): Listener {
+    const loadBalancerArn = this.loadBalancer(seed.loadBalancer, seed.scheme).arn;
+    const lbId = loadBalancerArn.split(':loadbalancer/')[1] ?? '';
     const arn = `arn:aws:elasticloadbalancing:${this.elb.region}:${this.elb.account}:listener/${lbId}/${this.suffix()}`;
     const defaultRule: ListenerRule = {
       arn: `arn:aws:elasticloadbalancing:${this.elb.region}:${this.elb.account}:listener-rule/${lbId}/${arn.split('/').pop()}/${this.suffix()}`,
       listenerArn: arn,
       priority: 'default',
       conditions: [],
-      actions: [forward([{ arn: seed.targetGroupArn, weight: 1 }])],
+      actions:
+        seed.defaultActions ??
+        (seed.targetGroupArn ? [forward([{ arn: seed.targetGroupArn, weight: 1 }])] : []),
       isDefault: true,
     };
     const listener: Listener = {
       arn,
       loadBalancerArn,
-      port: seed.port ?? 80,
-      protocol: 'HTTP',
+      port: seed.port ?? (seed.protocol === 'HTTPS' ? 443 : 80),
+      protocol: seed.protocol ?? 'HTTP',
       defaultRule,
+      certificates: seed.certificates ?? [],
     };
     this.listeners.set(arn, listener);
     this.rules.set(defaultRule.arn, defaultRule);
-    for (const g of this.elb.groups.values())
-      if (g.arn === seed.targetGroupArn && !g.loadBalancerArns.includes(loadBalancerArn))
-        g.loadBalancerArns.push(loadBalancerArn);
+    if (seed.targetGroupArn) this.attach(seed.targetGroupArn, loadBalancerArn);
     return listener;
+  }
+
+  /** A target group a rule of the load balancer forwards to lists the load balancer, as in ELBv2. */
+  private attach(targetGroupArn: string, loadBalancerArn: string): void {
+    for (const g of this.elb.groups.values())
+      if (g.arn === targetGroupArn && !g.loadBalancerArns.includes(loadBalancerArn))
+        g.loadBalancerArns.push(loadBalancerArn);
   }
 
   /**
@@ -84,6 +146,8 @@ export class ListenerRules {
     listenerArn: string;
     priority: number;
     pathPattern?: string;
+    /** host-header condition values (patterns with `*` and `?` allowed). */
+    hosts?: string[];
     forward?: { arn: string; weight: number }[];
     actions?: RuleAction[];
   }): ListenerRule {
@@ -93,11 +157,15 @@ export class ListenerRules {
       arn: `arn:aws:elasticloadbalancing:${this.elb.region}:${this.elb.account}:listener-rule/${tail}/${this.suffix()}`,
       listenerArn: listener.arn,
       priority: String(seed.priority),
-      conditions: [{ Field: 'path-pattern', Values: [seed.pathPattern ?? '/*'] }],
+      conditions: [
+        { Field: 'path-pattern', Values: [seed.pathPattern ?? '/*'] },
+        ...(seed.hosts ? [{ Field: 'host-header', HostHeaderConfig: { Values: seed.hosts } }] : []),
+      ],
       actions: seed.actions ?? [forward(seed.forward ?? [])],
       isDefault: false,
     };
     this.rules.set(rule.arn, rule);
+    for (const t of this.forwardTargets(rule)) this.attach(t, listener.loadBalancerArn);
     return rule;
   }
 
@@ -177,6 +245,44 @@ export function ruleOperations(world: Elbv2World, rules: ListenerRules): Service
           Port: l.port,
           Protocol: l.protocol,
           DefaultActions: l.defaultRule.actions,
+          // DescribeListeners names the default certificate only; the SNI list is DescribeListenerCertificates'.
+          ...(l.certificates[0] ? { Certificates: [{ CertificateArn: l.certificates[0] }] } : {}),
+        })),
+      };
+    },
+
+    DescribeListenerCertificates(input) {
+      world.sync();
+      const l = rules.listener(reqString(input, 'ListenerArn'));
+      // The default appears with IsDefault true, and again in the SNI list when it was added there too.
+      return {
+        Certificates: l.certificates.map((arn, i) => ({ CertificateArn: arn, IsDefault: i === 0 })),
+      };
+    },
+
+    DescribeLoadBalancers(input) {
+      world.sync();
+      const arns = optStrings(input, 'LoadBalancerArns');
+      const names = optStrings(input, 'Names');
+      const all = [...rules.loadBalancers.values()];
+      const list = arns
+        ? arns.map((a) => {
+            const lb = rules.loadBalancers.get(a);
+            if (!lb) throw new AwsError('LoadBalancerNotFound', `Load balancers '[${a}]' not found`);
+            return lb;
+          })
+        : all.filter((lb) => !names || names.includes(lb.name));
+      return {
+        LoadBalancers: list.map((lb) => ({
+          LoadBalancerArn: lb.arn,
+          LoadBalancerName: lb.name,
+          DNSName: lb.dnsName,
+          CanonicalHostedZoneId: 'Z32O12XQLNTSW2',
+          Scheme: lb.scheme,
+          Type: 'application',
+          State: { Code: 'active' },
+          VpcId: 'vpc-0lab',
+          IpAddressType: 'ipv4',
         })),
       };
     },

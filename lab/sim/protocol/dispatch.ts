@@ -9,8 +9,9 @@ import type { Recorder } from '../recorder.js';
 import { AwsError, type ServiceOperations, type SimClock } from '../types.js';
 import { jsonBody, parseJsonInput } from './json.js';
 import { parseQueryBody } from './query.js';
+import { REST_ROUTES, routeRest } from './rest.js';
 import { SERVICES, type ServiceWire } from './services.js';
-import { xmlError, xmlResult } from './xml.js';
+import { restXmlResult, xmlError, xmlResult } from './xml.js';
 
 export interface WireRequest {
   method: string;
@@ -63,7 +64,7 @@ function identify(req: WireRequest): Identified | undefined {
 }
 
 function errorResponse(wire: ServiceWire | undefined, err: AwsError, requestId: string): WireResponse {
-  if (wire?.protocol === 'query') {
+  if (wire?.protocol === 'query' || wire?.protocol === 'rest-xml') {
     return {
       status: err.status,
       headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
@@ -88,7 +89,7 @@ function errorResponse(wire: ServiceWire | undefined, err: AwsError, requestId: 
 
 /** The error an injected fault answers with, spelled as each protocol's services spell it. */
 function faultError(kind: string, wire: ServiceWire, status: 500 | 503 | undefined): AwsError {
-  const query = wire.protocol === 'query';
+  const query = wire.protocol !== 'json';
   switch (kind) {
     case 'throttle':
       return new AwsError(query ? 'Throttling' : 'ThrottlingException', 'Rate exceeded', 400);
@@ -115,6 +116,12 @@ interface ParsedCall {
 }
 
 function parseCall(wire: ServiceWire, req: WireRequest): ParsedCall {
+  if (wire.protocol === 'rest-xml') {
+    const routed = routeRest(REST_ROUTES[wire.signingName] ?? [], req.method, req.path);
+    if (!routed)
+      throw new AwsError('UnknownOperationException', `No route for ${req.method} ${req.path}.`, 404);
+    return routed;
+  }
   if (wire.protocol === 'query') {
     const { action, input } = parseQueryBody(req.body);
     if (!action) throw new AwsError('MissingAction', 'The request must contain the parameter Action.');
@@ -133,7 +140,7 @@ function parseCall(wire: ServiceWire, req: WireRequest): ParsedCall {
 }
 
 function unknownOperation(wire: ServiceWire, operation: string): AwsError {
-  return wire.protocol === 'query'
+  return wire.protocol !== 'json'
     ? new AwsError('InvalidAction', `Could not find operation ${operation} for ${wire.signingName}.`)
     : new AwsError('UnknownOperationException', `Unknown operation ${operation}.`);
 }
@@ -142,6 +149,38 @@ function asAwsError(e: unknown): AwsError {
   if (e instanceof AwsError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new AwsError('InternalFailure', `Simulator error: ${message}`, 500);
+}
+
+/** An operation's output in the service's wire protocol. */
+function successResponse(
+  wire: ServiceWire,
+  operation: string,
+  output: unknown,
+  requestId: string,
+): WireResponse {
+  const xml = { xmlns: wire.xmlns, requestId, listMembers: wire.listMembers };
+  if (wire.protocol === 'query') {
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: xmlResult(operation, output, xml),
+    };
+  }
+  if (wire.protocol === 'rest-xml') {
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: restXmlResult(operation, output, xml),
+    };
+  }
+  return {
+    status: 200,
+    headers: {
+      'content-type': `application/x-amz-json-${wire.jsonVersion ?? '1.1'}`,
+      'x-amzn-requestid': requestId,
+    },
+    body: jsonBody(output),
+  };
 }
 
 export async function dispatch(
@@ -203,25 +242,7 @@ export async function dispatch(
       operation: call.operation,
     });
     deps.recorder.record({ ...base, output: structuredClone(output) });
-    const response: WireResponse =
-      wire.protocol === 'query'
-        ? {
-            status: 200,
-            headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
-            body: xmlResult(call.operation, output, {
-              xmlns: wire.xmlns,
-              requestId,
-              listMembers: wire.listMembers,
-            }),
-          }
-        : {
-            status: 200,
-            headers: {
-              'content-type': `application/x-amz-json-${wire.jsonVersion ?? '1.1'}`,
-              'x-amzn-requestid': requestId,
-            },
-            body: jsonBody(output),
-          };
+    const response = successResponse(wire, call.operation, output, requestId);
     return { kind: 'response', response };
   } catch (e) {
     const err = asAwsError(e);

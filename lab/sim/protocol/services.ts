@@ -4,7 +4,7 @@
  * CloudWatch is JSON 1.0 with `awsQueryCompatible`, so its errors also carry
  * the `x-amzn-query-error` header the SDK reads first.
  */
-export type WireProtocol = 'json' | 'query';
+export type WireProtocol = 'json' | 'query' | 'rest-xml';
 
 export interface ServiceWire {
   /** SigV4 signing name: the fourth field of the credential scope. */
@@ -73,6 +73,20 @@ export const SERVICES: Record<string, ServiceWire> = {
     },
   },
   sts: { signingName: 'sts', protocol: 'query', xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/' },
+  // The ground checks' services (docs/ground.md#the-lab).
+  acm: { signingName: 'acm', protocol: 'json', jsonVersion: '1.1', targetPrefix: 'CertificateManager' },
+  ssm: { signingName: 'ssm', protocol: 'json', jsonVersion: '1.1', targetPrefix: 'AmazonSSM' },
+  iam: { signingName: 'iam', protocol: 'query', xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/' },
+  route53: {
+    signingName: 'route53',
+    protocol: 'rest-xml',
+    xmlns: 'https://route53.amazonaws.com/doc/2013-04-01/',
+    listMembers: {
+      HostedZones: 'HostedZone',
+      ResourceRecordSets: 'ResourceRecordSet',
+      ResourceRecords: 'ResourceRecord',
+    },
+  },
 };
 
 /** Friendly names accepted by the lab's own APIs (faults, recorder filters). */

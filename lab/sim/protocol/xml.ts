@@ -54,6 +54,20 @@ export function xmlResult(
   );
 }
 
+/** REST-XML (Route 53): the output's members directly under `<XResponse>`, no Result wrapper. */
+export function restXmlResult(
+  action: string,
+  output: unknown,
+  opts: { xmlns?: string | undefined; listMembers?: Record<string, string> | undefined },
+): string {
+  const ns = opts.xmlns ? ` xmlns="${opts.xmlns}"` : '';
+  const body =
+    output !== null && typeof output === 'object'
+      ? members(output as Record<string, unknown>, opts.listMembers ?? {})
+      : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response${ns}>${body}</${action}Response>`;
+}
+
 export function xmlError(opts: {
   code: string;
   message: string;
