@@ -69,9 +69,9 @@ export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcom
         );
       });
   }
-  const ok = (['deployed', 'unchanged', 'planned', 'listed', 'checked', 'unlocked'] as (string | undefined)[]).includes(
-    report.result,
-  );
+  const ok = (
+    ['deployed', 'unchanged', 'planned', 'listed', 'checked', 'unlocked'] as (string | undefined)[]
+  ).includes(report.result);
   return ok
     ? { exitCode: 0, report }
     : { exitCode: 1, error: report.error ?? `release ${report.result}`, report };

@@ -16,7 +16,7 @@ import { startStreamWorld, streamedLine } from './stream-world';
 const dir = mkdtempSync(join(tmpdir(), 'ecs-release-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('streams 100,000 log lines in a process that stays under 135 MB, growing by under 40 MB', async () => {
+it('streams 100,000 log lines in a process that stays under 170 MB, growing by under 60 MB, its heap under 40 MB', async () => {
   const world = await startStreamWorld(dir);
   try {
     const { stdout } = await promisify(execFile)(
@@ -49,10 +49,14 @@ it('streams 100,000 log lines in a process that stays under 135 MB, growing by u
     expect(report.outcome).toBe('succeeded');
     expect(report.lines).toBe(100_000);
     expect(report.last).toBe(`| ${streamedLine(99_999)}`);
-    // The child's baseline includes tsx's loader thread; the stage's own share is the growth.
-    // Measured: peaks 106 to 116 MB, growth 17 to 30 MB.
-    expect(report.maxRssMB).toBeLessThan(135);
-    expect(report.maxRssMB - report.rssBeforeMB).toBeLessThan(40);
+    // The child's baseline includes tsx's loader thread; the stage's own share is the growth,
+    // and the heap it keeps live. Measured on Node 24 (the suites' runtime, whose V8 lets the
+    // young generation grow further before it collects than Node 20's did): peaks 128 to 145 MB,
+    // growth 41 to 42 MB, peak heap 25 MB. A stage that kept the lines would grow the heap by
+    // far more than the margin here.
+    expect(report.maxRssMB).toBeLessThan(170);
+    expect(report.maxRssMB - report.rssBeforeMB).toBeLessThan(60);
+    expect(report.peakHeapMB).toBeLessThan(40);
   } finally {
     await world.close();
   }

@@ -32,8 +32,8 @@ import {
 import { renderRelease, rolloutTargets } from '../render';
 import type { StageContext } from '../runtime/context';
 import { deployedImages, recordImages } from './deployed';
-import { abandonStaleReleases, clearStaleClaimNoted } from './stale';
 import { groundInto } from './ground';
+import { abandonStaleReleases, clearStaleClaimNoted } from './stale';
 
 /**
  * deploy: preflight → images → render → migrate → rollout → gate → record,

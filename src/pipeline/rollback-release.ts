@@ -39,9 +39,9 @@ import {
 import type { StageContext } from '../runtime/context';
 import { claimLifetimeMs } from './deploy';
 import { withGithubDeployment } from './github-deployment';
-import { clearStaleClaimNoted } from './stale';
 import { groundInto } from './ground';
 import { targetTasks } from './rollback-ground';
+import { clearStaleClaimNoted } from './stale';
 
 export interface RollbackReleaseOptions {
   /** Record a GitHub deployment (the caller built the target from the action's context). */
