@@ -7,4 +7,5 @@ export { assess, progressLine, type Verdict } from './assess';
 export { describeStoppedTask, logStream } from './diagnose';
 export { ReadBudget } from './read-budget';
 export { type StartedAll, startAll, startDeployment } from './start';
-export { POLL_MS, RESERVE, type StartedDeployment, type WatchOptions, watchDeployments } from './watch';
+export { POLL_MS, RESERVE, type WatchOptions, watchDeployments } from './watch';
+export type { StartedDeployment } from './watched';

@@ -28,8 +28,8 @@ import { diagnose } from '../../rollout/watch-diagnose';
 import { printEvents } from '../../rollout/watch-events';
 import { newWatched, type Watched } from '../../rollout/watched';
 import type { StageContext } from '../../runtime/context';
-import type { Tracked } from './follow';
 import { RUNNING_STATUSES } from './stages';
+import type { Tracked } from './tracked';
 
 /** At one round a second (more with many services), about every ten seconds per service. */
 export const EVENTS_EVERY_ROUNDS = 10;

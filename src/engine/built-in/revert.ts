@@ -13,10 +13,10 @@ import { movedByOthersSince } from '../recheck';
 import { startUntilAccepted } from '../retry';
 import type { IssuedRevert, RevertStep } from '../strategy';
 import { answerHook, stopWithRollback } from './calls';
-import type { Tracked } from './follow';
 import { resume } from './resume';
 import { followBack, type Way } from './revert-watch';
 import { ROLLING_BACK, RUNNING_STATUSES } from './stages';
+import type { Tracked } from './tracked';
 
 const inPlace = (b: BuiltInProgress) =>
   [...RUNNING_STATUSES, ...ROLLING_BACK].includes(b.status ?? 'IN_PROGRESS');

@@ -14,10 +14,11 @@ import { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
 import type { StepChecks, StrategyWatchOptions } from '../strategy';
 import { Explainer } from './explain';
-import { type Decide, follow, settle, type Tracked } from './follow';
+import { type Decide, follow, settle } from './follow';
 import { answer, settleUnsuccessful, waitingHook } from './outcome';
 import { findUntilSeen } from './resolve';
 import { HOLD_STAGE, isFinished } from './stages';
+import type { Tracked } from './tracked';
 
 /** Runs a step check and answers the hook it guards: CONTINUE when it passed, else ROLLBACK (the service fails). */
 async function checkThenAnswer(
