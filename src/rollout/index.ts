@@ -1,5 +1,5 @@
 /**
- * Following ROLLING deployments (SPEC 3.4): start one (UpdateService), watch many by
+ * Following ROLLING deployments (docs/rollout.md "Rollout"): start one (UpdateService), watch many by
  * deployment id, explain failures. The waves and the transaction are the engine's (src/engine/).
  */
 

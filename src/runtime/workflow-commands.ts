@@ -3,7 +3,7 @@
  * blocks in GITHUB_OUTPUT / GITHUB_STATE), with the runner's escaping, as
  * @actions/core writes them. The main step uses these instead of @actions/core:
  * core's module graph pulls in its HTTP client (undici, ~470 KB of bundle) at load,
- * and the first log line must not wait for that (SPEC 5: under 100 ms).
+ * and the first log line must not wait for that (docs/architecture.md "Budgets").
  * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
  */
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * The way back (SPEC 3.4.1). While a deployment is in progress blue still runs, so
+ * The way back (docs/strategies.md "What ecs-release does at each stage"). While a deployment is in progress blue still runs, so
  * going back is one traffic shift: its held hook answered ROLLBACK, else
  * StopServiceDeployment ROLLBACK. A deployment that already finished goes back by a new
  * UpdateService to the previous revision. Every call goes out at once and is not tied
