@@ -1,7 +1,8 @@
-import { ConfigError, SHOWN_PROBLEMS, shownProblems } from './config/errors';
+import { relative, resolve, sep } from 'node:path';
+import { ConfigError, type Problem, SHOWN_PROBLEMS, shownProblems } from './config/errors';
 import { loadConfig } from './config/load';
 import { CliUsageError, cliArgs, cliUsage } from './runtime/cli-args';
-import { issueCommand } from './runtime/workflow-commands';
+import { type CommandProperties, issueCommand } from './runtime/workflow-commands';
 import { workspaceLoadOptions } from './runtime/workspace';
 
 const controller = new AbortController();
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
     config = loadConfig(workspaceLoadOptions(process.env, workdir));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    for (const p of shownProblems(error.problems)) issueCommand('error', `${p.key}: ${p.message}`);
+    for (const p of shownProblems(error.problems))
+      issueCommand('error', `${p.key}: ${p.message}`, place(p, workdir));
     const count = error.problems.length;
     const listed = count > SHOWN_PROBLEMS ? `the first ${SHOWN_PROBLEMS} listed above` : 'listed above';
     fail(
@@ -48,6 +50,13 @@ async function main(): Promise<void> {
   // The rest of the action (the SDK, Docker, @actions/core) loads only for a valid configuration.
   const { runAction } = await import('./action');
   await runAction(config, controller.signal, workdir, printJson);
+}
+
+/** A problem found in the config file, as an annotation on the file's line. */
+function place(problem: Problem, workdir: string): CommandProperties {
+  if (problem.file === undefined) return {};
+  const file = relative(workdir, resolve(workdir, problem.file)).split(sep).join('/');
+  return problem.line === undefined ? { file } : { file, line: problem.line };
 }
 
 /**

@@ -19,7 +19,7 @@ export interface RunOutcome {
 export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcome> {
   if (config.githubToken) rt.mask(config.githubToken);
 
-  // The first log line, before anything a later stage needs is loaded (SPEC 5: under 100 ms).
+  // The first log line, before anything a later stage needs is loaded (docs/architecture.md "Budgets").
   rt.log.info(startLine(config));
   const report = newReport(config);
   let lastPhase: string | undefined;

@@ -41,6 +41,8 @@ describe('the config file YAML', () => {
     expect(problems[0]).toEqual({
       key: `${PATH}: k0`,
       message: 'is set twice (line 1 and line 42501): each key once per mapping',
+      file: PATH,
+      line: 42501,
     });
     const shown = shownProblems(problems);
     expect(shown).toHaveLength(21);
@@ -59,6 +61,35 @@ describe('the config file YAML', () => {
     expect(withFile(`${BASE}environments:\n  1: {}\n  "1": {}\n`, { environment: '1' })).toEqual([
       `${PATH}: environments.1: is set twice (line 8 and line 9): each key once per mapping`,
     ]);
+  });
+
+  it('places each problem found in the file on its line; problems from inputs have no file', () => {
+    const text = `${BASE}servics: []\ngate:\n  bake-time: 5 minutes\nenvironments:\n  prod: { clustr: x }\n`;
+    let error: unknown;
+    try {
+      loadConfig(options({ 'backend-build-args': 'nope' }, { [PATH]: text }));
+    } catch (caught) {
+      error = caught;
+    }
+    const placed = (error as ConfigError).problems.map((p) => [p.key, p.file, p.line]);
+    expect(placed).toEqual(
+      expect.arrayContaining([
+        [`${PATH}: servics`, PATH, 7],
+        [`${PATH}: gate.bake-time`, PATH, 9],
+        [`${PATH}: environments.prod.clustr`, PATH, 11],
+        ['input "backend-build-args"', undefined, undefined],
+      ]),
+    );
+    const yaml = (text: string) => {
+      try {
+        loadConfig(options(BASE_INPUTS, { [PATH]: text }));
+      } catch (caught) {
+        return (caught as ConfigError).problems.map((p) => [p.file, p.line]);
+      }
+    };
+    expect(yaml(`${BASE}---\ncluster: other\n`)).toEqual([[PATH, 7]]);
+    expect(yaml(`${BASE}gate: { bake-time: 1m, bake-time: 2m }\n`)).toEqual([[PATH, 7]]);
+    expect(yaml(`${BASE}gate: [\n`)).toEqual([[PATH, 8]]);
   });
 
   it('refuses a second YAML document instead of ignoring it', () => {

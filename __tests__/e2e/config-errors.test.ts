@@ -19,10 +19,10 @@ describe('node dist/index.js with a broken configuration', () => {
     expect(child.status).toBe(1);
     const out = child.stdout;
     expect(out).toContain(
-      '::error::.github/ecs-release.yml: servics: unknown key (did you mean "services"?)',
+      '::error file=.github/ecs-release.yml,line=4::.github/ecs-release.yml: servics: unknown key (did you mean "services"?)',
     );
     expect(out).toContain(
-      '::error::.github/ecs-release.yml: gate.bake-time: expected a duration like 90s, 15m or 1h',
+      '::error file=.github/ecs-release.yml,line=5::.github/ecs-release.yml: gate.bake-time: expected a duration like 90s, 15m or 1h',
     );
     expect(out).toContain('::error::input "cluster": required');
     expect(out).toContain('::error::input "backend-build-args": line 2 "malformed line" is not KEY=VALUE');

@@ -304,7 +304,7 @@ async function run(c: Case, index: number): Promise<void> {
 const STACK = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 /** An error line that names what is wrong: `key: message`, `input "x": message`, a path, or preflight's "service X was not found". */
 const NAMED =
-  /^::error::(?:[^\n]*?%0A\s+- )?(?:(?:input "[^"]+"|[^\s:%][^:\n%]{0,200}): \S|service [^\n]+ was not found in cluster )/m;
+  /^::error(?: [^:\n]*)?::(?:[^\n]*?%0A\s+- )?(?:(?:input "[^"]+"|[^\s:%][^:\n%]{0,200}): \S|service [^\n]+ was not found in cluster )/m;
 
 describe('node dist/index.js with hostile inputs', () => {
   it(`${RUNS} generated inputs: a clear error naming the field or a pass, no stack trace, no hang, no mutation`, async () => {
@@ -363,7 +363,7 @@ describe('node dist/index.js with hostile inputs', () => {
       labEnv: lab.env,
       sha: 'f'.repeat(40),
     });
-    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error::'));
+    const errors = result.stdout.split('\n').filter((line) => line.startsWith('::error'));
     const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim()).length;
     console.log(
       `85,000 keys set twice (${(keys.join('\n').length * 2) / 1000} KB): exit ${result.code} after ${(result.ms / 1000).toFixed(1)}s, ` +
@@ -371,7 +371,7 @@ describe('node dist/index.js with hostile inputs', () => {
     );
     expect(result.code).not.toBe(0);
     expect(errors[0]).toBe(
-      '::error::fuzz/duplicate-keys.yml: k0: is set twice (line 1 and line 42501): each key once per mapping',
+      '::error file=fuzz/duplicate-keys.yml,line=42501::fuzz/duplicate-keys.yml: k0: is set twice (line 1 and line 42501): each key once per mapping',
     );
     expect(errors.slice(20)).toEqual([
       '::error::(and more): 42480 more problems not listed: fix these first',

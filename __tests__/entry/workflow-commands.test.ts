@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { issueFileCommand } from '../../src/runtime/workflow-commands';
+import { issueCommand, issueFileCommand } from '../../src/runtime/workflow-commands';
 
 /** The runner's reading of GITHUB_OUTPUT: `name<<delimiter` blocks. */
 function readBlocks(text: string): Record<string, string> {
@@ -49,5 +49,21 @@ describe('issueFileCommand', () => {
     });
     issueFileCommand('OUTPUT', 'task-definitions', '{"a":1}\n::add-mask::x', {});
     expect(written.join('')).toBe('::set-output name=task-definitions::{"a":1}%0A::add-mask::x\n');
+  });
+});
+
+describe('issueCommand', () => {
+  it('places an annotation with file and line, the properties escaped as the runner reads them', () => {
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    issueCommand('error', 'a.yml: gate: 50%\nnext', { file: 'odd,dir/a:b.yml', line: 7 });
+    issueCommand('error', 'input "cluster": required', {});
+    expect(written).toEqual([
+      '::error file=odd%2Cdir/a%3Ab.yml,line=7::a.yml: gate: 50%25%0Anext\n',
+      '::error::input "cluster": required\n',
+    ]);
   });
 });

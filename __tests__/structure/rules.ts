@@ -2,7 +2,7 @@
  * The code's shape, measured with the TypeScript compiler over src/: function
  * lengths and which folder imports which (the layers of docs/architecture.md).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
@@ -76,4 +76,87 @@ export function layerOf(path: string): number {
   const p = path.replace(/\.ts$/, '');
   for (const [rank, re] of LAYERS) if (re.test(p)) return rank;
   throw new Error(`${path} belongs to no layer: add it to LAYERS in __tests__/structure/rules.ts`);
+}
+
+/** A relative import resolved to the file it loads (`x` → `x.ts` or `x/index.ts`), or undefined outside src/. */
+function moduleFile(target: string, known: Set<string>): string | undefined {
+  const bare = target.replace(/\.js$/, '');
+  return [`${bare}.ts`, `${bare}/index.ts`, target].find((f) => known.has(f));
+}
+
+/**
+ * Import circles over the given files (paths relative to src/), type-only imports
+ * included: each strongly connected group of two or more files (or a file that
+ * imports itself), sorted, by Tarjan's algorithm.
+ */
+export function importCycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const connect = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v) as number);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v) as number, index.get(w) as number));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const group: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop() as string;
+      onStack.delete(w);
+      group.push(w);
+    } while (w !== v);
+    if (group.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(group.sort());
+  };
+  for (const v of graph.keys()) if (!index.has(v)) connect(v);
+  return cycles;
+}
+
+/** Which file under `root` imports which (names relative to `root`), relative imports only. */
+export function importGraph(root = SRC): Map<string, string[]> {
+  const names = sourceFiles(root).map((f) => relative(root, f));
+  const known = new Set(names);
+  return new Map(
+    names.map((name) => {
+      const specs = importsOf(join(root, name)).map((t) => relative(root, resolve(SRC, t)));
+      return [name, specs.map((t) => moduleFile(t, known)).filter((t): t is string => t !== undefined)];
+    }),
+  );
+}
+
+export const REPO = resolve(SRC, '..');
+
+/** Documents that live outside the repository: a reader of src/ cannot open them. */
+const OUTSIDE_DOCUMENTS = /\b(SPEC(\.md)?|AWS-BEHAVIOUR(\.md)?|MACHINE-NOTES(\.md)?)\b|\bshared\//g;
+const MARKDOWN_PATH = /[\w./-]*[\w-]\.md\b/g;
+
+/**
+ * Mentions, in every file under `root` (code and comments alike), of a document a
+ * reader of the repository cannot open: the ones kept outside it, and any `*.md`
+ * path that exists neither from the repository's root nor under docs/.
+ */
+export function missingDocuments(root = SRC, repo = REPO): string[] {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+    );
+  const exists = (p: string) => [join(repo, p), join(repo, 'docs', p)].some((f) => existsSync(f));
+  return files(root).flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((line, i) => {
+        const where = `${relative(root, file)}:${i + 1}`;
+        const outside = [...line.matchAll(OUTSIDE_DOCUMENTS)].map((m) => m[0]);
+        const missing = [...line.matchAll(MARKDOWN_PATH)].map((m) => m[0]).filter((p) => !exists(p));
+        return [...new Set([...outside, ...missing])].map((m) => `${where} ${m}`);
+      }),
+  );
 }

@@ -1,13 +1,23 @@
 /**
  * docs/architecture.md's rules, checked over src/ with the TypeScript compiler:
- * no import reaches from a lower layer into a higher one, and no function grows
- * past 80 lines.
+ * no import reaches from a lower layer into a higher one, no import circle (type-only
+ * imports included), no function grows past 80 lines, and src/ names no document a
+ * reader of the repository cannot open.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { functionLengths, importsOf, layerOf, SRC, sourceFiles } from './rules';
+import {
+  functionLengths,
+  importCycles,
+  importGraph,
+  importsOf,
+  layerOf,
+  missingDocuments,
+  SRC,
+  sourceFiles,
+} from './rules';
 
 const MAX_LINES = 80;
 
@@ -43,5 +53,38 @@ describe('the shape of src/', () => {
     );
     expect(layerOf('pipeline/deploy.ts')).toBeGreaterThan(layerOf('rollout/index.ts'));
     expect(layerOf('model/contracts.ts')).toBeGreaterThan(layerOf('config/types.ts'));
+  });
+
+  it('no file imports itself back through others (type-only imports count)', () => {
+    expect(importCycles(importGraph())).toEqual([]);
+  });
+
+  it('src/ names only documents that are in the repository', () => {
+    expect(missingDocuments()).toEqual([]);
+  });
+
+  it('the checker sees an import circle and a missing document when there is one', () => {
+    // Guards the two checks above: a planted circle (type-only) and planted mentions.
+    const root = mkdtempSync(join(tmpdir(), 'structure-'));
+    mkdirSync(join(root, 'a'));
+    writeFileSync(join(root, 'a/index.ts'), "import type { B } from '../b';\nexport type A = B;\n");
+    writeFileSync(join(root, 'b.ts'), "import { c } from './c';\nexport type B = string;\n");
+    writeFileSync(join(root, 'c.ts'), "import type { A } from './a';\nexport const c = 1;\n");
+    writeFileSync(join(root, 'd.ts'), "import { c } from './c';\n");
+    expect(importCycles(importGraph(root))).toEqual([['a/index.ts', 'b.ts', 'c.ts']]);
+    writeFileSync(
+      join(root, 'd.ts'),
+      [
+        '// see SPEC §4 and AWS-BEHAVIOUR "x"; MACHINE-NOTES.md; /work/shared/x',
+        '// docs/rollout.md exists, docs/nowhere.md does not',
+      ].join('\n'),
+    );
+    expect(missingDocuments(root)).toEqual([
+      'd.ts:1 SPEC',
+      'd.ts:1 AWS-BEHAVIOUR',
+      'd.ts:1 MACHINE-NOTES.md',
+      'd.ts:1 shared/',
+      'd.ts:2 docs/nowhere.md',
+    ]);
   });
 });

@@ -71,4 +71,18 @@ describe('the CLI flags', () => {
     expect(() => cliInputs(['plna'])).toThrow('unknown command plna; did you mean plan?');
     expect(() => cliInputs(['--zzzzzzzz=1'])).toThrow(/^unknown flag --zzzzzzzz \(ecs-release/);
   });
+
+  it('a flag followed by another flag is missing its value, not set to the other flag', () => {
+    expect(() => cliInputs(['deploy', '--cluster', '--backend-service', 'x'])).toThrow(
+      new CliUsageError('flag --cluster needs a value'),
+    );
+    expect(cliInputs(['--cluster=-odd', '--backend-service', 'x'])).toEqual({
+      INPUT_CLUSTER: '-odd',
+      'INPUT_BACKEND-SERVICE': 'x',
+    });
+    expect(() => cliInputs(['--cluster', 'acme', 'deploy'])).toThrow(
+      new CliUsageError('unexpected argument "deploy": flags are --<input-name> <value>'),
+    );
+    expect(() => cliArgs(['history', '--json=yes'])).toThrow(CliUsageError);
+  });
 });

@@ -4,7 +4,7 @@ import { type ConfigFile, configFileSchema } from './file-schema';
 import type { InputReader } from './inputs-parse';
 import type { LoadOptions } from './load-options';
 import { DEFAULT_CONFIG_FILE, INPUTS } from './names';
-import { parseConfigYaml } from './yaml-file';
+import { keyLines, parseConfigYaml } from './yaml-file';
 import { problemsFromZod } from './zod-problems';
 
 /**
@@ -49,6 +49,7 @@ function parseYaml(text: string, path: string, problems: Problem[]): unknown {
     problems.push({
       key: path,
       message: `is not valid YAML: ${error instanceof Error ? error.message : String(error)}`,
+      file: path,
     });
     return undefined;
   }
@@ -67,6 +68,6 @@ export function readConfigFile(options: LoadOptions, reader: InputReader, proble
   if (document === undefined) return { broken: problems.length > before };
   const parsed = configFileSchema.safeParse(document);
   if (parsed.success) return { broken: false, loaded: { path, file: parsed.data } };
-  problems.push(...problemsFromZod(parsed.error, configFileSchema, path, document));
+  problems.push(...problemsFromZod(parsed.error, configFileSchema, path, document, keyLines(text ?? '')));
   return { broken: false, loaded: { path, file: validSections(document) } };
 }

@@ -2,6 +2,10 @@ export interface Problem {
   /** Where: `input "bake-time"` or `.github/ecs-release.yml: gate.bake-time`. */
   key: string;
   message: string;
+  /** Found in the config file: the file as the configuration names it, for an annotation. */
+  file?: string;
+  /** The problem's line in `file` (1-based), when the YAML places it. */
+  line?: number;
 }
 
 /** Enough to fix in one go; more (a file of 40,000 repeated keys) would bury the first ones. */

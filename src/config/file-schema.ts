@@ -16,7 +16,7 @@ import { DURATION_HINT, parseDuration } from './duration';
 import { refusedMigrationEnvName } from './migration-env';
 
 /**
- * The config file's schema (SPEC section 2). The JSON Schema that editors use is
+ * The config file's schema (docs/config.md "The file"). The JSON Schema that editors use is
  * generated from this (`npm run schema`), so the two never drift apart.
  */
 

@@ -65,6 +65,6 @@ export const STATE = {
 
 export const DEFAULT_CONFIG_FILE = '.github/ecs-release.yml';
 
-/** Image keys used when everything comes from inputs (SPEC section 1). */
+/** Image keys used when everything comes from inputs (docs/config.md "Inputs and the file together"). */
 export const INPUT_IMAGE_KEYS = ['frontend', 'backend'] as const;
 export type InputImageKey = (typeof INPUT_IMAGE_KEYS)[number];

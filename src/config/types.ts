@@ -58,7 +58,7 @@ export interface GateConfig {
   alarmPrefix?: string;
   bakeTimeMs: number;
   smokeUrl?: string;
-  /** Built-in strategies: checked against green's test traffic before production traffic moves (SPEC 3.4.1). */
+  /** Built-in strategies: checked against green's test traffic before production traffic moves (docs/config.md). */
   smokeTestUrl?: string;
   autoRollback: boolean;
   waitTimeoutMs: number;

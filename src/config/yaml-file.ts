@@ -26,8 +26,11 @@ import type { Problem } from './errors';
 /** Deeper than any real config needs (the deepest key today is 5 levels down). */
 export const MAX_DEPTH = 32;
 
-/** Problems go in `problems`; `where` is the path inside the file, empty for the file itself. */
-type Report = (where: string, message: string) => void;
+/**
+ * Problems go in `problems`; `where` is the path inside the file, empty for the file
+ * itself; `offset`, where the YAML places the problem (for the annotation's line).
+ */
+type Report = (where: string, message: string, offset?: number) => void;
 
 /**
  * The file's YAML as a plain value, or undefined after recording why it cannot be
@@ -40,20 +43,26 @@ export function parseConfigYaml(text: string, path: string, problems: Problem[])
     const { line, col } = lines.linePos(offset);
     return `line ${line}, column ${col}`;
   };
-  const report: Report = (where, message) =>
-    problems.push({ key: where ? `${path}: ${where}` : path, message });
+  const report: Report = (where, message, offset) =>
+    problems.push({
+      key: where ? `${path}: ${where}` : path,
+      message,
+      file: path,
+      ...(offset === undefined ? {} : { line: lines.linePos(offset).line }),
+    });
   const documents = tokens.filter((token) => token.type === 'document');
   const second = documents[1];
   if (second) {
     report(
       '',
       `holds ${documents.length} YAML documents (the second starts at ${at(second.offset)}): a config file is one document; remove the "---" that starts the second`,
+      second.offset,
     );
     return undefined;
   }
   const deep = tokens.map((token) => tooDeep(token, 0)).find((token) => token !== undefined);
   if (deep) {
-    report('', `nests deeper than ${MAX_DEPTH} levels (at ${at(deep.offset)})`);
+    report('', `nests deeper than ${MAX_DEPTH} levels (at ${at(deep.offset)})`, deep.offset);
     return undefined;
   }
   const composer = new Composer({ uniqueKeys: false, logLevel: 'silent' });
@@ -61,7 +70,7 @@ export function parseConfigYaml(text: string, path: string, problems: Problem[])
   if (!document) return {};
   const error = [...document.errors, ...document.warnings][0];
   if (error) {
-    report('', `is not valid YAML: ${error.message.split('\n')[0]} at ${at(error.pos[0])}`);
+    report('', `is not valid YAML: ${error.message.split('\n')[0]} at ${at(error.pos[0])}`, error.pos[0]);
     return undefined;
   }
   if (!keysHold(document, report, at)) return undefined;
@@ -103,9 +112,9 @@ function keysHold(document: Document.Parsed, report: Report, at: (offset: number
     anchors: new Map(),
     heights: new Map(),
     open: new Set(),
-    report: (where, message) => {
+    report: (where, message, offset) => {
       held = false;
-      report(where, message);
+      report(where, message, offset);
     },
     at,
   };
@@ -121,7 +130,11 @@ function heightOf(node: unknown, path: string, walk: Walk): number {
   if (isAlias(node)) {
     const target = walk.anchors.get(node.source);
     if (target && walk.open.has(target)) {
-      walk.report(path || '(document)', `the alias *${node.source} is inside the node it names`);
+      walk.report(
+        path || '(document)',
+        `the alias *${node.source} is inside the node it names`,
+        node.range?.[0],
+      );
       return 0;
     }
     return (target && walk.heights.get(target)) ?? 0;
@@ -154,13 +167,15 @@ function mapHeight(map: YAMLMap, path: string, walk: Walk): number {
       walk.report(
         path || '(document)',
         `has a key at ${walk.at(offset)} that is a mapping or a list: keys are plain names`,
+        offset,
       );
     } else if (key === '__proto__') {
-      walk.report(child, 'is a key JavaScript does not keep as data ("__proto__"): rename it');
+      walk.report(child, 'is a key JavaScript does not keep as data ("__proto__"): rename it', offset);
     } else if (seen.has(key)) {
       walk.report(
         child,
         `is set twice (${twice(walk.at(seen.get(key) ?? 0), walk.at(offset))}): each key once per mapping`,
+        offset,
       );
     } else {
       seen.set(key, offset);
@@ -191,4 +206,33 @@ function keyText(key: unknown, walk: Walk): string | undefined {
 function printable(key: string): string {
   const short = key.length > 60 ? `${key.slice(0, 60)}…` : key;
   return /\p{Cc}/u.test(short) ? escapeControl(short) : short;
+}
+
+/**
+ * The line (1-based) of the key at `path` in a file parseConfigYaml accepted, for a
+ * schema problem's annotation: the last key or list item of `path` the file has (a
+ * missing key points at the mapping that lacks it), undefined for the document itself.
+ */
+export function keyLines(text: string): (path: readonly PropertyKey[]) => number | undefined {
+  const lines = new LineCounter();
+  const tokens = new Parser(lines.addNewLine).parse(text);
+  const document = [
+    ...new Composer({ uniqueKeys: false, logLevel: 'silent' }).compose(tokens, true, text.length),
+  ][0];
+  return (path) => {
+    let node: unknown = document?.contents;
+    let offset: number | undefined;
+    for (const step of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(step));
+        if (!pair) break;
+        offset = (pair.key as Node).range?.[0];
+        node = pair.value;
+      } else if (isSeq(node) && typeof step === 'number' && node.items[step]) {
+        node = node.items[step];
+        offset = (node as Node).range?.[0];
+      } else break;
+    }
+    return offset === undefined ? undefined : lines.linePos(offset).line;
+  };
 }

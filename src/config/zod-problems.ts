@@ -57,14 +57,24 @@ export function describeValue(value: unknown): string {
   return `${typeof value} ${String(value).slice(0, 40)}`;
 }
 
-/** zod issues as problems that name the key and say what was expected and what was there. */
+/**
+ * zod issues as problems that name the key and say what was expected and what was there.
+ * With `lineOf` (the file's key lines), each problem also names `where` as its file and
+ * the key's line.
+ */
 export function problemsFromZod(
   error: z.ZodError,
   schema: Schema,
   where: string,
   document?: unknown,
+  lineOf?: (path: readonly PropertyKey[]) => number | undefined,
 ): Problem[] {
   const problems: Problem[] = [];
+  const place = (path: readonly PropertyKey[]) => {
+    if (!lineOf) return {};
+    const line = lineOf(path);
+    return line === undefined ? { file: where } : { file: where, line };
+  };
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, issue.path);
@@ -73,6 +83,7 @@ export function problemsFromZod(
         problems.push({
           key: `${where}: ${formatPath([...issue.path, key])}`,
           message: `unknown key${guess ? ` (did you mean "${guess}"?)` : ''}; known keys: ${known.join(', ')}`,
+          ...place([...issue.path, key]),
         });
       }
       continue;
@@ -86,7 +97,11 @@ export function problemsFromZod(
       const at = valueAt(document, issue.path);
       message = `has the wrong type${at.found ? ` (got ${describeValue(at.value)})` : ''}`;
     }
-    problems.push({ key: `${where}: ${formatPath(issue.path) || '(document)'}`, message });
+    problems.push({
+      key: `${where}: ${formatPath(issue.path) || '(document)'}`,
+      message,
+      ...place(issue.path),
+    });
   }
   return problems;
 }

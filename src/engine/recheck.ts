@@ -1,5 +1,5 @@
 /**
- * SPEC 3.8: between preflight and a mutation (the migration, each wave's
+ * docs/rollout.md "Another run still in progress": between preflight and a mutation (the migration, each wave's
  * UpdateService, the outcome tags) minutes can pass: image builds, the migration,
  * earlier waves. Before each one the run re-reads the services it is about to touch
  * and stops, having changed nothing more, if someone else moved one of them.

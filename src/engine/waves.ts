@@ -1,5 +1,5 @@
 /**
- * The rollout (SPEC 3.4): waves in ascending order; every service of a wave updated
+ * The rollout (docs/architecture.md "The engine"): waves in ascending order; every service of a wave updated
  * at once, then watched together by its strategy (rolling: by deployment id; built-in:
  * by service deployment, up to its commit point). A wave that is not ready stops the
  * rollout: later waves are `not-started`.

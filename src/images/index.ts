@@ -1,5 +1,5 @@
 /**
- * The images stage (SPEC 3.2): for each image key, find its content tag in ECR
+ * The images stage (docs/images.md): for each image key, find its content tag in ECR
  * or build it with BuildKit, push it, and tag it with the commit. Independent
  * images build in parallel; the first failure cancels the others.
  */

@@ -54,7 +54,7 @@ export async function runMigration(
   if (!decision.migrate) return { outcome: 'skipped', detail: decision.detail };
 
   // The snapshot (RDS client) and runner mode (Secrets Manager, RDS) load only when used:
-  // a task-mode migration's process holds the ECS and Logs clients alone (SPEC 5 memory).
+  // a task-mode migration's process holds the ECS and Logs clients alone (docs/architecture.md "Budgets").
   const snapshot = ctx.config.database?.snapshot
     ? await (await import('../database/snapshot')).snapshotDatabase(ctx)
     : undefined;

@@ -8,7 +8,7 @@ import { nextDelay, POLL_MIN_MS } from './poll';
 import type { TaskOutput } from './task-output';
 import { stopMigrationTask } from './task-start';
 
-/** DescribeTasks is eventually consistent just after RunTask (AWS-BEHAVIOUR section 4). */
+/** DescribeTasks is eventually consistent just after RunTask (docs/aws-facts.md "Tasks"). */
 const MISSING_FOR_MS = 60_000;
 
 export interface RunningTask {

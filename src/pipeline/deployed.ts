@@ -1,4 +1,4 @@
-import type { ImagesResult, PreflightResult, RenderResult } from '../model/contracts';
+import type { ImagesResult, PreflightResult } from '../model/contracts';
 import type { Report } from '../model/report';
 
 /** Per image key, the images the services run now: the layer cache for rebuilding that key. */
@@ -22,14 +22,4 @@ export function recordImages(report: Report, images: ImagesResult): void {
   for (const [key, image] of Object.entries(images)) {
     report.images[key] = { uri: image.uri, digest: image.digest, built: image.built };
   }
-}
-
-export function recordRender(report: Report, render: RenderResult): void {
-  report.services = render.services.map((s) => ({
-    service: s.live.config.service,
-    previous: s.previousArn,
-    target: s.targetArn,
-    current: s.targetArn,
-    state: s.changed ? 'pending' : 'unchanged',
-  }));
 }

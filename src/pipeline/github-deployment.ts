@@ -9,7 +9,7 @@ import {
 import type { StageContext } from '../runtime/context';
 
 /**
- * A GitHub deployment around `fn` (SPEC 3.7), for deploy and rollback alike:
+ * A GitHub deployment around `fn` (docs/rollback.md "GitHub deployments"), for deploy and rollback alike:
  * in_progress now, then success or failure from the report's result, whatever
  * happened (it must never stay in_progress). No target: just `fn`.
  */

@@ -1,5 +1,5 @@
 /**
- * `command: rollback` (SPEC 3.6): find the target release by its record tags, check
+ * `command: rollback` (docs/rollback.md): find the target release by its record tags, check
  * its images still exist, then hand the engine one wave that moves every service to
  * the target's revision; it watches, gates, and puts the services back where they
  * were when the rollback's own rollout or gate fails (`rolled-back`).

@@ -1,5 +1,5 @@
 /**
- * Preflight (SPEC 3.1): read-only. Every problem is collected and reported in one
+ * Preflight (docs/rollout.md "Preflight"): read-only. Every problem is collected and reported in one
  * error, so a user fixes everything in one go, and nothing in AWS has changed.
  */
 import type { PreflightResult } from '../model/contracts';

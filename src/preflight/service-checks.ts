@@ -36,7 +36,7 @@ export function serviceRefusals(name: string, s: Service): string[] {
         '(resourceManagementType CUSTOMER).',
     );
   }
-  // ROLLING and ECS's built-in BLUE_GREEN, LINEAR and CANARY are driven (SPEC 3.4.1); a value this
+  // ROLLING and ECS's built-in BLUE_GREEN, LINEAR and CANARY are driven (docs/strategies.md); a value this
   // version does not know is refused rather than watched as if it were one of them.
   const strategy = s.deploymentConfiguration?.strategy;
   if (strategy && !KNOWN_STRATEGIES.includes(strategy)) {

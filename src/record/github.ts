@@ -1,5 +1,5 @@
 /**
- * A GitHub deployment per run (SPEC 3.7): created with the release manifest as
+ * A GitHub deployment per run (docs/rollback.md "GitHub deployments"): created with the release manifest as
  * payload, then statuses in_progress → success / failure. Recording is never worth
  * failing a production release over: a token without `deployments: write` gets a
  * notice, any other GitHub error a warning, and the run goes on.

@@ -1,5 +1,5 @@
 /**
- * The release record (SPEC section 1): the tags on task definition revisions that
+ * The release record (docs/rollback.md "Release records and `to:`"): the tags on task definition revisions that
  * are ecs-release's only history. Their names, how they are read, the baseline the
  * first release writes, and the outcome every release ends with, in one place.
  */

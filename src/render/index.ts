@@ -1,5 +1,5 @@
 /**
- * Render (SPEC 3.4): each service's new revision from the one it runs now, and
+ * Render (docs/rollout.md "Render"): each service's new revision from the one it runs now, and
  * only the changed ones registered.
  */
 import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';

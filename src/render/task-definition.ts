@@ -87,7 +87,7 @@ export function comparable(td: Comparable): Record<string, unknown> {
   return { ...(normalize(fields) as Record<string, unknown>), ...(tags.length > 0 && { tags }) };
 }
 
-/** "Did not change" (SPEC section 1): equal registrable fields, record tags left out. */
+/** "Did not change" (docs/rollout.md "Render"): equal registrable fields, record tags left out. */
 export function sameDefinition(a: Comparable, b: Comparable): boolean {
   return JSON.stringify(comparable(a)) === JSON.stringify(comparable(b));
 }

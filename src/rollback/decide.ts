@@ -1,5 +1,5 @@
 /**
- * What goes back where when a release fails (SPEC 3.6): every service the release
+ * What goes back where when a release fails (docs/rollback.md "Automatic rollback"): every service the release
  * touched goes back to the revision it ran before, except one that ECS's circuit
  * breaker already rolled back. Pure: the deploy pipeline executes the decision.
  */

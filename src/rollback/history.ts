@@ -1,5 +1,5 @@
 /**
- * `command: history` (SPEC section 1): the environment's releases, newest first, as the
+ * `command: history` (docs/history.md): the environment's releases, newest first, as the
  * record tags describe them. Read-only: the same reader and choices as rollback, so
  * the list shows exactly what `to:` would find.
  */

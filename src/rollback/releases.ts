@@ -1,6 +1,6 @@
 /**
- * Releases as the record tags on task definition revisions describe them (SPEC
- * section 1): the only history ecs-release keeps, and the source of truth for rollback.
+ * Releases as the record tags on task definition revisions describe them (docs/rollback.md
+ * "Release records and `to:`"): the only history ecs-release keeps, and the source of truth for rollback.
  */
 import type { Tag } from '@aws-sdk/client-ecs';
 import type { ReleaseOutcome } from '../model/contracts';
@@ -69,7 +69,7 @@ export function revisionFromTags(
   return rev;
 }
 
-/** Only these can be rolled back to (SPEC: `previous` and `to:` choose among succeeded releases). */
+/** Only these can be rolled back to (`previous` and `to:` choose among succeeded releases: docs/rollback.md). */
 export const isEligible = (r: { outcome?: ReleaseOutcome }): boolean => r.outcome === 'succeeded';
 
 /**

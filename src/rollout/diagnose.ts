@@ -33,7 +33,7 @@ function failingContainers(task: Task): string[] {
     .slice(0, 2);
 }
 
-/** The awslogs stream of a container: `<prefix>/<container>/<task id>` (SPEC 3.3). */
+/** The awslogs stream of a container: `<prefix>/<container>/<task id>` (docs/aws-facts.md "Tasks"). */
 export function logStream(
   td: TaskDefinition,
   container: string,

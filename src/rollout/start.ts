@@ -1,6 +1,6 @@
 import { type Service, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { StageContext } from '../runtime/context';
-import type { StartedDeployment } from './watch';
+import type { StartedDeployment } from './watched';
 
 function primaryOf(service: Service | undefined, taskDefinitionArn: string) {
   const deployments = service?.deployments ?? [];

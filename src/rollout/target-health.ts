@@ -1,4 +1,4 @@
-/** SPEC 3.4 success: every new task's target healthy in every target group of the service. */
+/** Success (docs/rollout.md "Reading the new tasks at completion"): every new task's target healthy in every target group of the service. */
 import type { LoadBalancer, Task } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { namedErrorText } from '../aws/errors';

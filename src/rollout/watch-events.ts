@@ -1,4 +1,4 @@
-/** SPEC 3.4: every new service event printed once, in the order ECS wrote them. */
+/** Every new service event printed once, in the order ECS wrote them (docs/aws-facts.md "Service events"). */
 import type { Service } from '@aws-sdk/client-ecs';
 import type { StageContext } from '../runtime/context';
 import { unhealthyEvent } from './diagnose';
@@ -6,7 +6,7 @@ import type { Watched } from './watched';
 
 const STARTED = /^\(service [^)]+\) has started \d+ tasks: (.*)$/;
 
-/** `(service S) has started 2 tasks: (task <id>) (task <id>).` (AWS-BEHAVIOUR 3): the ids. */
+/** `(service S) has started 2 tasks: (task <id>) (task <id>).` (docs/aws-facts.md "Service events"): the ids. */
 export function startedEvent(message: string): string[] {
   const m = STARTED.exec(message);
   return m?.[1] ? [...m[1].matchAll(/\(task ([^)\s]+)\)/g)].flatMap((x) => x[1] ?? []) : [];

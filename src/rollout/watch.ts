@@ -24,20 +24,7 @@ import { ReadBudget } from './read-budget';
 import { type Completing, targetsHealthy } from './target-health';
 import { TaskReader } from './tasks';
 import { diagnose } from './watch-diagnose';
-import { detailOf, newWatched, openOf, settle, type Watched } from './watched';
-
-export interface StartedDeployment {
-  service: string;
-  deploymentId: string;
-  taskDefinitionArn: string;
-  /** When known (UpdateService's answer): tells ECS's rollback (older) from someone else's deployment (newer). */
-  createdAt?: Date;
-  /**
-   * Deployments the service had when ours started (UpdateService's answer). ECS's
-   * circuit breaker rolls back to one of these; anyone else's deployment is new.
-   */
-  priorDeploymentIds?: string[];
-}
+import { detailOf, newWatched, openOf, type StartedDeployment, settle, type Watched } from './watched';
 
 export interface WatchOptions {
   /** Clock time after which unfinished deployments are `timed-out`. Default: now + wait-timeout. */

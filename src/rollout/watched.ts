@@ -1,7 +1,20 @@
 /** One deployment the watch loop follows, what it has seen of it so far, and how it ended. */
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import type { ServiceRolloutResult } from '../model/contracts';
-import type { StartedDeployment } from './watch';
+
+/** A deployment ecs-release started (UpdateService's answer): what the watch follows. */
+export interface StartedDeployment {
+  service: string;
+  deploymentId: string;
+  taskDefinitionArn: string;
+  /** When known (UpdateService's answer): tells ECS's rollback (older) from someone else's deployment (newer). */
+  createdAt?: Date;
+  /**
+   * Deployments the service had when ours started (UpdateService's answer). ECS's
+   * circuit breaker rolls back to one of these; anyone else's deployment is new.
+   */
+  priorDeploymentIds?: string[];
+}
 
 export interface Watched {
   target: StartedDeployment;

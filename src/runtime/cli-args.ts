@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { closest } from '../config/suggest';
 import type { Command } from '../config/types';
 import ACTION_INPUTS from './action-inputs.json';
@@ -36,8 +37,17 @@ export function cliInputs(argv: readonly string[]): Record<string, string> {
 }
 
 export function cliArgs(argv: readonly string[]): CliArgs {
-  const json = argv.includes(JSON_FLAG);
-  const inputs = flagInputs(argv.filter((a) => a !== JSON_FLAG));
+  const { values, command } = parseFlags(argv);
+  const inputs: Record<string, string> = {};
+  const set = (name: string, value: string) => {
+    inputs[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  };
+  if (command !== undefined) set('command', command);
+  for (const name of FLAGS) {
+    const value = values[name];
+    if (typeof value === 'string') set(name, value);
+  }
+  const json = values[JSON_NAME] === true;
   if (json && inputs.INPUT_COMMAND !== 'history') {
     throw new CliUsageError(
       `${JSON_FLAG} prints the releases that \`ecs-release history\` lists; the other commands have no JSON output`,
@@ -46,29 +56,57 @@ export function cliArgs(argv: readonly string[]): CliArgs {
   return { inputs, json };
 }
 
-function flagInputs(argv: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  const set = (name: string, value: string) => {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  };
-  const rest = [...argv];
-  const first = rest[0];
-  if (first && !first.startsWith('-')) {
-    if (!(COMMANDS as readonly string[]).includes(first)) throw unknown('command', first, COMMANDS, '');
-    set('command', rest.shift() ?? '');
+const JSON_NAME = JSON_FLAG.slice(2);
+const OPTIONS: Record<string, { type: 'string' | 'boolean' }> = Object.fromEntries([
+  ...FLAGS.map((name) => [name, { type: 'string' as const }]),
+  [JSON_NAME, { type: 'boolean' as const }],
+]);
+
+/**
+ * node:util's parseArgs, strict, over the flags action.yml lists. Its own errors do not
+ * name the flag in our words, so one tokens pass first turns the user's usual mistakes
+ * into named ones: an unknown flag (with the closest one), a flag without its value
+ * (`--cluster --backend-service x` is --cluster missing its value, not --cluster set to
+ * "--backend-service"), a stray word.
+ */
+function parseFlags(argv: readonly string[]): {
+  values: Record<string, unknown>;
+  command: string | undefined;
+} {
+  const args = [...argv];
+  const { tokens } = parseArgs({
+    args,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  let command: string | undefined;
+  for (const token of tokens) {
+    if (token.kind === 'positional' && token.index === 0) {
+      if (!(COMMANDS as readonly string[]).includes(token.value))
+        throw unknown('command', token.value, COMMANDS, '');
+      command = token.value;
+    } else if (token.kind !== 'option') {
+      const word = token.kind === 'positional' ? token.value : '--';
+      throw new CliUsageError(`unexpected argument "${word}": flags are --<input-name> <value>`);
+    } else if (!Object.hasOwn(OPTIONS, token.name)) {
+      throw unknown('flag', token.name, FLAGS, token.rawName.slice(0, -token.name.length));
+    } else if (OPTIONS[token.name]?.type === 'string' && missingValue(token)) {
+      throw new CliUsageError(`flag ${token.rawName} needs a value`);
+    }
   }
-  while (rest.length > 0) {
-    const flag = rest.shift() ?? '';
-    if (!flag.startsWith('--'))
-      throw new CliUsageError(`unexpected argument "${flag}": flags are --<input-name> <value>`);
-    const eq = flag.indexOf('=');
-    const name = eq > 0 ? flag.slice(2, eq) : flag.slice(2);
-    if (!FLAGS.includes(name)) throw unknown('flag', name, FLAGS, '--');
-    const value = eq > 0 ? flag.slice(eq + 1) : rest.shift();
-    if (value === undefined) throw new CliUsageError(`flag --${name} needs a value`);
-    set(name, value);
+  try {
+    const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
+    return { values, command };
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
-  return env;
+}
+
+/** No value, or the next flag taken for one: a value that starts with `-` must be written `--flag=-x`. */
+function missingValue(token: { value?: string | undefined; inlineValue?: boolean | undefined }): boolean {
+  return token.value === undefined || (!token.inlineValue && token.value.startsWith('-'));
 }
 
 function indent(text: string, width: number): string {

@@ -3,7 +3,7 @@
  * blocks in GITHUB_OUTPUT / GITHUB_STATE), with the runner's escaping, as
  * @actions/core writes them. The main step uses these instead of @actions/core:
  * core's module graph pulls in its HTTP client (undici, ~470 KB of bundle) at load,
- * and the first log line must not wait for that (SPEC 5: under 100 ms).
+ * and the first log line must not wait for that (docs/architecture.md "Budgets").
  * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
  */
 import { randomUUID } from 'node:crypto';
@@ -32,10 +32,20 @@ function escapeProperty(text: string): string {
 
 export type Command = 'error' | 'warning' | 'notice' | 'debug' | 'group' | 'endgroup' | 'add-mask';
 
-export function issueCommand(command: Command, message = ''): void {
+/** An annotation's place: `file` relative to the workspace, `line` 1-based. */
+export interface CommandProperties {
+  file?: string;
+  line?: number;
+}
+
+export function issueCommand(command: Command, message = '', properties: CommandProperties = {}): void {
   // The runner reads this line as our command; `##[` in the data is made inert all the same.
   const data = command === 'add-mask' ? message : inertLegacy(message);
-  process.stdout.write(`::${command}::${escapeData(data)}\n`);
+  const props = Object.entries(properties)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}=${escapeProperty(String(value))}`)
+    .join(',');
+  process.stdout.write(`::${command}${props ? ` ${props}` : ''}::${escapeData(data)}\n`);
 }
 
 /**

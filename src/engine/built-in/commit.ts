@@ -9,10 +9,11 @@ import type { StartedDeployment } from '../../rollout';
 import { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
 import { Explainer } from './explain';
-import { type Decide, follow, settle, type Tracked } from './follow';
+import { type Decide, follow, settle } from './follow';
 import { answer, settleUnsuccessful, waitingHook } from './outcome';
 import { resume } from './resume';
 import { isFinished } from './stages';
+import type { Tracked } from './tracked';
 
 const MINUTE_MS = 60_000;
 

@@ -1,5 +1,5 @@
 /**
- * A built-in deployment explained as a rolling one is (SPEC 3.4): the service's new
+ * A built-in deployment explained as a rolling one is (docs/strategies.md): the service's new
  * events printed once, and when green's tasks fail, why (stopped reason, container exit
  * codes and reasons, last log lines, ALB target health), with the rolling watch's own
  * code (rollout/watch-events.ts, watch-diagnose.ts) on one `Watched` per service.
@@ -28,8 +28,8 @@ import { diagnose } from '../../rollout/watch-diagnose';
 import { printEvents } from '../../rollout/watch-events';
 import { newWatched, type Watched } from '../../rollout/watched';
 import type { StageContext } from '../../runtime/context';
-import type { Tracked } from './follow';
 import { RUNNING_STATUSES } from './stages';
+import type { Tracked } from './tracked';
 
 /** At one round a second (more with many services), about every ten seconds per service. */
 export const EVENTS_EVERY_ROUNDS = 10;
@@ -48,7 +48,7 @@ interface Look {
 
 /**
  * Green registers in the alternate target group, and the two swap roles from one
- * deployment to the next (AWS-BEHAVIOUR 9.2): the targets of both explain a failure.
+ * deployment to the next (docs/aws-facts.md "Traffic plumbing"): the targets of both explain a failure.
  */
 function bothTargetGroups(lbs: LoadBalancer[]): LoadBalancer[] {
   const alternates = lbs.flatMap((lb) => {

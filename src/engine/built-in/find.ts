@@ -1,7 +1,7 @@
 /**
  * From the deployment UpdateService started (`ecs-svc/<digits>`) to the service
  * deployment that carries it: DescribeServices' `currentServiceDeployment` when its
- * target revision has the same digits (AWS-BEHAVIOUR 9.4), else the service's
+ * target revision has the same digits (docs/aws-facts.md "Rollback and the revision id"), else the service's
  * ListServiceDeployments. Never "the newest one": someone else's deployment is not ours.
  */
 import {

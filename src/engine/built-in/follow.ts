@@ -13,31 +13,12 @@ import type { BuiltInProgress, ServiceRolloutResult } from '../../model/contract
 import { isTransientAwsError } from '../../rollback/transient';
 import type { ReadBudget } from '../../rollout/read-budget';
 import { POLL_MS } from '../../rollout/watch';
-import { detailOf, type Watched } from '../../rollout/watched';
+import { detailOf } from '../../rollout/watched';
 import type { StageContext } from '../../runtime/context';
 import { describeDeployments } from './calls';
 import type { Explainer } from './explain';
-import { builtInOf, observe, type Progress } from './progress';
-
-export interface Tracked {
-  service: string;
-  /** The result's task definition: green for a rollout, the previous revision for a way back. */
-  taskDefinitionArn: string;
-  deploymentId?: string;
-  progress: Progress;
-  /** Hook ids already answered: ECS refuses a second answer, and a decision is made once. */
-  answered: Set<string>;
-  /** Set when ecs-release itself answered ROLLBACK: the service fails with this reason, not as ECS's rollback. */
-  failure?: string;
-  /** A PAUSE hook at POST_PRODUCTION_TRAFFIC_SHIFT is configured (else the hold is BAKE_TIME). */
-  holdHook?: boolean;
-  /** Clock time after which this one is `timed-out` (default: the follow's deadline). */
-  deadline?: number;
-  result?: ServiceRolloutResult;
-  busy?: Promise<void> | undefined;
-  /** What the rolling watch's diagnostics saw of it (events, stopped tasks, targets), when explained. */
-  watched?: Watched;
-}
+import { builtInOf, observe } from './progress';
+import type { Tracked } from './tracked';
 
 export type Decide = (t: Tracked, sd: ServiceDeployment) => Promise<void> | undefined;
 

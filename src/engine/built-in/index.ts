@@ -1,6 +1,6 @@
 /**
  * ECS's built-in strategies (BLUE_GREEN, LINEAR, CANARY) as a Strategy for the release
- * engine (SPEC 3.4.1; AWS-BEHAVIOUR section 9): ECS shifts the traffic itself; ecs-release
+ * engine (docs/strategies.md; docs/aws-facts.md "Built-in deployments"): ECS shifts the traffic itself; ecs-release
  * follows the service deployment, holds it at the commit point with blue still running,
  * and finishes it (commit) or sends it back (revert).
  */

@@ -6,7 +6,8 @@
 import type { DeploymentLifecycleHookDetail, ServiceDeployment } from '@aws-sdk/client-ecs';
 import type { StageContext } from '../../runtime/context';
 import { answerHook } from './calls';
-import { settle, type Tracked } from './follow';
+import { settle } from './follow';
+import type { Tracked } from './tracked';
 
 const reasonOf = (sd: ServiceDeployment) => `${sd.status}${sd.statusReason ? `: ${sd.statusReason}` : ''}`;
 

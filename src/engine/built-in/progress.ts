@@ -93,7 +93,7 @@ export function observe(ctx: StageContext, p: Progress, sd: ServiceDeployment): 
   printStatus(ctx, p, sd);
   p.statusReason = sd.statusReason ?? p.statusReason;
   p.weights = weightsOf(p, sd) ?? p.weights;
-  // There is no ROLLBACK stage (AWS-BEHAVIOUR 9.4): a rollback re-runs the shift stages, so say so.
+  // There is no ROLLBACK stage (docs/aws-facts.md "Rollback and the revision id"): a rollback re-runs the shift stages, so say so.
   const rollingBack = ROLLING_BACK.includes(sd.status ?? '') || sd.status === 'ROLLBACK_SUCCESSFUL';
   const at = new Date(ctx.clock.now()).toISOString();
   if (stage && stage !== p.stage) {

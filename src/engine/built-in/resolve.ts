@@ -12,8 +12,8 @@ import type { ReadBudget } from '../../rollout/read-budget';
 import { POLL_MS } from '../../rollout/watch';
 import type { StageContext } from '../../runtime/context';
 import { type FoundDeployment, findServiceDeployments } from './find';
-import type { Tracked } from './follow';
 import { newProgress } from './progress';
+import type { Tracked } from './tracked';
 
 export const LOOKUP_MS = 30_000;
 

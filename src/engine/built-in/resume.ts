@@ -5,9 +5,9 @@
  */
 import { shortArn } from '../../aws/arn';
 import type { BuiltInProgress, ServiceRolloutResult } from '../../model/contracts';
-import type { Tracked } from './follow';
 import { newProgress, weightsText } from './progress';
 import { revisionId } from './stages';
+import type { Tracked } from './tracked';
 
 /** Blue's name: the one production weight entry that is not green's. */
 function sourceOf(b: BuiltInProgress, green: string): string | undefined {

@@ -13,10 +13,11 @@ import type { StageContext } from '../../runtime/context';
 import { movedByOthersSince } from '../recheck';
 import { startUntilAccepted } from '../retry';
 import type { RevertStep } from '../strategy';
-import { type Decide, follow, settle, type Tracked } from './follow';
+import { type Decide, follow, settle } from './follow';
 import { answer, waitingHook } from './outcome';
 import { findUntilSeen } from './resolve';
 import { isFinished } from './stages';
+import type { Tracked } from './tracked';
 
 export type Way =
   | { step: RevertStep; kind: 'back'; tracked: Tracked }

@@ -1,5 +1,5 @@
 /**
- * The way back (SPEC 3.4.1). While a deployment is in progress blue still runs, so
+ * The way back (docs/strategies.md "What ecs-release does at each stage"). While a deployment is in progress blue still runs, so
  * going back is one traffic shift: its held hook answered ROLLBACK, else
  * StopServiceDeployment ROLLBACK. A deployment that already finished goes back by a new
  * UpdateService to the previous revision. Every call goes out at once and is not tied
@@ -13,10 +13,10 @@ import { movedByOthersSince } from '../recheck';
 import { startUntilAccepted } from '../retry';
 import type { IssuedRevert, RevertStep } from '../strategy';
 import { answerHook, stopWithRollback } from './calls';
-import type { Tracked } from './follow';
 import { resume } from './resume';
 import { followBack, type Way } from './revert-watch';
 import { ROLLING_BACK, RUNNING_STATUSES } from './stages';
+import type { Tracked } from './tracked';
 
 const inPlace = (b: BuiltInProgress) =>
   [...RUNNING_STATUSES, ...ROLLING_BACK].includes(b.status ?? 'IN_PROGRESS');

@@ -1,5 +1,5 @@
 /**
- * ECS's lifecycle stages and service deployment statuses (AWS-BEHAVIOUR 9.3, 9.4), as
+ * ECS's lifecycle stages and service deployment statuses (docs/aws-facts.md "Lifecycle stages"), as
  * the watch compares them: polls can miss a short stage, so decisions compare positions
  * ("BAKE_TIME or later"), never equality with the stage that was expected next.
  */
@@ -24,7 +24,7 @@ export function position(stage: string | undefined): number {
   return STAGE_ORDER.indexOf(stage as (typeof STAGE_ORDER)[number]);
 }
 
-/** The stage a PAUSE hook makes the release's commit point (SPEC 3.4.1). */
+/** The stage a PAUSE hook makes the release's commit point (docs/strategies.md "What ecs-release does at each stage"). */
 export const HOLD_STAGE = 'POST_PRODUCTION_TRAFFIC_SHIFT';
 
 /** Still moving: ECS has not said its last word on the deployment. */
@@ -35,7 +35,7 @@ export const FINISHED = ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED',
 
 export const isFinished = (status: string | undefined): boolean => FINISHED.includes(status ?? '');
 
-/** The numeric id ECS shares between a deployment (`ecs-svc/<digits>`) and its service revision (AWS-BEHAVIOUR 9.4). */
+/** The numeric id ECS shares between a deployment (`ecs-svc/<digits>`) and its service revision (docs/aws-facts.md "Rollback and the revision id"). */
 export const revisionId = (arnOrId: string | undefined): string =>
   (arnOrId ?? '')
     .replace(/^ecs-svc\//, '')

@@ -1,5 +1,5 @@
 /**
- * The built-in watch (SPEC 3.4.1): from UpdateService's deployments to each service's
+ * The built-in watch (docs/strategies.md "What ecs-release does at each stage"): from UpdateService's deployments to each service's
  * commit point. A PAUSE hook at POST_PRODUCTION_TRAFFIC_SHIFT is the hold (`held`
  * with `heldAt`); without one, ECS's BAKE_TIME is (blue still runs, so the gate's
  * failure costs one traffic shift back). On the way, the step checks answer the hooks
@@ -14,10 +14,11 @@ import { ReadBudget } from '../../rollout/read-budget';
 import type { StageContext } from '../../runtime/context';
 import type { StepChecks, StrategyWatchOptions } from '../strategy';
 import { Explainer } from './explain';
-import { type Decide, follow, settle, type Tracked } from './follow';
+import { type Decide, follow, settle } from './follow';
 import { answer, settleUnsuccessful, waitingHook } from './outcome';
 import { findUntilSeen } from './resolve';
 import { HOLD_STAGE, isFinished } from './stages';
+import type { Tracked } from './tracked';
 
 /** Runs a step check and answers the hook it guards: CONTINUE when it passed, else ROLLBACK (the service fails). */
 async function checkThenAnswer(
@@ -54,7 +55,7 @@ function onHook(
   checks: StepChecks,
 ): Promise<void> | undefined {
   const hookId = hook.hookId ?? '';
-  // A string: the SDK's stage enum lacks PRE_PRODUCTION_TRAFFIC_SHIFT, which ECS documents (AWS-BEHAVIOUR 9.3).
+  // A string: the SDK's stage enum lacks PRE_PRODUCTION_TRAFFIC_SHIFT, which ECS documents (docs/aws-facts.md "Lifecycle stages").
   const stage: string = sd.lifecycleStage ?? '';
   if (stage === HOLD_STAGE) {
     t.answered.add(hookId);
