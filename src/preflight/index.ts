@@ -10,6 +10,7 @@ import { type Findings, newFindings, PreflightError } from './findings';
 import { checkCredentialLifetime, checkIdentity } from './identity';
 import { checkRepositories } from './repositories';
 import { checkServices } from './services';
+import { settleOwnDeployments } from './settle';
 import { checkSmokeUrl } from './smoke';
 
 export { resolveContainers, taskArchitecture } from './containers';
@@ -59,9 +60,11 @@ async function gather(
   const account = await checkIdentity(ctx, f);
   // Without working credentials every other call fails the same way: one clear problem is enough.
   if (account === undefined) throw new PreflightError(f.problems);
+  // First, and alone: the way back of a run that ended settles before any check reads a service (settle.ts).
+  const settled = await settleOwnDeployments(ctx);
 
   const [services, repositories, alarms] = await Promise.all([
-    checkServices(ctx, f).then(async (live) => {
+    checkServices(ctx, f, settled).then(async (live) => {
       await checkBuiltInServices(ctx, live, f);
       return live;
     }),
