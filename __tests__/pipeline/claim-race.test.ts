@@ -223,7 +223,8 @@ describe('the claim write: one attempt, answered in time, or no claim', () => {
       .calls()
       .map((c) => c.operation)
       .filter((o) => o === 'DescribeClusters' || o === 'TagResource');
-    for (const [i, op] of order.entries()) if (op === 'TagResource') expect(order[i - 1]).toBe('DescribeClusters');
+    for (const [i, op] of order.entries())
+      if (op === 'TagResource') expect(order[i - 1]).toBe('DescribeClusters');
     expect((ctx.log as MemoryLogger).text()).toMatch(/claim tag write was throttled; claiming again in \d/);
   });
 
