@@ -68,21 +68,24 @@ function logText(s: Scenario): string {
 }
 
 describe('preflight and a deployment in flight', () => {
-  it("waits for ecs-release's own way back when no claim stands, then goes on with the settled state", async () => {
-    const s = wayBackInFlight();
-    const found = await runPreflight(s.context(s.config));
-    const api = found.services.find((x) => x.config.service === 'demo-api');
-    expect(api?.taskDefinition.revision).toBe(2);
-    expect(s.service('demo-api').deployments).toHaveLength(1);
-    const log = logText(s);
-    expect(log).toContain(
-      `waiting for demo-api's deployment in flight (the way back of run ${RUN_42} / release r42 to release r41) ` +
-        'to finish before preflight goes on',
-    );
-    expect(log).toMatch(/the deployments in flight finished after \d+(\.\d)?s; preflight goes on/);
-    expect(log).toContain('preflight: account');
-    expect(s.lab.recorder.mutations()).toEqual([]);
-  });
+  it.each(['deploy', 'rollback'] as const)(
+    "%s waits for ecs-release's own way back when no claim stands, then goes on with the settled state",
+    async (command) => {
+      const s = wayBackInFlight();
+      const found = await runPreflight(s.context({ ...s.config, command }));
+      const api = found.services.find((x) => x.config.service === 'demo-api');
+      expect(api?.taskDefinition.revision).toBe(2);
+      expect(s.service('demo-api').deployments).toHaveLength(1);
+      const log = logText(s);
+      expect(log).toContain(
+        `waiting for demo-api's deployment in flight (the way back of run ${RUN_42} / release r42 to release r41) ` +
+          'to finish before preflight goes on',
+      );
+      expect(log).toMatch(/the deployments in flight finished after \d+(\.\d)?s; preflight goes on/);
+      expect(log).toContain('preflight: account');
+      expect(s.lab.recorder.mutations()).toEqual([]);
+    },
+  );
 
   it('refuses at once a deployment someone else started (no release record), as before', async () => {
     const s = scenario();
