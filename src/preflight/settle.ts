@@ -23,12 +23,9 @@ import { claimKey, parseClaim, readClaimTag } from '../record/claim';
 import { TAGS, tagValue } from '../record/release-record';
 import { judgeClaimRun } from '../record/stale';
 import { ReadBudget } from '../rollout/read-budget';
+import { POLL_MS, RESERVE } from '../rollout/watch';
 import type { StageContext } from '../runtime/context';
 import { inFlight, primaryDeployment, serviceRefusals } from './service-checks';
-
-/** The watch's cadence (src/rollout/watch.ts): at most one round a second, paid from a ReadBudget. */
-const SETTLE_POLL_MS = 1000;
-const RESERVE = 2;
 
 /** What the settle step hands on to the service checks. */
 export interface Settled {
@@ -156,7 +153,7 @@ function describeWait(b: Busy, tags: Map<string, Tag[]>): string {
   return `release ${to}${run ? ` of run ${run}` : ''}`;
 }
 
-/** Polls the busy services until none has a deployment in flight, or wait-timeout. */
+/** Polls the busy services at the watch's cadence and read budget until none has a deployment in flight, or wait-timeout. */
 async function waitForSettled(ctx: StageContext, busy: Busy[], tags: Map<string, Tag[]>): Promise<Settled> {
   for (const b of busy) {
     ctx.log.info(
@@ -169,7 +166,7 @@ async function waitForSettled(ctx: StageContext, busy: Busy[], tags: Map<string,
   const primaries = new Map(busy.map((b) => [b.name, primaryDeployment(b.service)?.id]));
   let pending = busy.map((b) => b.name);
   while (pending.length > 0) {
-    const wait = Math.min(SETTLE_POLL_MS, deadline - ctx.clock.now());
+    const wait = Math.min(POLL_MS, deadline - ctx.clock.now());
     if (wait <= 0) return { waitedMs: ctx.clock.now() - started };
     await ctx.clock.sleep(wait, ctx.signal);
     await budget.take(chunks(pending, 10).length, ctx.signal, RESERVE);
