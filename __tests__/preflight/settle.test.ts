@@ -87,6 +87,14 @@ describe('preflight and a deployment in flight', () => {
     },
   );
 
+  it('costs no extra read when nothing is in flight: one DescribeServices, no claim read', async () => {
+    const s = scenario();
+    await runPreflight(s.context(s.config));
+    expect(s.lab.recorder.calls('ecs', 'DescribeServices')).toHaveLength(1);
+    expect(s.lab.recorder.calls('ecs', 'DescribeClusters')).toHaveLength(1);
+    expect(logText(s)).not.toContain('waiting for');
+  });
+
   it('refuses at once a deployment someone else started (no release record), as before', async () => {
     const s = scenario();
     const theirs = s.lab.ecs.registerTaskDefinition(
