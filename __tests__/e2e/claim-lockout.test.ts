@@ -83,18 +83,6 @@ function primaryOf(service: string): string {
   return s?.deployments.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? '';
 }
 
-/** Resolves once every demo service has one deployment left (ECS finished the way back). */
-async function settled(): Promise<void> {
-  const names: string[] = [DEMO.api.service, DEMO.web.service];
-  for (let i = 0; i < 600; i++) {
-    lab.lab.ecs.advance();
-    const services = [...lab.lab.ecs.services.values()].filter((s) => names.includes(s.name));
-    if (services.every((s) => s.deployments.length === 1)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('the way back never finished in the lab');
-}
-
 function claimTag(): string | undefined {
   const cluster = [...lab.lab.ecs.clusters.values()].find((c) => c.name === DEMO.cluster);
   return cluster?.tags.find((t) => t.key === CLAIM_KEY)?.value;
@@ -139,12 +127,15 @@ describe('a cancelled or killed run never locks the environment out', () => {
     expect(cancelled.stdout + cancelled.stderr).not.toContain('could not remove the claim');
     expect(claimTag()).toBeUndefined();
 
-    // The way back it issued is ECS's to finish (a deployment in flight refuses any deploy);
-    // the claim, which used to stand for hours, is gone already.
-    await settled();
+    // The way back it issued is ECS's to finish: the next run, started at once (as GitHub's
+    // concurrency group starts it), waits for that deployment instead of refusing.
     const again = await run(sha, { runId: '1002' });
     expect(again.code, again.stdout.slice(-3000)).toBe(0);
     expect(again.outputs.result).toBe('deployed');
+    expect(again.stdout).toContain(
+      `waiting for ${DEMO.api.service}'s deployment in flight (the way back of run https://github.com/${REPOSITORY}/actions/runs/1001/attempts/1 / release ${sha}`,
+    );
+    expect(again.stdout).toMatch(/the deployments in flight finished after [\d.ms]+; preflight goes on/);
     expect(tagOf(primaryOf(DEMO.api.service), 'ecs-release:outcome')).toBe('succeeded');
     expect(claimTag()).toBeUndefined();
   }, 600_000);

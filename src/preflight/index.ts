@@ -11,6 +11,7 @@ import { checkGroundFor, type GroundSink, liveTasks } from './ground';
 import { checkCredentialLifetime, checkIdentity } from './identity';
 import { checkRepositories } from './repositories';
 import { checkServices } from './services';
+import { settleOwnDeployments } from './settle';
 import { checkSmokeUrl } from './smoke';
 
 export { resolveContainers, taskArchitecture } from './containers';
@@ -76,8 +77,10 @@ async function gather(
   const account = await checkIdentity(ctx, f);
   // Without working credentials every other call fails the same way: one clear problem is enough.
   if (account === undefined) throw new PreflightError(f.problems);
+  // First, and alone: the way back of a run that ended settles before any check reads a service (settle.ts).
+  const settled = await settleOwnDeployments(ctx);
 
-  const live = checkServices(ctx, f);
+  const live = checkServices(ctx, f, settled);
   const [services, repositories, alarms] = await Promise.all([
     live.then(async (found) => {
       await checkBuiltInServices(ctx, found, f);

@@ -1,5 +1,6 @@
 import type { Deployment, Service, Tag } from '@aws-sdk/client-ecs';
 import { shortArn } from '../aws/arn';
+import { formatDuration } from '../config/duration';
 import { TAGS } from '../record/release-record';
 import { BUILT_IN_STRATEGIES } from './built-in';
 
@@ -64,11 +65,15 @@ export function inFlight(s: Service): Deployment[] {
   return deployments.filter((d) => d.rolloutState === 'IN_PROGRESS');
 }
 
-/** Who/what is deploying: the deployment, its task definition, when, and the release record when ecs-release made it. */
+/**
+ * Who/what is deploying: the deployment, its task definition, when, and the release record when ecs-release made it;
+ * `waitedMs`: how long this run waited for it to finish (settle.ts) before refusing.
+ */
 export function describeInFlight(
   name: string,
   deployments: Deployment[],
   tagsByArn: Map<string, Tag[]>,
+  waitedMs?: number,
 ): string {
   const parts = deployments.map((d) => {
     const tags = tagsByArn.get(d.taskDefinition ?? '') ?? [];
@@ -84,8 +89,12 @@ export function describeInFlight(
       `${d.createdAt?.toISOString() ?? 'at an unknown time'}${by}`
     );
   });
+  const waited =
+    waitedMs === undefined
+      ? ''
+      : ` It did not finish in the ${formatDuration(waitedMs)} this run waited for it (wait-timeout).`;
   return (
-    `service ${name}: another deployment is in flight: ${parts.join('; ')}. Wait for it to finish ` +
+    `service ${name}: another deployment is in flight: ${parts.join('; ')}.${waited} Wait for it to finish ` +
     '(aws ecs wait services-stable) or stop it, then run again.'
   );
 }

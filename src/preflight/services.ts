@@ -22,6 +22,7 @@ import {
   type UnfinishedRevision,
   unfinishedRelease,
 } from './service-checks';
+import type { Settled } from './settle';
 import { judgeUnfinished } from './unfinished';
 
 type Configured = StageContext['config']['services'][number];
@@ -38,10 +39,14 @@ interface Busy {
 }
 type Described = { td: TaskDefinition; tags: Tag[] } | Error;
 
-/** The cluster, every service, and the revision each runs now. */
-export async function checkServices(ctx: StageContext, f: Findings): Promise<LiveService[]> {
+/** The cluster, every service, and the revision each runs now (`settled`: what the settle step read and waited). */
+export async function checkServices(
+  ctx: StageContext,
+  f: Findings,
+  settled: Settled = {},
+): Promise<LiveService[]> {
   if (!(await clusterIsActive(ctx, f))) return [];
-  const byName = await describeServices(ctx, f);
+  const byName = settled.services ?? (await describeServices(ctx, f));
   if (!byName) return [];
   const { wanted, busy } = screenServices(ctx, f, byName);
   // One DescribeTaskDefinition per distinct revision: services may share one.
@@ -51,7 +56,7 @@ export async function checkServices(ctx: StageContext, f: Findings): Promise<Liv
   ]);
   const tagsByArn = new Map<string, Tag[]>();
   for (const [arn, d] of described) if (!(d instanceof Error)) tagsByArn.set(arn, d.tags);
-  for (const b of busy) f.problems.push(describeInFlight(b.name, b.deployments, tagsByArn));
+  for (const b of busy) f.problems.push(describeInFlight(b.name, b.deployments, tagsByArn, settled.waitedMs));
 
   const live: LiveService[] = [];
   const unfinished: UnfinishedRevision[] = [];
