@@ -199,7 +199,8 @@ describe('a cancelled or killed run never locks the environment out', () => {
     expect(next.code, next.stdout.slice(-3000)).toBe(0);
     expect(next.outputs.result).toBe('deployed');
     expect(tagOf(killedApi, 'ecs-release:outcome')).toBe('abandoned');
-    for (const text of [next.stdout, next.summary]) {
+    // The summary breaks bare links in prose with a zero-width space (docs/security.md): read it without them.
+    for (const text of [next.stdout, next.summary.replace(/\u200b/g, '')]) {
       expect(text).toContain(
         'Cleared the stale claim of run 3001-1 on environment production: GitHub reports run 3001-1 completed.',
       );

@@ -67,7 +67,7 @@ describe('the installed ecs-release', () => {
   it('--help lists every command and flag from any directory; a typo is a clear error', async () => {
     const help = await ecsRelease(['--help'], tmpdir());
     expect(help.code).toBe(0);
-    expect(help.out).toContain('usage: ecs-release [deploy|rollback|plan|history]');
+    expect(help.out).toContain('usage: ecs-release [deploy|rollback|plan|history|check|unlock]');
     expect(help.out).toMatch(/--cluster +ECS cluster name or ARN\./);
     const rollback = await ecsRelease(['rollback', '--help'], tmpdir());
     expect(rollback.out).toMatch(/--to +Rollback target/);
