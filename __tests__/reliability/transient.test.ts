@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPermanentAwsError } from '../../src/aws/classify';
+import { jittered, ROLLBACK_RETRY_DELAYS_MS, untilAccepted } from '../../src/aws/retry';
 import { finishRollbackCommand } from '../../src/rollback/finish-command';
 import { isTransientAwsError } from '../../src/rollback/transient';
 
@@ -66,5 +68,44 @@ describe('finishRollbackCommand', () => {
       'aws ecs update-service --region eu-west-1 --cluster demo --service a --task-definition arn:td/a:1 && ' +
         'aws ecs update-service --region eu-west-1 --cluster demo --service b --task-definition arn:td/b:4',
     );
+  });
+});
+
+describe('untilAccepted: jittered pauses, each in the upper half of its step', () => {
+  it('draws every pause between half its step and the step', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        fc.integer({ min: 2, max: 60_000 }),
+        (r, delay) => {
+          const pause = jittered(delay, () => r);
+          return pause >= delay / 2 - 0.5 && pause <= delay + 0.5;
+        },
+      ),
+    );
+  });
+
+  it('pauses between calls by the jittered steps, and makes the call again until it is accepted', async () => {
+    const slept: number[] = [];
+    let calls = 0;
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const result = await untilAccepted(
+      { clock: { sleep: async (ms: number) => void slept.push(ms) } },
+      async () => {
+        calls++;
+        if (calls < 4) throw throttled;
+        return 'accepted';
+      },
+    );
+    expect(result).toBe('accepted');
+    expect(calls).toBe(4);
+    expect(slept).toHaveLength(3);
+    ROLLBACK_RETRY_DELAYS_MS.slice(0, 3).forEach((step, i) => {
+      expect(slept[i]).toBeGreaterThanOrEqual(step / 2);
+      expect(slept[i]).toBeLessThanOrEqual(step);
+    });
   });
 });

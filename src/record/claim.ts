@@ -9,7 +9,7 @@ import { DescribeClustersCommand, TagResourceCommand, UntagResourceCommand } fro
 import { isThrottledAwsError } from '../aws/classify';
 import { errorText } from '../aws/errors';
 import { sendOnce } from '../aws/once';
-import { untilAccepted } from '../aws/retry';
+import { jittered, untilAccepted } from '../aws/retry';
 import type { StageContext } from '../runtime/context';
 import { claimRefusal } from './refusal';
 import { tagValue } from './release-record';
@@ -106,7 +106,7 @@ export async function claimEnvironment(ctx: StageContext, runId: string, lifetim
       if (!(error instanceof ClaimNotWrittenError && error.throttled)) throw error;
       // AWS refused the write before acting on it, so nothing landed: claim again from a
       // fresh read (another run may have claimed meanwhile), after a jittered pause.
-      const ms = Math.round(pauseMs * (0.5 + Math.random() / 2));
+      const ms = jittered(pauseMs);
       ctx.log.warning(
         `claim: the claim tag write was throttled; claiming again in ${(ms / 1000).toFixed(1)}s`,
       );
@@ -116,7 +116,7 @@ export async function claimEnvironment(ctx: StageContext, runId: string, lifetim
   return claimOnce(ctx, runId, lifetimeMs);
 }
 
-/** Pauses before claiming again after a throttled write (at most 7 s in all, jitter below each). */
+/** Pauses before claiming again after a throttled write (at most 7 s in all, each jittered). */
 const THROTTLED_CLAIM_PAUSES_MS = [1_000, 2_000, 4_000] as const;
 
 async function claimOnce(ctx: StageContext, runId: string, lifetimeMs: number): Promise<Claim> {
