@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../lab/scenarios/demo';
 import { GROUND, seedGround } from '../../lab/scenarios/ground';
+import { TAGS } from '../../src/record/release-record';
 import { appCheckout, type E2eLab, type RunResult, runAction, startE2eLab } from './harness';
 
 const RUN = `ground${Date.now().toString(36)}`;
@@ -25,6 +26,27 @@ async function world(demo: Parameters<typeof startE2eLab>[0] = {}) {
 
 const app = appCheckout();
 const sha = app.commit('ground');
+
+/**
+ * A succeeded release `r1` of both services, registered beside what runs now (the demo's
+ * untagged first revisions): a rollback target. `api` changes its task definition's body.
+ */
+function seedTarget(lab: E2eLab, api: (body: Record<string, unknown>) => void = () => {}): void {
+  for (const family of [DEMO.api.family, DEMO.web.family]) {
+    const current = lab.lab.ecs.taskDefinitions.get(`${family}:1`);
+    const body = structuredClone(current?.body ?? {}) as Record<string, unknown>;
+    if (family === DEMO.api.family) api(body);
+    lab.lab.ecs.registerTaskDefinition({
+      ...body,
+      tags: [
+        { key: TAGS.release, value: 'r1' },
+        { key: TAGS.commit, value: sha },
+        { key: TAGS.environment, value: 'production' },
+        { key: TAGS.outcome, value: 'succeeded' },
+      ],
+    });
+  }
+}
 
 function run(lab: E2eLab, inputs: Record<string, string>): Promise<RunResult> {
   return runAction({
@@ -206,5 +228,40 @@ describe('ground checks through the bundle', () => {
     expect(errors.join('\n')).not.toContain('/demo/flag ');
     expect(errors.join('\n')).not.toContain('/ecs/new');
     expect(l.recorder.mutations()).toEqual([]);
+  });
+
+  it("a rollback whose target's task definition names a missing secret is refused, nothing changed", async () => {
+    const { lab } = await world();
+    const l = lab.lab;
+    seedTarget(lab, (body) => {
+      const [c] = body.containerDefinitions as Record<string, unknown>[];
+      if (c)
+        c.secrets = [
+          { name: 'GONE', valueFrom: `arn:aws:secretsmanager:${l.region}:${l.account}:secret:demo/gone` },
+        ];
+    });
+    const before = l.recorder.mutations().length;
+    const result = await run(lab, { command: 'rollback', to: 'r1' });
+    expect(result.code, result.stdout.slice(-3000)).toBe(1);
+    expect(result.outputs.result).toBe('failed');
+    expect(result.stdout).toContain(
+      `ground error: Secrets Manager secret arn:aws:secretsmanager:${l.region}:${l.account}:secret:demo/gone does not exist`,
+    );
+    expect(l.recorder.mutations().slice(before)).toEqual([]);
+  });
+
+  it('a TLS error is only a warning for a rollback: the rollback runs', async () => {
+    const { lab } = await world();
+    seedTarget(lab);
+    const result = await run(lab, { command: 'rollback', to: 'r1', hosts: GROUND.zone });
+    expect(result.code, result.stdout.slice(-3000)).toBe(0);
+    expect(result.outputs.result).toBe('deployed');
+    expect(result.outputs.release).toBe('r1');
+    const api = [...lab.lab.ecs.services.values()].find((s) => s.name === DEMO.api.service);
+    expect(api?.deployments[0]?.taskDefinition).toMatch(/demo-api:2$/);
+    expect(result.stdout).toMatch(
+      /::warning::ground warning: declared host acme\.example is covered by no certificate/,
+    );
+    expect(result.stdout).not.toContain('ground error:');
   });
 });

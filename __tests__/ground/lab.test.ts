@@ -8,6 +8,7 @@ import { DEMO, seedDemo } from '../../lab/scenarios/demo';
 import { GROUND, seedGround } from '../../lab/scenarios/ground';
 import { AwsError } from '../../lab/sim/types';
 import { checkGround, type GroundCommand, type GroundInput } from '../../src/ground';
+import { selfSigned } from '../support/self-signed';
 import { createWorld, type World } from '../support/world';
 
 const DAY = 86_400_000;
@@ -201,6 +202,88 @@ describe('ground checks against the lab', () => {
     expect(rollback.findings.filter((f) => f.severity === 'error')).toHaveLength(5);
     const warn = await checkGround(world.aws, { ...base, mode: 'warn' });
     expect(warn.findings.filter((f) => f.severity === 'error')).toHaveLength(0);
+  });
+
+  it('an HTTP listener whose production rules forward to the release warns on an internet-facing load balancer only, never for a test listener', async () => {
+    const { world, g } = ground();
+    const webTg =
+      [...world.lab.elbv2.groups.values()].find((t) => t.name === DEMO.web.targetGroup)?.arn ?? '';
+    // The seeded port-80 listener redirects: nothing to say. A rule on it that forwards does.
+    world.lab.elbv2.rules.createRule({
+      listenerArn: g.httpListenerArn,
+      priority: 5,
+      hosts: [GROUND.web],
+      forward: [{ arn: webTg, weight: 1 }],
+    });
+    const plan = await checkGround(world.aws, await input(world, 'plan'));
+    expect(texts(plan)).toEqual([
+      `warning: listener HTTP:80 of load balancer ${GROUND.loadBalancer} forwards production traffic over plain HTTP instead of redirecting to HTTPS`,
+    ]);
+    expect(plan.findings[0]?.fix).toMatch(/redirect to HTTPS/);
+
+    // The same listener named as a built-in deployment's test listener is not production traffic.
+    const tested = await input(world, 'plan');
+    const [service] = tested.services;
+    const [lb] = service?.loadBalancers ?? [];
+    if (!lb) throw new Error('no load balancer');
+    const testRule = world.lab.elbv2.rules.createRule({
+      listenerArn: g.httpListenerArn,
+      priority: 6,
+      hosts: [GROUND.api],
+      forward: [{ arn: webTg, weight: 1 }],
+    });
+    lb.advancedConfiguration = { testListenerRule: testRule.arn } as typeof lb.advancedConfiguration;
+    expect(texts(await checkGround(world.aws, tested))).toEqual([]);
+
+    // An internal load balancer with an HTTPS listener and a forwarding HTTP one: no warning.
+    const internal = createWorld({ real: false });
+    seedDemo(internal.lab);
+    const tg =
+      [...internal.lab.elbv2.groups.values()].find((t) => t.name === DEMO.web.targetGroup)?.arn ?? '';
+    const cert = internal.lab.acm.add({ domain: `*.${GROUND.zone}`, inUseBy: ['demo-internal'] });
+    for (const protocol of ['HTTPS', 'HTTP'] as const)
+      internal.lab.elbv2.rules.createListener({
+        loadBalancer: 'demo-internal',
+        scheme: 'internal',
+        protocol,
+        targetGroupArn: tg,
+        ...(protocol === 'HTTPS' && { certificates: [cert.arn] }),
+      });
+    const inside = await checkGround(internal.aws, await input(internal, 'check', { declaredHosts: [] }));
+    expect(inside.findings.filter((f) => f.kind === 'http')).toEqual([]);
+  });
+
+  it('an IAM server certificate on a listener: its names from the PEM, its expiry, judged like an imported one', async () => {
+    const world = createWorld({ real: false });
+    seedDemo(world.lab);
+    const { cert: body } = selfSigned(['shop.acme.example']);
+    const iam = world.lab.iam.putServerCertificate('shop-2026', world.clock.now() + 10 * DAY, body);
+    const g = seedGround(world.lab);
+    world.lab.route53.aliasToLoadBalancer(g.zoneId, 'shop.acme.example', g.dnsName);
+    const listener = world.lab.elbv2.rules.listeners.get(g.httpsListenerArn);
+    listener?.certificates.push(iam.arn);
+    const expected = new Date(world.clock.now() + 10 * DAY).toISOString().slice(0, 10);
+    const plan = await checkGround(
+      world.aws,
+      await input(world, 'plan', { declaredHosts: ['shop.acme.example'] }),
+    );
+    // Covered by its own name (no coverage finding), dated, and nobody renews it.
+    expect(texts(plan)).toEqual([
+      `warning: certificate ${iam.arn} (shop.acme.example) expires on ${expected} (in 10 days, under certificate-min-days 30); it is an IAM server certificate: nobody renews it but its owner`,
+    ]);
+    expect(plan.findings[0]?.fix).toMatch(/upload a renewed server certificate to IAM/);
+    const check = await checkGround(
+      world.aws,
+      await input(world, 'check', { declaredHosts: ['shop.acme.example'] }),
+    );
+    expect(check.findings.filter((f) => f.severity === 'error').map((f) => f.kind)).toEqual(['imported']);
+    // A long-lived one has nothing to say.
+    world.lab.iam.putServerCertificate('shop-2026', world.clock.now() + 400 * DAY, body);
+    expect(
+      texts(
+        await checkGround(world.aws, await input(world, 'check', { declaredHosts: ['shop.acme.example'] })),
+      ),
+    ).toEqual([]);
   });
 
   it('a denied permission is a "not checked" warning naming it, never an error', async () => {

@@ -4,10 +4,6 @@
  * zone with an alias, a role, a secret, a parameter, a log group), then the ground checks'
  * every read against it. A read moto rejected would be a "not checked" warning: there is none.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ImportCertificateCommand } from '@aws-sdk/client-acm';
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -26,36 +22,7 @@ import { motoNetwork, SEED_ACCOUNT, SEED_REGION } from '../../lab/moto/seed';
 import { type MotoServer, motoSkipReason, startMotoServer } from '../../lab/moto/server';
 import type { AwsClients } from '../../src/aws/clients';
 import { checkGround } from '../../src/ground';
-
-/** A self-signed certificate for `*.acme.example`, valid 10 days (Node cannot make X.509; openssl can). */
-function selfSigned(): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ground-cert-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '10',
-      '-subj',
-      '/CN=*.acme.example',
-      '-addext',
-      'subjectAltName=DNS:*.acme.example',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  return {
-    cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-  };
-}
+import { selfSigned } from '../support/self-signed';
 
 describe('moto 5.2.1 and the ground checks', () => {
   let moto: MotoServer;
@@ -73,7 +40,7 @@ describe('moto 5.2.1 and the ground checks', () => {
 
   it('accepts every read, and the findings are what the world holds', async () => {
     const net = await motoNetwork(moto.url);
-    const { cert, key } = selfSigned();
+    const { cert, key } = selfSigned(['*.acme.example']);
     const certArn =
       (
         await aws.acm.send(

@@ -128,18 +128,24 @@ describe('workflows', () => {
     });
   });
 
-  it('the reusable workflow passes command and run through, and outputs release, result and images', () => {
+  it('the reusable workflow passes command, run and hosts through, and outputs release, result and images', () => {
     const workflow = load('.github/workflows/release.yml');
     const call = workflow.on.workflow_call as {
-      inputs: Record<string, { type: string; description: string }>;
+      inputs: Record<string, { type: string; description: string; default?: string }>;
       outputs: Record<string, { value: string }>;
     };
     expect(call.inputs.command?.description).toMatch(/check/);
     expect(call.inputs.command?.description).toMatch(/unlock/);
     expect(call.inputs.run?.type).toBe('string');
+    // hosts is multiline: a string input, passed as is (the action splits the lines).
+    expect(call.inputs.hosts).toMatchObject({ type: 'string', default: '' });
     const job = workflow.jobs.release;
     const action = (job?.steps ?? []).find((s) => (s as { id?: string }).id === 'release');
-    expect(action?.with).toMatchObject({ command: expr('inputs.command'), run: expr('inputs.run') });
+    expect(action?.with).toMatchObject({
+      command: expr('inputs.command'),
+      run: expr('inputs.run'),
+      hosts: expr('inputs.hosts'),
+    });
     // Each output is the action's own, through the job: action.yml declares all three.
     const declared = Object.keys(
       (parse(readFileSync('action.yml', 'utf8')) as Workflow & { outputs: object }).outputs,
