@@ -60,6 +60,23 @@ export const NOT_REACHED: Readonly<Record<string, string>> = {
   DescribeServiceDeployments: 'built-in strategies only; not implemented in moto 5.2.1',
   StopServiceDeployment: 'built-in strategies only; not implemented in moto 5.2.1',
   ContinueServiceDeployment: 'built-in strategies only (PAUSE hooks); not implemented in moto 5.2.1',
+  // The ground checks (src/ground/) of what the capture's demo world does not have: an HTTPS
+  // listener and its certificates, a hosted zone, secrets and parameters in its task definitions.
+  // __tests__/moto/ground-shapes.test.ts judges these requests against moto on a world that has them.
+  DescribeLoadBalancers:
+    'ground checks of the load balancers in front of HTTPS hosts: the demo world serves HTTP only',
+  DescribeListenerCertificates:
+    'ground checks of HTTPS listeners: the demo world has none (ground-shapes.test.ts)',
+  DescribeCertificate: 'ground checks of ACM certificates: the demo world has none (ground-shapes.test.ts)',
+  GetServerCertificate: 'ground checks of IAM server certificates on listeners: the demo world has none',
+  ListHostedZonesByName:
+    'ground checks of DNS for declared hosts: the demo world declares none (ground-shapes.test.ts)',
+  ListResourceRecordSets:
+    'ground checks of DNS records: the demo world declares no host (ground-shapes.test.ts)',
+  DescribeSecret:
+    'ground checks of task secrets: the demo task definitions reference none (ground-shapes.test.ts)',
+  DescribeParameters:
+    'ground checks of SSM parameters: the demo task definitions reference none (ground-shapes.test.ts)',
 };
 
 /** Why the capture cannot run here, or undefined when it can. */

@@ -3,13 +3,17 @@
  * operation + API-member input) through the real SDK client of that service,
  * so a replay exercises the SDK's own serializer against the other endpoint.
  */
+import * as acm from '@aws-sdk/client-acm';
 import * as cloudwatch from '@aws-sdk/client-cloudwatch';
 import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as ecr from '@aws-sdk/client-ecr';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import * as iam from '@aws-sdk/client-iam';
 import * as rds from '@aws-sdk/client-rds';
+import * as route53 from '@aws-sdk/client-route-53';
 import * as secrets from '@aws-sdk/client-secrets-manager';
+import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
 import type { AwsClients } from '../../src/aws/clients.js';
 
@@ -29,6 +33,10 @@ const BY_SIGNING_NAME: Record<string, { client: keyof AwsClients; module: Record
   rds: { client: 'rds', module: rds },
   secretsmanager: { client: 'secrets', module: secrets },
   sts: { client: 'sts', module: sts },
+  acm: { client: 'acm', module: acm },
+  iam: { client: 'iam', module: iam },
+  route53: { client: 'route53', module: route53 },
+  ssm: { client: 'ssm', module: ssm },
 };
 
 type CommandClass = new (input: Record<string, unknown>) => unknown;

@@ -72,6 +72,14 @@ function pick<T extends object>(value: T, keys: (keyof T)[]): Partial<T> {
  * lab: read-only calls, made before the recorder is cleared) and returns the
  * calls that create it in moto, in an order moto accepts.
  */
+/** A role that ECS tasks may assume, as the lab's roles are. */
+const ECS_TASKS_TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+  ],
+});
+
 export async function mirrorLabWorld(aws: AwsClients, scope: MirrorScope): Promise<MirroredWorld> {
   const steps: SeedStep[] = [];
   const step = (service: string, operation: string, input: object, output: object = {}) => {
@@ -120,6 +128,7 @@ export async function mirrorLabWorld(aws: AwsClients, scope: MirrorScope): Promi
   }
 
   const logGroups = new Set<string>();
+  const roles = new Set<string>();
   const registered = new Set<string>();
   for (const s of services) {
     const arn = s.taskDefinition ?? '';
@@ -140,6 +149,8 @@ export async function mirrorLabWorld(aws: AwsClients, scope: MirrorScope): Promi
       const group = c.logConfiguration?.options?.['awslogs-group'];
       if (group) logGroups.add(group);
     }
+    for (const role of [td.executionRoleArn, td.taskRoleArn])
+      if (role) roles.add(role.split('/').pop() ?? role);
     step(
       'ecs',
       'RegisterTaskDefinition',
@@ -187,6 +198,9 @@ export async function mirrorLabWorld(aws: AwsClients, scope: MirrorScope): Promi
 
   // The lab's ECS writes a task's awslogs stream into these; moto needs them to exist.
   for (const logGroupName of logGroups) step('logs', 'CreateLogGroup', { logGroupName });
+  // The ground checks read the task definitions' roles (GetRole): the lab's trust ECS tasks.
+  for (const RoleName of roles)
+    step('iam', 'CreateRole', { RoleName, AssumeRolePolicyDocument: ECS_TASKS_TRUST });
 
   if (scope.alarms.length > 0) {
     const alarms = await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: scope.alarms }));
