@@ -52,6 +52,8 @@ export interface SmokeCheck {
   redirect?: { status: number; location: string };
   /** Never sent: the host is or resolves to a link-local or metadata address. */
   refused?: boolean;
+  /** Over https: the certificate the server presented (names, NotAfter in epoch ms). */
+  certificate?: { names: string[]; notAfter: number };
 }
 
 export interface SmokeState {

@@ -10,6 +10,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { forbiddenAddress } from '../config/addresses';
 
 export interface ResolvedAddress {
@@ -25,6 +26,21 @@ export interface SmokeResponse {
   status: number;
   headers: { get(name: string): string | null };
   body?: { cancel(): Promise<void> } | null;
+  /** Over https: the certificate the server presented (docs/ground.md, "TLS"). */
+  certificate?: ServedCertificate;
+}
+
+/** What the smoke check records of a presented certificate: its names and its expiry. */
+export interface ServedCertificate {
+  /** The subject CN and every DNS subject alternative name. */
+  names: string[];
+  /** NotAfter (epoch ms). */
+  notAfter: number;
+}
+
+/** Test seam: the CA certificates to trust instead of the system's (a local self-signed server). */
+export interface GuardOptions {
+  ca?: string;
 }
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<SmokeResponse>;
@@ -40,7 +56,7 @@ export class RefusedAddressError extends Error {
 const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /** A FetchLike over node:http(s) that checks every address it could connect to, and connects to those only. */
-export function guardedFetch(resolve: Resolver = systemResolver): FetchLike {
+export function guardedFetch(resolve: Resolver = systemResolver, tls: GuardOptions = {}): FetchLike {
   return async (input, init) => {
     const url = new URL(input);
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -54,7 +70,7 @@ export function guardedFetch(resolve: Resolver = systemResolver): FetchLike {
         throw new RefusedAddressError(`${what} ${forbidden}: a smoke check never goes there`);
       }
     }
-    return get(url, addresses, init);
+    return get(url, addresses, init, tls);
   };
 }
 
@@ -70,7 +86,12 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | null | undef
 }
 
 /** One GET to the checked addresses; the answer's status and headers, the body left unread. */
-function get(url: URL, addresses: ResolvedAddress[], init: RequestInit): Promise<SmokeResponse> {
+function get(
+  url: URL,
+  addresses: ResolvedAddress[],
+  init: RequestInit,
+  tls: GuardOptions,
+): Promise<SmokeResponse> {
   const lookup = ((_hostname, options, callback) => {
     const [first] = addresses as [ResolvedAddress];
     if (options.all) callback(null, addresses);
@@ -86,6 +107,7 @@ function get(url: URL, addresses: ResolvedAddress[], init: RequestInit): Promise
         lookup,
         // A fresh connection each time: a pooled socket would outlive the check of its address.
         agent: false,
+        ...(tls.ca ? { ca: tls.ca } : {}),
         ...(init.signal ? { signal: init.signal } : {}),
       },
       (response) => {
@@ -99,7 +121,9 @@ function get(url: URL, addresses: ResolvedAddress[], init: RequestInit): Promise
 }
 
 function answer(response: IncomingMessage): SmokeResponse {
+  const certificate = presented(response);
   return {
+    ...(certificate ? { certificate } : {}),
     status: response.statusCode ?? 0,
     headers: {
       get: (name) => {
@@ -109,4 +133,20 @@ function answer(response: IncomingMessage): SmokeResponse {
     },
     body: null,
   };
+}
+
+/** The certificate an https answer came over (none over http, or when the peer sent none). */
+function presented(response: IncomingMessage): ServedCertificate | undefined {
+  const socket = response.socket as Partial<TLSSocket> | null;
+  const peer = socket?.getPeerCertificate?.();
+  if (!peer?.valid_to) return undefined;
+  const notAfter = Date.parse(peer.valid_to);
+  if (Number.isNaN(notAfter)) return undefined;
+  const cn = peer.subject?.CN;
+  const sans = (peer.subjectaltname ?? '')
+    .split(', ')
+    .filter((s) => s.startsWith('DNS:'))
+    .map((s) => s.slice(4));
+  const names = [...(Array.isArray(cn) ? cn : cn ? [cn] : []), ...sans];
+  return { names: [...new Set(names)], notAfter };
 }

@@ -3,7 +3,7 @@ import { formatDuration } from '../config/duration';
 import type { SmokeCheck } from './decide';
 import { type FetchLike, guardedFetch, RefusedAddressError } from './smoke-request';
 
-export type { FetchLike, Resolver } from './smoke-request';
+export type { FetchLike, Resolver, ServedCertificate } from './smoke-request';
 export { guardedFetch };
 
 /**
@@ -29,7 +29,11 @@ export async function checkSmoke(
     await res.body?.cancel().catch(() => undefined);
     if (res.status >= 300 && res.status < 400)
       return redirected(url, res.status, res.headers.get('location'));
-    return { ok: res.status >= 200 && res.status < 300, detail: `HTTP ${res.status}` };
+    return {
+      ok: res.status >= 200 && res.status < 300,
+      detail: `HTTP ${res.status}`,
+      ...(res.certificate ? { certificate: res.certificate } : {}),
+    };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (timeout.aborted) return { ok: false, detail: `no answer within ${formatDuration(timeoutMs)}` };

@@ -13,12 +13,14 @@ import { GroundReads } from './read';
 import { readCertificate } from './read-certificates';
 import { DnsReader } from './read-dns';
 import { checkTasks, type ReleaseTask } from './read-tasks';
+import type { ListenerCertificates } from './served';
 import { judge } from './severity';
 import { checkTls } from './tls';
 import type { Finding, GroundCommand, GroundMode, RawFinding } from './types';
 
 export { declaredHosts } from './declared';
 export { findingLine } from './report';
+export { type ListenerCertificates, type PresentedCertificate, servedFindings } from './served';
 export type { Finding, GroundCommand, GroundMode, Severity } from './types';
 
 export interface GroundInput {
@@ -42,6 +44,8 @@ export interface GroundResult {
   findings: Finding[];
   /** AWS calls made (the bench reports them). */
   calls: number;
+  /** The production HTTPS listeners checked, with their certificates (what a served certificate should be). */
+  listeners: ListenerCertificates[];
 }
 
 export async function checkGround(
@@ -55,17 +59,19 @@ export async function checkGround(
     readFront(aws.elbv2, reads, input.services),
     checkTasks(aws, reads, input.tasks, { account: input.account, region: input.region }),
   ]);
+  const listeners: ListenerCertificates[] = [];
   const [tls, records] = await Promise.all([
     checkTls(front, {
       ...input,
       declared: input.declaredHosts,
       certificate: (arn) => readCertificate(aws, reads, arn),
       dns,
+      listeners,
     }),
     checkDns(front, input.declaredHosts, dns),
   ]);
   const raw = [...tls, ...records, ...tasks, ...reads.findings()];
-  return { findings: judge(raw, input.command, input.mode), calls: reads.calls };
+  return { findings: judge(raw, input.command, input.mode), calls: reads.calls, listeners };
 }
 
 /** Every release host's record against the load balancers in front of the release. */

@@ -5,6 +5,7 @@ import type { Front, FrontListener } from './front';
 import { certificateCovers, hostShape, normalHost, type ReleaseHost } from './hosts';
 import type { ReadCertificate } from './read-certificates';
 import type { DnsReader } from './read-dns';
+import type { ListenerCertificates } from './served';
 import type { GroundCommand, HostSource, RawFinding } from './types';
 
 export interface TlsInput {
@@ -15,6 +16,8 @@ export interface TlsInput {
   declared: readonly string[];
   certificate: (arn: string) => Promise<ReadCertificate>;
   dns: DnsReader;
+  /** Filled with every checked listener's certificates (the served certificate is compared with them). */
+  listeners?: ListenerCertificates[];
 }
 
 function listenerName(lb: LoadBalancer, l: FrontListener): string {
@@ -72,6 +75,7 @@ async function checkListener(where: string, l: FrontListener, input: TlsInput): 
         fix: 'put an existing certificate on the listener',
       });
   });
+  input.listeners?.push({ where, certificates: certs });
   const serving = new Map<CertificateInfo, HostSource>();
   for (const { host, source } of listenerHosts(input.declared, l)) {
     if (hostShape(host) === 'pattern') {

@@ -4,6 +4,7 @@
  * warnings, notes are logged. The ground module, and with it the ACM, Route 53, IAM and
  * SSM clients, is imported here only when a command runs it.
  */
+import type { ServedCertificate } from '../gate/smoke';
 import type { LiveService } from '../model/contracts';
 import type { GroundFinding } from '../model/report';
 import type { StageContext } from '../runtime/context';
@@ -37,16 +38,21 @@ const EMERGENCY = 'to release anyway in an emergency, set ground: warn';
 export async function checkGroundFor(
   ctx: StageContext,
   account: string,
-  scope: { services: readonly LiveService[]; tasks: GroundTask[] },
+  scope: {
+    services: readonly LiveService[];
+    tasks: GroundTask[];
+    /** What the smoke URL was served before the release (preflight asks it beside the ground checks). */
+    served?: Promise<ServedCertificate | undefined>;
+  },
   sink?: GroundSink,
 ): Promise<Findings> {
   const { config } = ctx;
   const command = config.command;
   if (command !== 'deploy' && command !== 'plan' && command !== 'rollback' && command !== 'check')
     return { problems: [], warnings: [] };
-  const { checkGround, declaredHosts, findingLine } = await import('../ground');
+  const { checkGround, declaredHosts, findingLine, servedFindings } = await import('../ground');
   const now = ctx.clock.now();
-  const { findings } = await checkGround(
+  const { findings, listeners } = await checkGround(
     ctx.aws,
     {
       command,
@@ -62,6 +68,9 @@ export async function checkGroundFor(
     },
     ctx.signal,
   );
+  const served = await scope.served;
+  if (served && config.gate.smokeUrl)
+    findings.push(...servedFindings(new URL(config.gate.smokeUrl).hostname, served, listeners));
   sink?.(findings.map(({ severity, what, where, fix }) => ({ severity, what, where, fix })));
   const out: Findings = { problems: [], warnings: [] };
   for (const f of findings) {

@@ -81,6 +81,8 @@ async function gather(
   const settled = await settleOwnDeployments(ctx);
 
   const live = checkServices(ctx, f, settled);
+  // Asked beside the rest; the ground checks compare the certificate it was served with the listener's.
+  const served = checkSmokeUrl(ctx, f);
   const [services, repositories, alarms] = await Promise.all([
     live.then(async (found) => {
       await checkBuiltInServices(ctx, found, f);
@@ -89,13 +91,13 @@ async function gather(
     checkRepositories(ctx, account, f),
     lookUpAlarms(ctx, f),
     checkCredentialLifetime(ctx, f),
-    checkSmokeUrl(ctx, f),
+    served,
     // The ground (docs/ground.md) beside the rest, once the services are known; deploy and
     // plan check the revisions they run now: rendering changes only the images.
     live.then(async (found) => {
       if (options.withoutGround) return;
       const tasks = options.tasksLater ? [] : liveTasks(found);
-      const g = await checkGroundFor(ctx, account, { services: found, tasks }, options.ground);
+      const g = await checkGroundFor(ctx, account, { services: found, tasks, served }, options.ground);
       f.problems.push(...g.problems);
       f.warnings.push(...g.warnings);
     }),
