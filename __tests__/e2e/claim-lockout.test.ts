@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunsApi, startRunsApi } from '../../lab/github/runs-api';
 import { DEMO } from '../../lab/scenarios/demo';
-import { appCheckout, type E2eLab, type RunResult, runAction, startE2eLab } from './harness';
+import { appCheckout, type E2eLab, ownDeployInputs, type RunResult, runAction, startE2eLab } from './harness';
 
 let lab: E2eLab;
 let app: ReturnType<typeof appCheckout>;
@@ -23,14 +23,7 @@ const RUN = `lock${Date.now().toString(36)}`;
 const REPOSITORY = 'acme/demo';
 const CLAIM_KEY = 'ecs-release:claim:production';
 const TOKEN = 'ghs_lab_claim_lockout';
-const INPUTS = {
-  command: 'deploy',
-  environment: 'production',
-  'bake-time': '3s',
-  'frontend-repository': `${RUN}/frontend`,
-  'backend-repository': `${RUN}/backend`,
-  'github-token': TOKEN,
-};
+const INPUTS = { ...ownDeployInputs(RUN), 'github-token': TOKEN };
 
 interface Attempt {
   runId: string;

@@ -11,20 +11,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAGS } from '../../src/record';
-import { appCheckout, type E2eLab, runAction, startE2eLab } from './harness';
+import { appCheckout, type E2eLab, ownDeployInputs, runAction, startE2eLab } from './harness';
 
 let lab: E2eLab;
 let app: ReturnType<typeof appCheckout>;
 
 /** This file's own repositories in the shared registry. */
 const RUN = `race${Date.now().toString(36)}`;
-const INPUTS = {
-  command: 'deploy',
-  environment: 'production',
-  'bake-time': '3s',
-  'frontend-repository': `${RUN}/frontend`,
-  'backend-repository': `${RUN}/backend`,
-};
+const INPUTS = ownDeployInputs(RUN);
 
 beforeAll(async () => {
   lab = await startE2eLab();

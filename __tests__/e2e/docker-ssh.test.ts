@@ -4,7 +4,7 @@
  * service changes. (unix:// through the same bundle: release.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appCheckout, type E2eLab, runAction, startE2eLab } from './harness';
+import { appCheckout, type E2eLab, ownDeployInputs, runAction, startE2eLab } from './harness';
 
 let lab: E2eLab;
 let app: ReturnType<typeof appCheckout>;
@@ -23,13 +23,7 @@ describe('node dist/index.js with DOCKER_HOST=ssh://', () => {
     // This run's own repositories, so a content tag from another run never turns the build into a reuse.
     const run = `ssh${Date.now().toString(36)}`;
     const result = await runAction({
-      inputs: {
-        command: 'deploy',
-        environment: 'production',
-        'bake-time': '3s',
-        'frontend-repository': `${run}/frontend`,
-        'backend-repository': `${run}/backend`,
-      },
+      inputs: ownDeployInputs(run),
       cwd: app.dir,
       url: lab.url,
       labEnv: { ...lab.env, dockerHost: 'ssh://deploy@127.0.0.1:1' },

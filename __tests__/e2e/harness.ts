@@ -32,3 +32,18 @@ export async function startE2eLab(demo: Omit<DemoOptions, 'labEnv'> = {}): Promi
   const server = await startLabServer(lab, { port: 0 });
   return { lab, url: server.url, env, close: () => server.close() };
 }
+
+/**
+ * A deploy of examples/app with a fast gate into repositories of the caller's own
+ * (`<run>/frontend`, `<run>/backend`): the lab registry outlives runs, and a content tag
+ * from another file's run would turn a build into a reuse.
+ */
+export function ownDeployInputs(run: string): Record<string, string> {
+  return {
+    command: 'deploy',
+    environment: 'production',
+    'bake-time': '3s',
+    'frontend-repository': `${run}/frontend`,
+    'backend-repository': `${run}/backend`,
+  };
+}

@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../lab/scenarios/demo';
 import { isMutation } from '../../lab/sim/recorder';
-import { appCheckout, type E2eLab, type RunResult, runAction, runPost, startE2eLab } from './harness';
+import {
+  appCheckout,
+  type E2eLab,
+  ownDeployInputs,
+  type RunResult,
+  runAction,
+  runPost,
+  startE2eLab,
+} from './harness';
 
 let lab: E2eLab;
 let app: ReturnType<typeof appCheckout>;
@@ -22,13 +30,7 @@ const outputs: string[] = [];
  * Everything else comes from examples/app/.github/ecs-release.yml.
  */
 const RUN = `e2e${Date.now().toString(36)}`;
-const INPUTS = {
-  command: 'deploy',
-  environment: 'production',
-  'bake-time': '3s',
-  'frontend-repository': `${RUN}/frontend`,
-  'backend-repository': `${RUN}/backend`,
-};
+const INPUTS = ownDeployInputs(RUN);
 
 async function run(
   sha: string,

@@ -15,17 +15,19 @@ import { DEMO } from '../../lab/scenarios/demo';
 import { TAGS } from '../../src/record/release-record';
 import { consoleOrServer, markdownProblems } from '../support/markdown-check';
 import { foreignCommands } from '../support/runner-parser';
-import { appCheckout, type E2eLab, type RunResult, runAction, runPost, startE2eLab } from './harness';
+import {
+  appCheckout,
+  type E2eLab,
+  ownDeployInputs,
+  type RunResult,
+  runAction,
+  runPost,
+  startE2eLab,
+} from './harness';
 
 const RUN = `untr${Date.now().toString(36)}`;
 const MARK = `MARK${RUN}`;
-const INPUTS = {
-  command: 'deploy',
-  environment: 'production',
-  'bake-time': '3s',
-  'frontend-repository': `${RUN}/frontend`,
-  'backend-repository': `${RUN}/backend`,
-};
+const INPUTS = ownDeployInputs(RUN);
 const SERVER = 'https://github.com';
 
 /**
