@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextRevision } from '../../lab/scenarios/built-in';
 import { builtInStrategy } from '../../src/engine/built-in';
-import { startDeployment } from '../../src/rollout';
+import { startDeployment } from '../../src/engine/start';
 import { alarmChecks, builtInWorld, lines, runningRevision } from './built-in-world';
 
 const HOLD = { stage: 'POST_PRODUCTION_TRAFFIC_SHIFT' };

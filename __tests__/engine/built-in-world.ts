@@ -15,10 +15,11 @@ import {
   nextRevision,
   seedBuiltInService,
 } from '../../lab/scenarios/built-in';
+import { startDeployment } from '../../src/engine/start';
 import type { StepChecks } from '../../src/engine/strategy';
 import { readAlarms } from '../../src/gate/alarms';
 import type { GateResult } from '../../src/model/contracts';
-import { type StartedDeployment, startDeployment } from '../../src/rollout';
+import type { StartedDeployment } from '../../src/observe/watched';
 import type { StageContext } from '../../src/runtime/context';
 import { testConfig } from '../support/config';
 import { createWorld, type World, type WorldOptions } from '../support/world';

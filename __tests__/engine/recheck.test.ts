@@ -11,7 +11,7 @@ import { planServices } from '../../src/engine/services-report';
 import { newReport } from '../../src/model/report';
 import { claimEnvironment } from '../../src/record';
 import { MemoryLogger } from '../../src/runtime/log';
-import { CLUSTER, MIN, registerRelease, seedReleases, tdArn } from '../rollback/seed';
+import { CLUSTER, MIN, registerRelease, seedReleases, tdArn } from '../record/seed';
 import { testConfig } from '../support/config';
 import { createWorld } from '../support/world';
 

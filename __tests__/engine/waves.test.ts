@@ -1,11 +1,11 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { rollOut } from '../../src/engine';
+import { watchDeployments } from '../../src/engine/rolling/watch';
 import { runPreflight } from '../../src/preflight';
 import { TAGS } from '../../src/record/release-record';
 import { renderRelease, rolloutTargets } from '../../src/render';
-import { watchDeployments } from '../../src/rollout';
-import { CLUSTER, NEW, OLD, type Scenario, scenario } from '../rollout/scenario';
+import { CLUSTER, NEW, OLD, type Scenario, scenario } from './rolling/scenario';
 
 const READS = /^(Describe|List|Get|BatchGet)/;
 

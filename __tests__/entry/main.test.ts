@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/main';
 import type { Progress } from '../../src/post/progress';
-import { scenario } from '../rollout/scenario';
+import { scenario } from '../engine/rolling/scenario';
 import { fakeRuntime } from '../support/runtime';
 
 const progress = (state: Record<string, string>): Progress => JSON.parse(state.progress ?? '{}') as Progress;

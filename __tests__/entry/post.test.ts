@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type PostRuntime, post } from '../../src/post/post';
 import type { Progress } from '../../src/post/progress';
-import { CLUSTER, scenario } from '../rollout/scenario';
+import { CLUSTER, scenario } from '../engine/rolling/scenario';
 import { consoleOrServer, markdownProblems } from '../support/markdown-check';
 
 function postRuntime(s: ReturnType<typeof scenario>, saved: string) {

@@ -6,7 +6,7 @@
  */
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { type BuiltInServiceOptions, nextRevision, seedRollingService } from '../../lab/scenarios/built-in';
-import { type Move, runTransaction, type TransactionPlan } from '../../src/engine';
+import { type Move, runTransaction, type Transaction } from '../../src/engine';
 import { planServices } from '../../src/engine/services-report';
 import type { FetchLike } from '../../src/gate';
 import { newReport, type Report } from '../../src/model/report';
@@ -39,7 +39,7 @@ export interface Release {
   b: BuiltInWorld;
   ctx: StageContext;
   report: Report;
-  plan: TransactionPlan;
+  plan: Transaction;
   /** Revision 1 (what runs before) and 2 (the release) of every service. */
   before: Record<string, string>;
   target: Record<string, string>;
@@ -110,7 +110,7 @@ export async function release(o: ReleaseOptions): Promise<Release> {
     })),
   );
   const claim = await claimEnvironment(ctx, 'run-1', 60 * MIN);
-  const plan: TransactionPlan = {
+  const plan: Transaction = {
     kind: 'deploy',
     moves,
     alarms,

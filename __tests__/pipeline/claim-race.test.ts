@@ -28,7 +28,7 @@ import { renderSummary } from '../../src/report/summary';
 import type { StageContext } from '../../src/runtime/context';
 import { MemoryLogger } from '../../src/runtime/log';
 import { blueWeight, builtInWorld, runningRevision } from '../engine/built-in-world';
-import { CLUSTER, MIN, registerRelease, seedReleases, tdArn } from '../rollback/seed';
+import { CLUSTER, MIN, registerRelease, seedReleases, tdArn } from '../record/seed';
 import { testConfig } from '../support/config';
 import { createWorld, type World } from '../support/world';
 

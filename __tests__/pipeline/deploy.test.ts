@@ -16,7 +16,7 @@ import { run } from '../../src/main';
 import { newReport, type Report } from '../../src/model/report';
 import { runCommand } from '../../src/pipeline/commands';
 import { deployRelease } from '../../src/pipeline/deploy';
-import { planRelease } from '../../src/pipeline/plan-release';
+import { planRelease } from '../../src/pipeline/plan';
 import { assess, progressOf } from '../../src/post/progress';
 import { TAGS } from '../../src/record/release-record';
 import { renderSummary } from '../../src/report/summary';

@@ -11,7 +11,7 @@ import type { ReleaseConfig } from '../../src/config/types';
 import { run } from '../../src/main';
 import type { HistoryEntry } from '../../src/model/report';
 import { TAGS } from '../../src/record/release-record';
-import { COMMITS, registerRelease, seedReleases, tdArn } from '../rollback/seed';
+import { COMMITS, registerRelease, seedReleases, tdArn } from '../record/seed';
 import { testConfig } from '../support/config';
 import { fakeRuntime } from '../support/runtime';
 import { createWorld, type World } from '../support/world';

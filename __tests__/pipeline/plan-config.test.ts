@@ -1,6 +1,6 @@
 /** `plan` prints the resolved configuration: names of the migration's environment, never values. */
 import { describe, expect, it } from 'vitest';
-import { describeConfig } from '../../src/pipeline/plan';
+import { describeConfig } from '../../src/config/describe';
 import { testConfig } from '../support/config';
 
 describe('plan: the resolved configuration', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type BuiltInServiceOptions, seedBuiltInService } from '../../lab/scenarios/built-in';
 import type { ReleaseConfig } from '../../src/config/types';
 import { PreflightError, runPreflight } from '../../src/preflight';
-import { CLUSTER, type Scenario, scenario, taskDefinition } from '../rollout/scenario';
+import { CLUSTER, type Scenario, scenario, taskDefinition } from '../engine/rolling/scenario';
 
 /** The demo world with the given built-in services in the release, wave 1. */
 function withBuiltIn(options: Omit<BuiltInServiceOptions, 'cluster'>[], bakeTimeMs = 5 * 60_000) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReleaseConfig } from '../../src/config/types';
 import { PreflightError, runPreflight } from '../../src/preflight';
-import { CLUSTER, type Scenario, scenario, taskDefinition } from '../rollout/scenario';
+import { CLUSTER, type Scenario, scenario, taskDefinition } from '../engine/rolling/scenario';
 
 async function refused(s: Scenario, config: ReleaseConfig = s.config): Promise<PreflightError> {
   const error = await runPreflight(s.context(config)).then(

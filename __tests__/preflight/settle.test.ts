@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReleaseConfig } from '../../src/config/types';
 import { PreflightError, runPreflight } from '../../src/preflight';
-import { CLUSTER, NEW, OLD, type Scenario, scenario, taskDefinition } from '../rollout/scenario';
+import { CLUSTER, NEW, OLD, type Scenario, scenario, taskDefinition } from '../engine/rolling/scenario';
 
 const RUN_41 = 'https://github.com/acme/app/actions/runs/41/attempts/1';
 const RUN_42 = 'https://github.com/acme/app/actions/runs/42/attempts/1';

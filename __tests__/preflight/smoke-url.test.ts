@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PreflightError, runPreflight } from '../../src/preflight';
+import { type Scenario, scenario } from '../engine/rolling/scenario';
 import { type ScriptedServer, scriptedServer } from '../gate/http-script';
-import { type Scenario, scenario } from '../rollout/scenario';
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPermanentAwsError } from '../../src/aws/classify';
-import { jittered, ROLLBACK_RETRY_DELAYS_MS, untilAccepted } from '../../src/aws/retry';
-import { finishRollbackCommand } from '../../src/rollback/finish-command';
-import { isTransientAwsError } from '../../src/rollback/transient';
+import { isTransientAwsError, jittered, ROLLBACK_RETRY_DELAYS_MS, untilAccepted } from '../../src/aws/retry';
+import { finishRollbackCommand } from '../../src/engine/back/finish-command';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error('x'), {

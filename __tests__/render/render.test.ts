@@ -3,8 +3,8 @@ import { ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { runPreflight } from '../../src/preflight';
 import { tagBaseline } from '../../src/record/release-record';
-import { describePlan, diffTaskDefinitions, renderTaskDefinition, sameDefinition } from '../../src/render';
-import { scenario } from '../rollout/scenario';
+import { diffTaskDefinitions, previewServices, renderTaskDefinition, sameDefinition } from '../../src/render';
+import { scenario } from '../engine/rolling/scenario';
 
 const running: TaskDefinition = {
   taskDefinitionArn: 'arn:aws:ecs:eu-west-1:111122223333:task-definition/api:7',
@@ -146,12 +146,12 @@ describe('diffTaskDefinitions', () => {
   });
 });
 
-describe('describePlan and tagBaseline (lab)', () => {
+describe('previewServices and tagBaseline (lab)', () => {
   it('plans per service, images not built yet shown as repository and content key', async () => {
     const s = scenario();
     const ctx = s.context(s.config);
     const preflight = await runPreflight(ctx);
-    const plan = describePlan(
+    const plan = previewServices(
       preflight,
       {
         backend: `${s.uri.backend}:content-1234`,

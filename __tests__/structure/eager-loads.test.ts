@@ -98,7 +98,7 @@ describe('the first log line', () => {
 describe('a command', () => {
   it('loads the Docker client, gRPC, Octokit and Secrets Manager only when a stage uses them', () => {
     const later = ['dockerode', '@grpc/grpc-js', '@actions/github', '@aws-sdk/client-secrets-manager'];
-    for (const command of ['commands', 'deploy', 'rollback-release', 'plan-release', 'history']) {
+    for (const command of ['commands', 'deploy', 'rollback/index', 'plan', 'history']) {
       const { packages } = eagerClosure([`pipeline/${command}.ts`]);
       expect(
         packages.filter((p) => later.includes(p)),

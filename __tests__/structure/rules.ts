@@ -67,8 +67,8 @@ export function importsOf(file: string): string[] {
 const LAYERS: [number, RegExp][] = [
   [5, /^(main|post|index|action)$|^runtime\/(action-runtime|actions-logger|cli-args)$/],
   [4, /^(pipeline|commands)(\/|$)/],
-  [3, /^(engine|rollout|rollback|gate|preflight|ground|images|render|migrate|database|post|report)(\/|$)/],
-  [2, /^(record|aws|model|runtime)(\/|$)/],
+  [3, /^(engine|gate|preflight|ground|images|render|migrate|database|post|report)(\/|$)/],
+  [2, /^(record|aws|model|observe|runtime)(\/|$)/],
   [1, /^config(\/|$)|^version$/],
 ];
 

@@ -51,7 +51,7 @@ describe('the shape of src/', () => {
     expect(files.map((f) => f.name)).toEqual(
       expect.arrayContaining(['config/load.ts', 'migrate/task-mode.ts']),
     );
-    expect(layerOf('pipeline/deploy.ts')).toBeGreaterThan(layerOf('rollout/index.ts'));
+    expect(layerOf('pipeline/deploy.ts')).toBeGreaterThan(layerOf('engine/index.ts'));
     expect(layerOf('model/contracts.ts')).toBeGreaterThan(layerOf('config/types.ts'));
   });
 

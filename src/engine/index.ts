@@ -13,26 +13,22 @@ import { tagOutcome } from '../record';
 import type { StageContext } from '../runtime/context';
 import { goBack } from './back';
 import { stepChecks } from './checks';
-import type { TransactionPlan } from './plan';
 import { checkBefore, checkServices, ServicesChangedError } from './recheck';
 import { recordMoves } from './services-report';
 import { STAGES, stage } from './stage';
 import { byStrategy } from './strategies';
 import { claimTakenOver, finishTakenOver } from './takeover';
+import type { Transaction } from './transaction';
 import { rollOut } from './waves';
 
-export type { Move, TransactionPlan } from './plan';
 export { checkBefore, checkServices, ServicesChangedError } from './recheck';
 export { nothingMoved, planServices } from './services-report';
 export { STAGES, stage } from './stage';
 export { strategyOf } from './strategies';
+export type { Move, Transaction } from './transaction';
 export { rollOut } from './waves';
 
-export async function runTransaction(
-  ctx: StageContext,
-  report: Report,
-  plan: TransactionPlan,
-): Promise<void> {
+export async function runTransaction(ctx: StageContext, report: Report, plan: Transaction): Promise<void> {
   plan.checkpoint('rollout');
   const rollout = await stage(ctx, report, STAGES.rollout, () => safely(() => move(ctx, plan), plan));
   recordMoves(report, rollout);
@@ -51,7 +47,7 @@ export async function runTransaction(
   await succeed(ctx, report, plan, committed);
 }
 
-function move(ctx: StageContext, plan: TransactionPlan): Promise<RolloutResult> {
+function move(ctx: StageContext, plan: Transaction): Promise<RolloutResult> {
   return rollOut(ctx, plan.moves, {
     checks: stepChecks(ctx, plan.alarms, plan.gate),
     beforeWave: (_wave, members) =>
@@ -68,7 +64,7 @@ function move(ctx: StageContext, plan: TransactionPlan): Promise<RolloutResult> 
 }
 
 /** An unexpected error in the rollout counts every move as touched: better one needless way back than a half-deployed release. */
-async function safely(fn: () => Promise<RolloutResult>, plan: TransactionPlan): Promise<RolloutResult> {
+async function safely(fn: () => Promise<RolloutResult>, plan: Transaction): Promise<RolloutResult> {
   try {
     return await fn();
   } catch (error) {
@@ -89,7 +85,7 @@ async function safely(fn: () => Promise<RolloutResult>, plan: TransactionPlan): 
  * The bake. A gate that cannot be judged (cancelled, or AWS unreachable after the
  * SDK's retries) is a failed gate: the release goes back, never left running unverified.
  */
-async function judgeGate(ctx: StageContext, report: Report, plan: TransactionPlan): Promise<GateResult> {
+async function judgeGate(ctx: StageContext, report: Report, plan: Transaction): Promise<GateResult> {
   let gate: GateResult;
   try {
     gate = await stage(ctx, report, STAGES.gate, () => runGate(ctx, { alarms: plan.alarms }, plan.gate));
@@ -107,7 +103,7 @@ async function judgeGate(ctx: StageContext, report: Report, plan: TransactionPla
 async function commit(
   ctx: StageContext,
   report: Report,
-  plan: TransactionPlan,
+  plan: Transaction,
   rollout: RolloutResult,
 ): Promise<RolloutResult> {
   const held = rollout.services.filter((s) => s.state === 'held');
@@ -123,7 +119,7 @@ async function commit(
 }
 
 /** Before the outcome tags: the claim is still ours and every service runs the release (nobody moved one since). */
-async function succeed(ctx: StageContext, report: Report, plan: TransactionPlan, done: RolloutResult) {
+async function succeed(ctx: StageContext, report: Report, plan: Transaction, done: RolloutResult) {
   const expected = done.services.map((s) => ({ service: s.service, taskDefinitionArn: s.taskDefinitionArn }));
   const lost = await claimTakenOver(ctx, plan.claim, 'the outcome tags');
   if (lost) return finishTakenOver(ctx, report, plan, done, lost);
@@ -156,7 +152,7 @@ async function succeed(ctx: StageContext, report: Report, plan: TransactionPlan,
 export async function confirmRelease(
   ctx: StageContext,
   report: Report,
-  plan: Pick<TransactionPlan, 'alarms' | 'claim' | 'release' | 'registered' | 'gate'>,
+  plan: Pick<Transaction, 'alarms' | 'claim' | 'release' | 'registered' | 'gate'>,
 ): Promise<void> {
   const gate = await judgeGate(ctx, report, {
     ...plan,

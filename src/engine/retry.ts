@@ -5,8 +5,8 @@
 import { shortArn } from '../aws/arn';
 import { errorText } from '../aws/errors';
 import { untilAccepted } from '../aws/retry';
-import { startDeployment } from '../rollout';
 import type { StageContext } from '../runtime/context';
+import { startDeployment } from './start';
 
 export { untilAccepted };
 

@@ -5,8 +5,8 @@
 import { shortArn } from '../aws/arn';
 import type { BuiltInProgress, RolloutResult, ServiceRolloutResult, StrategyName } from '../model/contracts';
 import type { Report, ServiceOutcome } from '../model/report';
-import type { RollbackDecision } from '../rollback';
 import type { StageContext } from '../runtime/context';
+import type { RollbackDecision } from './back/decide';
 
 /** Before anything moves: each service with its previous revision and the one the release wants. */
 export function planServices(

@@ -6,11 +6,12 @@
  * A strategy only knows how to follow, finish and undo its own kind of deployment.
  *
  * Starting is the same for every strategy (UpdateService with only the task
- * definition, `rollout/start.ts`), so it is not part of this interface.
+ * definition, `engine/start.ts`), so it is not part of this interface.
  */
 import type { GateResult, ServiceRolloutResult, StrategyName } from '../model/contracts';
-import type { StartedDeployment, WatchOptions } from '../rollout';
+import type { StartedDeployment } from '../observe/watched';
 import type { StageContext } from '../runtime/context';
+import type { WatchOptions } from './rolling/watch';
 
 /** Checks a strategy may run on its own at a lifecycle stage, before the release's gate. */
 export interface StepChecks {

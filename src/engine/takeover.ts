@@ -11,8 +11,8 @@ import type { Report } from '../model/report';
 import { type Claim, ClaimLostError, checkClaim, tagOutcome } from '../record';
 import type { StageContext } from '../runtime/context';
 import { goBack } from './back';
-import type { TransactionPlan } from './plan';
 import { checkServices } from './recheck';
+import type { Transaction } from './transaction';
 
 /** The claim re-read before `before`: undefined while it is this run's, else the takeover. Read errors are thrown. */
 export async function claimTakenOver(
@@ -53,7 +53,7 @@ async function notAllRunning(ctx: StageContext, done: RolloutResult): Promise<st
 export async function finishTakenOver(
   ctx: StageContext,
   report: Report,
-  plan: TransactionPlan,
+  plan: Transaction,
   done: RolloutResult,
   lost: ClaimLostError,
 ): Promise<void> {

@@ -7,8 +7,10 @@
 import { shortArn } from '../aws/arn';
 import { errorText } from '../aws/errors';
 import type { RolloutResult, RolloutTarget, ServiceRolloutResult } from '../model/contracts';
-import { ReadBudget, type StartedDeployment, startAll, startDeployment } from '../rollout';
+import { ReadBudget } from '../observe/read-budget';
+import type { StartedDeployment } from '../observe/watched';
 import type { StageContext } from '../runtime/context';
+import { startAll, startDeployment } from './start';
 import { byStrategy } from './strategies';
 import type { StepChecks } from './strategy';
 

@@ -14,7 +14,7 @@ export async function runCommand(
 ): Promise<void> {
   // Read-only commands first: they record no GitHub deployment.
   if (ctx.config.command === 'history') return (await import('./history')).listHistory(ctx, report);
-  if (ctx.config.command === 'plan') return (await import('./plan-release')).planRelease(ctx, report);
+  if (ctx.config.command === 'plan') return (await import('./plan')).planRelease(ctx, report);
   if (ctx.config.command === 'unlock') return (await import('./unlock')).unlock(ctx, report);
   if (ctx.config.command === 'check') return (await import('./check')).checkGround(ctx, report);
   const github = githubTarget(ctx);
@@ -25,7 +25,7 @@ export async function runCommand(
       deployRelease(ctx, report, checkpoint),
     );
   } else {
-    const { rollbackRelease } = await import('./rollback-release');
+    const { rollbackRelease } = await import('./rollback');
     await rollbackRelease(ctx, report, checkpoint, github ? { github } : {});
   }
 }

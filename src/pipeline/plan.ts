@@ -1,19 +1,48 @@
-import type { ReleaseConfig } from '../config/types';
+import { describeConfig } from '../config/describe';
+import { STAGES, stage } from '../engine/stage';
+import { computeContentKeys } from '../images';
+import { findImage } from '../images/ecr';
+import type { PreflightResult } from '../model/contracts';
+import type { Report } from '../model/report';
+import { runPreflight } from '../preflight';
+import { previewServices, releaseRecord } from '../render';
+import type { StageContext } from '../runtime/context';
+import { groundInto } from './ground';
 
 /**
- * The resolved configuration as `plan` prints it. The GitHub token never leaves
- * memory, and of the runner-mode migration's environment (the allowlist and the
- * names in `migrations.env`, which are there to carry tokens such as a
- * SENTRY_AUTH_TOKEN) only the names are shown.
+ * Per image key, what deploy would put in the task definitions: `repo@digest`
+ * when ECR already holds the content tag (nothing to build), else
+ * `repo:content-…` for an image deploy would build first.
  */
-export function describeConfig(config: ReleaseConfig): string {
-  const environment = config.migration?.environment;
-  const shown = {
-    ...config,
-    ...(config.githubToken ? { githubToken: '***' } : {}),
-    ...(config.migration && environment
-      ? { migration: { ...config.migration, environment: Object.keys(environment).sort() } }
-      : {}),
-  };
-  return JSON.stringify(shown, null, 2);
+async function imageReferences(
+  ctx: StageContext,
+  preflight: PreflightResult,
+): Promise<Record<string, string>> {
+  const tags = await computeContentKeys(ctx);
+  const references: Record<string, string> = {};
+  for (const [key, tag] of Object.entries(tags)) {
+    const repo = preflight.repositories[key];
+    if (!repo) continue;
+    const existing = repo.exists ? await findImage(ctx, repo.name, tag) : undefined;
+    references[key] = existing ? `${repo.uri}@${existing.digest}` : `${repo.uri}:${tag}`;
+    ctx.log.info(
+      `image ${key}: ${existing ? `${repo.uri}:${tag} is in ECR (nothing to build)` : `would build ${repo.uri}:${tag}`}`,
+    );
+  }
+  return references;
+}
+
+/** plan: the resolved configuration, preflight, and the diff deploy would register. Changes nothing. */
+export async function planRelease(ctx: StageContext, report: Report): Promise<void> {
+  await stage(ctx, report, STAGES.configuration, async () => {
+    ctx.log.info(describeConfig(ctx.config));
+  });
+  const preflight = await stage(ctx, report, STAGES.preflight, () =>
+    runPreflight(ctx, { ground: groundInto(report) }),
+  );
+  await stage(ctx, report, STAGES.render, async () => {
+    const references = await imageReferences(ctx, preflight);
+    ctx.log.info(previewServices(preflight, references, releaseRecord(ctx.config)));
+  });
+  report.result = 'planned';
 }

@@ -18,9 +18,9 @@ import {
   runOfUrl,
   tagOutcome,
 } from '../record';
-import { readHistory } from '../rollback';
-import type { ReleaseRevision } from '../rollback/releases';
+import type { ReleaseRevision } from '../record/releases';
 import type { StageContext } from '../runtime/context';
+import { readHistory } from './history';
 
 /** The run named by `unlock` still runs: its claim stays. */
 export class UnlockRefusedError extends Error {

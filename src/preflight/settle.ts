@@ -19,11 +19,10 @@ import {
 import { chunks } from '../aws/batch';
 import { errorText } from '../aws/errors';
 import { formatDuration } from '../config/duration';
+import { POLL_MS, RESERVE, ReadBudget } from '../observe/read-budget';
 import { claimKey, parseClaim, readClaimTag } from '../record/claim';
 import { TAGS, tagValue } from '../record/release-record';
 import { judgeClaimRun } from '../record/stale';
-import { ReadBudget } from '../rollout/read-budget';
-import { POLL_MS, RESERVE } from '../rollout/watch';
 import type { StageContext } from '../runtime/context';
 import { inFlight, primaryDeployment, serviceRefusals } from './service-checks';
 

@@ -18,7 +18,7 @@ import { renderTaskDefinition, sameDefinition } from './task-definition';
 
 export { type ReleaseRecord, recordTags, releaseRecord } from '../record/release-record';
 export { diffTaskDefinitions } from './diff';
-export { describePlan } from './plan';
+export { previewServices } from './preview';
 export {
   comparable,
   registrableFields,

@@ -11,7 +11,7 @@ import {
   StopServiceDeploymentCommand,
 } from '@aws-sdk/client-ecs';
 import { chunks } from '../../aws/batch';
-import type { ReadBudget } from '../../rollout/read-budget';
+import type { ReadBudget } from '../../observe/read-budget';
 import type { StageContext } from '../../runtime/context';
 import { untilAccepted } from '../retry';
 

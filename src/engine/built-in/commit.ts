@@ -5,8 +5,8 @@
  */
 import { errorText } from '../../aws/errors';
 import type { ServiceRolloutResult } from '../../model/contracts';
-import type { StartedDeployment } from '../../rollout';
-import { ReadBudget } from '../../rollout/read-budget';
+import { ReadBudget } from '../../observe/read-budget';
+import type { StartedDeployment } from '../../observe/watched';
 import type { StageContext } from '../../runtime/context';
 import { Explainer } from './explain';
 import { type Decide, follow, settle } from './follow';

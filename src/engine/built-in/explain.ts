@@ -2,7 +2,7 @@
  * A built-in deployment explained as a rolling one is (docs/strategies.md): the service's new
  * events printed once, and when green's tasks fail, why (stopped reason, container exit
  * codes and reasons, last log lines, ALB target health), with the rolling watch's own
- * code (rollout/watch-events.ts, watch-diagnose.ts) on one `Watched` per service.
+ * code (observe/watch-events.ts, watch-diagnose.ts) on one `Watched` per service.
  *
  * Read policy: events come only from DescribeServices (10 services per call), which the
  * service deployment answers do not replace, so a service is described only when it is
@@ -21,12 +21,12 @@ import {
 } from '@aws-sdk/client-ecs';
 import { chunks } from '../../aws/batch';
 import { errorText } from '../../aws/errors';
-import type { StartedDeployment } from '../../rollout';
-import type { ReadBudget } from '../../rollout/read-budget';
-import { TaskReader } from '../../rollout/tasks';
-import { diagnose } from '../../rollout/watch-diagnose';
-import { printEvents } from '../../rollout/watch-events';
-import { newWatched, type Watched } from '../../rollout/watched';
+import type { ReadBudget } from '../../observe/read-budget';
+import { TaskReader } from '../../observe/tasks';
+import { diagnose } from '../../observe/watch-diagnose';
+import { printEvents } from '../../observe/watch-events';
+import type { StartedDeployment } from '../../observe/watched';
+import { newWatched, type Watched } from '../../observe/watched';
 import type { StageContext } from '../../runtime/context';
 import { RUNNING_STATUSES } from './stages';
 import type { Tracked } from './tracked';

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { shortArn } from '../../aws/arn';
 import { chunks } from '../../aws/batch';
-import type { ReadBudget } from '../../rollout/read-budget';
+import type { ReadBudget } from '../../observe/read-budget';
 import type { StageContext } from '../../runtime/context';
 import { describeDeployments } from './calls';
 import { HOLD_STAGE, revisionId } from './stages';

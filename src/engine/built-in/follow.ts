@@ -9,11 +9,11 @@
  */
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import { errorText } from '../../aws/errors';
+import { isTransientAwsError } from '../../aws/retry';
 import type { BuiltInProgress, ServiceRolloutResult } from '../../model/contracts';
-import { isTransientAwsError } from '../../rollback/transient';
-import type { ReadBudget } from '../../rollout/read-budget';
-import { POLL_MS } from '../../rollout/watch';
-import { detailOf } from '../../rollout/watched';
+import type { ReadBudget } from '../../observe/read-budget';
+import { POLL_MS } from '../../observe/read-budget';
+import { detailOf } from '../../observe/watched';
 import type { StageContext } from '../../runtime/context';
 import { describeDeployments } from './calls';
 import type { Explainer } from './explain';

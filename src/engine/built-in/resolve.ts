@@ -5,11 +5,11 @@
  * (newest) deployment would gate someone else's release.
  */
 import { errorText } from '../../aws/errors';
+import { isTransientAwsError } from '../../aws/retry';
 import type { ServiceRolloutResult } from '../../model/contracts';
-import { isTransientAwsError } from '../../rollback/transient';
-import type { StartedDeployment } from '../../rollout';
-import type { ReadBudget } from '../../rollout/read-budget';
-import { POLL_MS } from '../../rollout/watch';
+import type { ReadBudget } from '../../observe/read-budget';
+import { POLL_MS } from '../../observe/read-budget';
+import type { StartedDeployment } from '../../observe/watched';
 import type { StageContext } from '../../runtime/context';
 import { type FoundDeployment, findServiceDeployments } from './find';
 import { newProgress } from './progress';

@@ -7,8 +7,8 @@
 import type { ServiceDeployment } from '@aws-sdk/client-ecs';
 import { shortArn } from '../../aws/arn';
 import type { ServiceRolloutResult } from '../../model/contracts';
-import type { StartedDeployment } from '../../rollout';
-import { ReadBudget } from '../../rollout/read-budget';
+import { ReadBudget } from '../../observe/read-budget';
+import type { StartedDeployment } from '../../observe/watched';
 import type { StageContext } from '../../runtime/context';
 import { movedByOthersSince } from '../recheck';
 import { startUntilAccepted } from '../retry';

@@ -1,6 +1,6 @@
 /** One service deployment a built-in follow tracks: shared by the follow loop and the explainer. */
 import type { ServiceRolloutResult } from '../../model/contracts';
-import type { Watched } from '../../rollout/watched';
+import type { Watched } from '../../observe/watched';
 import type { Progress } from './progress';
 
 export interface Tracked {

@@ -9,8 +9,8 @@
 import type { DeploymentLifecycleHookDetail, ServiceDeployment } from '@aws-sdk/client-ecs';
 import { namedErrorText } from '../../aws/errors';
 import type { GateResult, ServiceRolloutResult } from '../../model/contracts';
-import type { StartedDeployment } from '../../rollout';
-import { ReadBudget } from '../../rollout/read-budget';
+import { ReadBudget } from '../../observe/read-budget';
+import type { StartedDeployment } from '../../observe/watched';
 import type { StageContext } from '../../runtime/context';
 import type { StepChecks, StrategyWatchOptions } from '../strategy';
 import { Explainer } from './explain';
