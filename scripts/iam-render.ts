@@ -208,6 +208,6 @@ export function renderReleaseRoleTemplate(): string {
     ' W3037 (unknown IAM action) only: cfn-lint 1.51 does not know ecs:ContinueServiceDeployment',
     ' (the PAUSE hook answer, in the ECS API since 2026-05). Every other check still runs.',
   ].join('\n');
-  const yaml = doc.toString({ lineWidth: 0 }).replace(/: (\d{4}-\d\d-\d\d)$/gm, ": '$1'");
+  const yaml = doc.toString({ lineWidth: 0 }).replace(/: (\d{4}-\d\d-\d\d)$/gm, ': "$1"');
   return `${header}\n${yaml}`;
 }
