@@ -4,9 +4,14 @@
  * against what ecs-release and its ground checks need, for each strategy; and a miswired
  * copy is caught.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { infraReleasePolicy, RELEASE_ROLE_TEMPLATE } from '../../scripts/iam-render';
+import { type ConfigFile, configFileSchema } from '../../src/config/file-schema';
 import { type Json, parseTemplate, resolveTemplate, type Template } from './cfn';
 import { iamMatches, releaseRoleProblems, wiringProblems } from './wiring';
 
@@ -178,5 +183,67 @@ describe('infra/release-role.yaml', () => {
       ),
     ).toBe(false);
     expect(iamMatches('arn:aws:iam::1:role/a?c', 'arn:aws:iam::1:role/abc')).toBe(true);
+  });
+});
+
+describe('docs/getting-started.md', () => {
+  /** The config file its shell block writes, run by bash with the page's variables set as for the stack above. */
+  function writtenConfig(): unknown {
+    const page = readFileSync('docs/getting-started.md', 'utf8');
+    const block = /<!-- reference-config:[^\n]*\n```sh\n([\s\S]*?)\n```/.exec(page)?.[1];
+    expect(block, 'the page has the config block').toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'getting-started-'));
+    const vars = {
+      AWS_REGION: 'eu-west-1',
+      ACCOUNT: '111122223333',
+      NAME: 'acme',
+      ENV: 'production',
+      DOMAIN,
+    };
+    // stdin closed: bash reads a bashrc when its stdin looks like a remote shell's
+    const run = spawnSync('bash', ['-euc', block as string], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, ...vars },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(run.stderr.toString()).toBe('');
+    const text = readFileSync(join(dir, '.github/ecs-release.yml'), 'utf8');
+    rmSync(dir, { recursive: true });
+    expect(text).toContain('# yaml-language-server: $schema=');
+    return parse(text);
+  }
+
+  it("writes a config the schema accepts, naming the reference stack's cluster, services, repositories, alarms and hosts", () => {
+    const checked = configFileSchema.safeParse(writtenConfig());
+    expect(checked.error?.issues ?? []).toEqual([]);
+    const config = checked.data as ConfigFile;
+    const stack = app();
+    const props = (type: string) =>
+      Object.values(stack.Resources)
+        .filter((r) => r.Type === type)
+        .map((r) => r.Properties);
+    expect(config.cluster).toBe(props('AWS::ECS::Cluster')[0]?.ClusterName);
+    const services = props('AWS::ECS::Service').map((s) => [s.ServiceName, s.LoadBalancers[0].ContainerName]);
+    expect((config.services ?? []).map((s) => [s.service, Object.keys(s.containers)[0]]).sort()).toEqual(
+      services.sort(),
+    );
+    expect(
+      Object.values(config.images ?? {})
+        .map((i) => i.repository)
+        .sort(),
+    ).toEqual(
+      props('AWS::ECR::Repository')
+        .map((r) => r.RepositoryName)
+        .sort(),
+    );
+    for (const alarm of props('AWS::CloudWatch::Alarm'))
+      expect(alarm.AlarmName.startsWith(config.gate?.['alarm-prefix'] ?? '?')).toBe(true);
+    expect(config.migrations?.['db-instance']).toBe(props('AWS::RDS::DBInstance')[0]?.DBInstanceIdentifier);
+    expect([...(config.hosts ?? [])].sort()).toEqual(
+      props('AWS::Route53::RecordSet')
+        .map((r) => r.Name)
+        .sort(),
+    );
+    expect(config.hosts).toContain(new URL(config.gate?.['smoke-url'] ?? '').host);
   });
 });
