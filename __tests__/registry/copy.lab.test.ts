@@ -122,7 +122,10 @@ describe('registry copy between the lab registries', () => {
 
   it('streams a 200 MB layer across registries', async () => {
     // The same seed every run: the same blob, so the lab's storage does not grow run after run.
-    const big = await pushGeneratedImage(one('big'), 'v1', { seed: 'lab/large-layer/v1', layers: [200 * MB] });
+    const big = await pushGeneratedImage(one('big'), 'v1', {
+      seed: 'lab/large-layer/v1',
+      layers: [200 * MB],
+    });
     const result = await copyImage(one('big'), two('big'), big.digest);
     expect(result).toMatchObject({ manifests: 1, blobsSent: 2 });
     expect(result.bytesSent).toBeGreaterThan(200 * MB);
