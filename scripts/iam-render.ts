@@ -76,6 +76,9 @@ export const INFRA_SCOPE = {
   logGroups: [`/ecs/${PREFIX}/*`],
   dbInstances: [PREFIX],
   dbClusters: [],
+  // Promotion from another account's repositories is added by hand when a team uses it
+  // (docs/promotion.md); the reference stack releases what it builds.
+  promotionSources: [],
   // The database is private: migrations run as an ECS task, never from the runner, so the
   // role never reads the database's secret.
   without: ['RunnerModeMigrationSecret'] as const,

@@ -40,7 +40,7 @@ const PREFIX: Record<string, string> = {
 
 /** Actions the policy needs that are no SDK call in src/. */
 const NOT_SDK = [
-  // docker push through the engine with the ECR token
+  // docker push through the engine with the ECR token, and the registry copy (src/registry/)
   'ecr:BatchCheckLayerAvailability',
   'ecr:InitiateLayerUpload',
   'ecr:UploadLayerPart',
@@ -129,6 +129,7 @@ describe('the release policy (src/aws/release-policy.ts)', () => {
       dbInstances: ['acme-db'],
       dbClusters: [],
       secrets: ['arn:aws:secretsmanager:eu-west-1:111122223333:secret:acme-db-AbCdEf'],
+      promotionSources: ['arn:aws:ecr:eu-west-1:111122223333:repository/staging/*'],
     });
     const resources = policy.Statement.flatMap((s) =>
       Array.isArray(s.Resource) ? s.Resource : [s.Resource],

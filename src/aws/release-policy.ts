@@ -41,6 +41,11 @@ export type PolicyScope = {
   dbClusters?: string[];
   /** Secrets Manager secrets (names, or ARNs) a runner-mode migration reads. */
   secrets?: string[];
+  /**
+   * ECR repositories promotion (the `images` input) copies from, in other accounts or
+   * regions: ARNs, or names in any account and region (default: every repository).
+   */
+  promotionSources?: string[];
   /** Statements to leave out (for example the built-in strategies' when every service rolls). */
   without?: StatementId[];
 };
@@ -58,6 +63,7 @@ export const STATEMENT_IDS = [
   'PassTaskRoles',
   'EcrLogin',
   'EcrImages',
+  'EcrPromotionSource',
   'Gate',
   'GroundChecks',
   'ReadDatabase',
@@ -178,23 +184,7 @@ function otherStatements(scope: PolicyScope, arn: Arn): Statement[] {
       ),
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     },
-    allow('EcrLogin', ['ecr:GetAuthorizationToken'], '*'),
-    allow(
-      'EcrImages',
-      [
-        'ecr:DescribeRepositories',
-        'ecr:CreateRepository',
-        'ecr:DescribeImages',
-        'ecr:BatchGetImage',
-        'ecr:PutImage',
-        'ecr:BatchCheckLayerAvailability',
-        'ecr:GetDownloadUrlForLayer',
-        'ecr:InitiateLayerUpload',
-        'ecr:UploadLayerPart',
-        'ecr:CompleteLayerUpload',
-      ],
-      one(each(scope.repositories).map((r) => orArn(r, () => arn('ecr', `repository/${r}`)))),
-    ),
+    ...ecrStatements(scope, arn),
     allow(
       'Gate',
       [
@@ -230,6 +220,44 @@ function otherStatements(scope: PolicyScope, arn: Arn): Statement[] {
       'RunnerModeMigrationSecret',
       ['secretsmanager:GetSecretValue'],
       one(each(scope.secrets).map((s) => secretArn(arn, s))),
+    ),
+  ];
+}
+
+/** Pushing and reading this environment's images, and reading promotion's sources. */
+function ecrStatements(scope: PolicyScope, arn: Arn): Statement[] {
+  const allow = (Sid: StatementId, Action: string[], Resource: string | string[]): Statement => ({
+    Sid,
+    Effect: 'Allow',
+    Action,
+    Resource,
+  });
+  return [
+    allow('EcrLogin', ['ecr:GetAuthorizationToken'], '*'),
+    allow(
+      'EcrImages',
+      [
+        'ecr:DescribeRepositories',
+        'ecr:CreateRepository',
+        'ecr:DescribeImages',
+        'ecr:BatchGetImage',
+        'ecr:PutImage',
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+        'ecr:CompleteLayerUpload',
+      ],
+      one(each(scope.repositories).map((r) => orArn(r, () => arn('ecr', `repository/${r}`)))),
+    ),
+    allow(
+      'EcrPromotionSource',
+      ['ecr:BatchGetImage', 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer'],
+      one(
+        each(scope.promotionSources).map((r) =>
+          orArn(r, () => `arn:${scope.partition ?? 'aws'}:ecr:*:*:repository/${r}`),
+        ),
+      ),
     ),
   ];
 }
@@ -283,6 +311,7 @@ export const DOCUMENTED_SCOPE: PolicyScope = {
   region: 'REGION',
   cluster: 'CLUSTER',
   repositories: ['YOUR-PREFIX/*'],
+  promotionSources: ['arn:aws:ecr:SOURCE-REGION:SOURCE-ACCOUNT:repository/YOUR-PREFIX/*'],
   taskRoles: ['YOUR-TASK-ROLE', 'YOUR-EXECUTION-ROLE'],
   logGroups: ['YOUR-LOG-GROUP'],
   dbInstances: ['YOUR-DB-INSTANCE'],
