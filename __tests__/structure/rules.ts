@@ -68,7 +68,7 @@ const LAYERS: [number, RegExp][] = [
   [5, /^(main|post|index|action)$|^runtime\/(action-runtime|actions-logger|cli-args)$/],
   [4, /^(pipeline|commands)(\/|$)/],
   [3, /^(engine|rollout|rollback|gate|preflight|ground|images|render|migrate|database|post|report)(\/|$)/],
-  [2, /^(record|aws|model|runtime)(\/|$)/],
+  [2, /^(record|aws|model|runtime|registry)(\/|$)/],
   [1, /^config(\/|$)|^version$/],
 ];
 
