@@ -9,7 +9,13 @@ const STAGING = '444455556666.dkr.ecr.eu-west-1.amazonaws.com';
 
 /** The images output of a staging run, as the reusable workflow passes it on. */
 const stagingOutput = {
-  frontend: { uri: `${STAGING}/acme/frontend`, digest: D1, tag: 'content-0123abcd', built: true },
+  frontend: {
+    uri: `${STAGING}/acme/frontend`,
+    digest: D1,
+    tag: 'content-0123abcd',
+    region: 'eu-west-1',
+    built: true,
+  },
   backend: { uri: `${STAGING}/acme/backend`, digest: D2, built: false },
 };
 
@@ -25,6 +31,7 @@ describe('input "images" (promotion)', () => {
         repository: 'acme/frontend',
         digest: D1,
         contentTag: 'content-0123abcd',
+        region: 'eu-west-1',
       },
       backend: { uri: `${STAGING}/acme/backend`, host: STAGING, repository: 'acme/backend', digest: D2 },
     });
@@ -70,12 +77,13 @@ describe('input "images" (promotion)', () => {
     const problems = problemsOf(() =>
       load(
         JSON.stringify({
-          frontend: { uri: 'acme/frontend', digest: 'sha256:abc', tag: 'no spaces' },
+          frontend: { uri: 'acme/frontend', digest: 'sha256:abc', tag: 'no spaces', region: 'mars' },
           backend: 'sha256:x',
         }),
       ),
     );
     expect(problems).toEqual([
+      'input "images": "frontend": region "mars" is not an AWS region',
       'input "images": "frontend": digest "sha256:abc" is not sha256: followed by 64 lowercase hex digits',
       'input "images": "frontend": tag "no spaces" is not an image tag',
       'input "images": "frontend": uri expected <registry host>/<repository>, as the images output writes it',

@@ -16,6 +16,8 @@ const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?$/
 /** A Docker tag (the distribution spec's tag pattern). */
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
+
 /** `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`: the account and region an ECR host names. */
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/;
 
@@ -54,8 +56,13 @@ function promotedImage(key: string, entry: unknown): PromotedImage | string[] {
   const where = escapeControl(key);
   if (!isObject(entry))
     return [`${where} must be an object { "uri", "digest" }, as the images output writes it`];
-  const { uri, digest, tag } = entry;
+  const { uri, digest, tag, region } = entry;
   const wrong: string[] = [];
+  if (region !== undefined && (typeof region !== 'string' || !REGION.test(region))) {
+    wrong.push(
+      `${where}: region ${typeof region === 'string' ? escapeControl(region) : '(not a string)'} is not an AWS region`,
+    );
+  }
   if (typeof digest !== 'string' || !DIGEST.test(digest)) {
     const shown = typeof digest === 'string' ? escapeControl(digest) : '(missing)';
     wrong.push(`${where}: digest ${shown} is not sha256: followed by 64 lowercase hex digits`);
@@ -78,6 +85,7 @@ function promotedImage(key: string, entry: unknown): PromotedImage | string[] {
     repository: parts.repository,
     digest,
     ...(contentTag ? { contentTag } : {}),
+    ...(typeof region === 'string' ? { region } : {}),
   };
 }
 

@@ -25,6 +25,11 @@ export interface PromotedImage {
   digest: string;
   /** The source's content tag (the input's `tag`, or the URI's `:tag`), carried over as it is. */
   contentTag?: string;
+  /**
+   * The region of the run that reported it (the images output's `region`): where to ask
+   * GetAuthorizationToken for a registry whose host names none (not an ECR host).
+   */
+  region?: string;
 }
 
 export interface ContainerMapping {

@@ -32,6 +32,8 @@ export interface ImageOutcome {
   digest: string;
   /** The content tag the image carries (docs/images.md); another run's `images` input carries it over. */
   tag?: string;
+  /** The region of this run: where another run asks for a token for this image's registry. */
+  region?: string;
   built: boolean;
   /** Taken from the `images` input instead of built (docs/promotion.md). */
   promoted?: true;

@@ -24,6 +24,7 @@ export function recordImages(report: Report, images: ImagesResult): void {
       uri: image.uri,
       digest: image.digest,
       ...(image.contentTag ? { tag: image.contentTag } : {}),
+      region: report.region,
       built: image.built,
       ...(image.promotedFrom ? { promoted: true, from: image.promotedFrom } : {}),
     };
