@@ -12,6 +12,18 @@ export interface LabPostgres {
   database: string;
 }
 
+export interface LabRegistry2 {
+  /** host:port, e.g. 127.0.0.1:5056 */
+  host: string;
+  user: string;
+  password: string;
+  /** the region whose ECR it stands for (the simulator's ECR answers requests signed for it from this registry) */
+  region: string;
+  account: string;
+  /** the "presigned" storage its blob reads redirect to (refuses an Authorization header) */
+  storageUrl: string;
+}
+
 export interface LabEnv {
   /** repository root that holds .lab/ */
   root: string;
@@ -34,6 +46,8 @@ export interface LabEnv {
   registryPassword: string;
   /** base image of the examples, e.g. 127.0.0.1:5055/lab/base:1 */
   baseImage: string;
+  /** The second registry (another account and region; blob reads redirect to storage); undefined in an older .lab/env. */
+  registry2?: LabRegistry2 | undefined;
   postgres: LabPostgres;
   /** postgres://user:password@host:port/database */
   databaseUrl: string;
@@ -118,6 +132,7 @@ export function loadLabEnv(root?: string): LabEnv | undefined {
     registryUser: get('LAB_REGISTRY_USER'),
     registryPassword: get('LAB_REGISTRY_PASSWORD'),
     baseImage: get('LAB_BASE_IMAGE'),
+    registry2: registry2Of(vars),
     postgres: {
       host: get('PGHOST'),
       port,
@@ -127,6 +142,19 @@ export function loadLabEnv(root?: string): LabEnv | undefined {
     },
     databaseUrl: get('LAB_DATABASE_URL'),
     vars,
+  };
+}
+
+function registry2Of(vars: Record<string, string>): LabRegistry2 | undefined {
+  const { LAB_REGISTRY2: host, LAB_REGISTRY2_PASSWORD: password, LAB_REGISTRY2_REGION: region } = vars;
+  if (!host || !password || !region) return undefined;
+  return {
+    host,
+    user: vars.LAB_REGISTRY_USER ?? 'AWS',
+    password,
+    region,
+    account: vars.LAB_REGISTRY2_ACCOUNT ?? '444455556666',
+    storageUrl: vars.LAB_STORAGE_URL ?? '',
   };
 }
 

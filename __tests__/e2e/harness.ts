@@ -26,6 +26,7 @@ export async function startE2eLab(demo: Omit<DemoOptions, 'labEnv'> = {}): Promi
   const lab = createLab({
     clock: realClock,
     registry: { host: env.registry, user: env.registryUser, password: env.registryPassword },
+    registry2: env.registry2,
     docker,
   });
   seedDemo(lab, { fast: true, ...demo, labEnv: env });

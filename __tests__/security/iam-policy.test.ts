@@ -25,7 +25,7 @@ const PREFIX: Record<string, string> = {
 
 /** Actions the policy needs that are no SDK call in src/. */
 const NOT_SDK = [
-  // docker push through the engine with the ECR token
+  // docker push through the engine with the ECR token, and the registry copy (src/registry/)
   'ecr:BatchCheckLayerAvailability',
   'ecr:InitiateLayerUpload',
   'ecr:UploadLayerPart',

@@ -22,6 +22,20 @@ LAB_REGISTRY_CONF_DIR="$LAB_DATA/registry-conf" # host-wide, like the registry i
 
 LAB_PG_STARTED_MARK="$LAB_RUN/postgres.started-by-lab"
 
+# A second registry standing for another account and region (promotion's copy crosses
+# registries): own port, own token, its blob reads redirected to "presigned" storage
+# that refuses an Authorization header, like ECR's S3 URLs. See docs/lab-infra.md.
+LAB_REGISTRY2_PORT="${LAB_REGISTRY2_PORT:-5056}"
+LAB_REGISTRY2_HOST="127.0.0.1:$LAB_REGISTRY2_PORT"
+LAB_REGISTRY2_PIDFILE="$LAB_RUN/registry2.pid"
+LAB_REGISTRY2_DATA="$LAB_DATA/registry2"
+LAB_REGISTRY2_REGION=us-west-2
+LAB_REGISTRY2_ACCOUNT=444455556666
+# another host name than the registry's (127.0.0.0/8 is all loopback), as S3's is ECR's
+LAB_STORAGE_PORT="${LAB_STORAGE_PORT:-5057}"
+LAB_STORAGE_HOST="127.0.0.2:$LAB_STORAGE_PORT"
+LAB_STORAGE_PIDFILE="$LAB_RUN/storage.pid"
+
 LAB_BASE_REPO=lab/base
 LAB_BASE_TAG=1
 
@@ -132,7 +146,7 @@ wait_until() {
 
 registry_answers() {
   # distribution answers /v2/ with 401 (auth) and this header
-  curl -sS --max-time 2 -o /dev/null -D - "http://$LAB_REGISTRY_HOST/v2/" 2>/dev/null |
+  curl -sS --max-time 2 -o /dev/null -D - "http://${1:-$LAB_REGISTRY_HOST}/v2/" 2>/dev/null |
     grep -qi '^docker-distribution-api-version: registry/2.0'
 }
 

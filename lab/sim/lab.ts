@@ -7,7 +7,7 @@ import type { HttpHandler } from '@smithy/protocol-http';
 import type Docker from 'dockerode';
 import { type AcmWorld, createAcm } from './acm/index.js';
 import { type AlarmStore, createCloudWatch } from './cloudwatch/index.js';
-import { createEcr, type EcrWorld } from './ecr/index.js';
+import { createEcr, type EcrWorld, ecrByRegion } from './ecr/index.js';
 import { createEcs, type EcsWorld } from './ecs/index.js';
 import { createElbv2, type Elbv2World } from './elbv2/index.js';
 import { Faults } from './faults.js';
@@ -27,6 +27,12 @@ export interface LabOptions {
   clock: SimClock;
   /** The lab registry (`.lab/env` LAB_REGISTRY, LAB_REGISTRY_USER, LAB_REGISTRY_PASSWORD); without it ECR keeps images in memory. */
   registry?: { host: string; user: string; password: string } | undefined;
+  /**
+   * A second registry standing for another account and region (`.lab/env` LAB_REGISTRY2*):
+   * ECR requests signed for its region, and GetAuthorizationToken naming its account in
+   * `registryIds`, are answered from it (docs/lab.md#a-second-registry).
+   */
+  registry2?: { region: string; account: string; host: string; user: string; password: string } | undefined;
   /** The lab Docker engine: ECS RunTask then runs containers for real. */
   docker?: Docker | undefined;
   /** Default `eu-west-1`; a request signed for another region still gets answers from the same world. */
@@ -53,6 +59,8 @@ export interface Lab {
   ecs: EcsWorld;
   elbv2: Elbv2World;
   ecr: EcrWorld;
+  /** The second registry's ECR (its region and account), when the lab has one. */
+  ecr2: EcrWorld | undefined;
   cloudwatch: AlarmStore;
   logs: LogStore;
   rds: RdsWorld;
@@ -105,10 +113,25 @@ export function createLab(options: LabOptions): Lab {
         serveraddress: options.registry.host,
       },
     }),
+    ...(options.registry2 && {
+      otherRegistryAuth: [
+        {
+          username: options.registry2.user,
+          password: options.registry2.password,
+          serveraddress: options.registry2.host,
+        },
+      ],
+    }),
     alarmState: (name) => (cloudwatch.world.has(name) ? cloudwatch.world.stateOf(name) : undefined),
     ...(options.seed !== undefined && { seed: options.seed }),
   });
   const ecr = createEcr({ ...base, registry: options.registry });
+  const r2 = options.registry2;
+  const ecr2 = r2 && {
+    ...createEcr({ clock, region: r2.region, account: r2.account, registry: r2 }),
+    region: r2.region,
+    account: r2.account,
+  };
   const rds = createRds({ ...base, startedAt });
   const secrets = createSecrets(base);
   const sts = createSts(base);
@@ -120,7 +143,7 @@ export function createLab(options: LabOptions): Lab {
   const services: Record<string, ServiceOperations> = {
     ecs: ecs.operations,
     elasticloadbalancing: elbv2.operations,
-    ecr: ecr.operations,
+    ecr: ecr2 ? ecrByRegion(ecr.operations, ecr2, account) : ecr.operations,
     monitoring: cloudwatch.operations,
     logs: logs.operations,
     rds: rds.operations,
@@ -156,6 +179,7 @@ export function createLab(options: LabOptions): Lab {
     ecs: ecs.world,
     elbv2: elbv2.world,
     ecr: ecr.world,
+    ecr2: ecr2?.world,
     cloudwatch: cloudwatch.world,
     logs: logs.world,
     rds: rds.world,

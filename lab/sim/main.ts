@@ -33,9 +33,11 @@ async function main(): Promise<void> {
           dockerHost.startsWith('unix://') ? { socketPath: dockerHost.slice('unix://'.length) } : undefined,
         )
       : undefined;
+  const labEnv = loadLabEnv(arg('lab-root'));
   const lab = createLab({
     clock: realClock,
     registry,
+    registry2: labEnv?.registry2,
     docker,
     region: arg('region') ?? env.AWS_REGION ?? 'eu-west-1',
   });

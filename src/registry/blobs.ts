@@ -40,35 +40,39 @@ export async function openBlob(
   digest: string,
   opts: RegistryOptions,
 ): Promise<ReadableStream<Uint8Array>> {
-  const ex: Exchange = {
-    action: 'GET blob',
-    reference: digest,
-    method: 'GET',
-    url: repositoryUrl(ref, `blobs/${digest}`),
-  };
+  const url = repositoryUrl(ref, `blobs/${digest}`);
+  const ex: Exchange = { action: 'GET blob', reference: digest, method: 'GET', url };
   let res = await expect(ref, ex, [200, ...REDIRECTS], opts);
   if (REDIRECTS.has(res.status)) {
-    const storage = locationOf(res, ex.url, ex, ref);
+    const storage = locationOf(res, url, ex, ref);
     await res.body?.cancel();
-    // Never the registry's token to storage: presigned URLs carry their own signature.
-    res = await (opts.fetch ?? fetch)(storage, { redirect: 'follow', signal: opts.signal ?? null }).catch(
-      (error) => {
-        if (opts.signal?.aborted) throw opts.signal.reason ?? error;
-        throw new RegistryError({ ...facts(ref, digest, 'GET blob (storage)'), status: 0 }, { cause: error });
-      },
-    );
-    if (res.status !== 200) {
-      const detail = (await res.text().catch(() => '')).trim();
-      throw new RegistryError({
-        ...facts(ref, digest, `GET blob from storage ${storage.host}`),
-        status: res.status,
-        detail,
-      });
-    }
+    res = await fromStorage(ref, digest, storage, opts);
   }
   if (!res.body)
     throw new RegistryError({ ...facts(ref, digest, 'GET blob'), status: res.status, detail: 'empty body' });
   return res.body;
+}
+
+/** GET from presigned storage: never the registry's token, which S3 refuses (its URL carries its own signature). */
+async function fromStorage(
+  ref: RepositoryRef,
+  digest: string,
+  storage: URL,
+  opts: RegistryOptions,
+): Promise<Response> {
+  const action = `GET blob from storage ${storage.host}`;
+  const res = await (opts.fetch ?? fetch)(storage, { redirect: 'follow', signal: opts.signal ?? null }).catch(
+    (error: unknown) => {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? error;
+      throw new RegistryError({ ...facts(ref, digest, action), status: 0 }, { cause: error });
+    },
+  );
+  if (res.status === 200) return res;
+  // S3 answers in XML: <Error><Code>InvalidArgument</Code><Message>…</Message></Error>
+  const text = (await res.text().catch(() => '')).trim();
+  const code = /<Code>([A-Za-z0-9]{1,64})<\/Code>/.exec(text)?.[1];
+  const detail = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? text;
+  throw new RegistryError({ ...facts(ref, digest, action), status: res.status, code, detail });
 }
 
 const facts = (ref: RepositoryRef, reference: string, action: string) => ({

@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_Operations.html
  */
 import { type Input, InputReader, pageOf } from '../protocol/input.js';
-import { AwsError, type ServiceOperations, type SimClock } from '../types.js';
+import { AwsError, type Operation, type ServiceOperations, type SimClock } from '../types.js';
 import { digestOf, HttpRegistry, type Manifest, MemoryRegistry, mediaTypeOf, sizeOf } from './registry.js';
 import { EcrWorld, type Repository, TAG_MUTABILITY, type TagMutability } from './world.js';
 
@@ -258,4 +258,34 @@ export function createEcr(deps: EcrDeps): { operations: ServiceOperations; world
     },
   };
   return { operations, world };
+}
+
+/**
+ * Two registries behind one ECR endpoint: a request signed for the second one's region
+ * goes to it; GetAuthorizationToken with `registryIds` answers one entry per named
+ * registry (as ECR does), whatever the region.
+ */
+export function ecrByRegion(
+  primary: ServiceOperations,
+  second: { region: string; account: string; operations: ServiceOperations },
+  primaryAccount: string,
+): ServiceOperations {
+  const pick = (region: string) => (region === second.region ? second.operations : primary);
+  const routed: ServiceOperations = {};
+  for (const name of Object.keys(primary)) {
+    routed[name] = (input, ctx) => (pick(ctx.region)[name] as Operation)(input, ctx);
+  }
+  routed.GetAuthorizationToken = async (input, ctx) => {
+    const ids = new InputReader(input, invalid).optStrings('registryIds');
+    if (!ids || ids.length === 0) return pick(ctx.region).GetAuthorizationToken?.(input, ctx);
+    const entries = [];
+    for (const id of ids) {
+      const ops = id === second.account ? second.operations : id === primaryAccount ? primary : undefined;
+      if (!ops) throw invalid(`Invalid parameter at 'registryIds': registry ${id} is not in this lab`);
+      const out = (await ops.GetAuthorizationToken?.({}, ctx)) as { authorizationData: unknown[] };
+      entries.push(...out.authorizationData);
+    }
+    return { authorizationData: entries };
+  };
+  return routed;
 }

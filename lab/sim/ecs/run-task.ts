@@ -89,7 +89,7 @@ export function runOnDocker(world: EcsWorld, docker: Docker, task: Task): Promis
   const def = task.containerDefs.find((c) => c.essential) ?? task.containerDefs[0];
   if (!def) return Promise.resolve();
   const o = overrideFor(task, def.name);
-  const auth = world.registryAuth ? { ...world.registryAuth } : undefined;
+  const auth = world.authFor(def.image);
   const target = logTarget(task, def);
   const c = task.containers.find((x) => x.name === def.name);
 

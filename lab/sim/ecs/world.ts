@@ -35,6 +35,8 @@ export interface EcsDeps {
   account: string;
   docker?: Docker;
   registryAuth?: { username: string; password: string; serveraddress: string };
+  /** Logins of other registries (the lab's second one), used for images on their hosts. */
+  otherRegistryAuth?: { username: string; password: string; serveraddress: string }[];
   /** Deployment alarms: the CloudWatch state of an alarm by name. */
   alarmState?: AlarmState;
   /** Seed for ids (task ids, deployment ids, event ids). */
@@ -62,6 +64,7 @@ export class EcsWorld {
   readonly clock: SimClock;
   readonly docker: Docker | undefined;
   readonly registryAuth: EcsDeps['registryAuth'];
+  readonly otherRegistryAuth: NonNullable<EcsDeps['otherRegistryAuth']>;
   alarmState: AlarmState | undefined;
   timing: Timings = { ...DEFAULT_TIMINGS };
   /** Fargate capacity: when false, RunTask returns failures and services cannot place tasks. */
@@ -81,12 +84,20 @@ export class EcsWorld {
     this.account = deps.account;
     this.docker = deps.docker;
     this.registryAuth = deps.registryAuth;
+    this.otherRegistryAuth = deps.otherRegistryAuth ?? [];
     this.alarmState = deps.alarmState;
     this.ids = new IdSource(deps.seed ?? 1);
     this.taskDefinitions = new TaskDefinitions(deps.region, deps.account);
     this.lastTick = deps.clock.now();
     // ELBv2 reads see the targets as of now: bring ECS (which registers them) up to date first.
     this.elb.beforeRead.push((now) => this.advance(now));
+  }
+
+  /** The login a pull of `image` needs: the registry whose host the image names. */
+  authFor(image: string): EcsDeps['registryAuth'] {
+    const other = this.otherRegistryAuth.find((a) => image.startsWith(`${a.serveraddress}/`));
+    const auth = other ?? this.registryAuth;
+    return auth && { ...auth };
   }
 
   // ---- scenario API -------------------------------------------------------
