@@ -1,9 +1,11 @@
 /**
  * Promotion through the bundle (docs/promotion.md): a release of examples/app into
- * staging's world and repositories, then the same commit promoted into production's
- * (another lab world, its own repositories): nothing built, the very same digests in the
- * target registry, the services running them; a digest that exists nowhere refused in
- * preflight; a second promotion copies nothing.
+ * staging's world and repositories (the lab's first registry, eu-west-1), then the same
+ * commit promoted into production's: another lab world in the second registry's region
+ * (another registry, account and region, whose blob reads redirect to storage that
+ * refuses an Authorization header). Nothing built, the very same digests in the target
+ * registry, the services running them; a digest that exists nowhere, or a host no token
+ * opens, refused in preflight; a second promotion copies nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../lab/scenarios/demo';
@@ -12,7 +14,8 @@ import { appCheckout, type E2eLab, ownDeployInputs, type RunResult, runAction, s
 
 const RUN = `promo${Date.now().toString(36)}`;
 const STAGING = ownDeployInputs(`${RUN}-staging`);
-const PRODUCTION = ownDeployInputs(`${RUN}-prod`);
+/** Production's inputs: its own repositories, in the second registry's region. */
+let PRODUCTION: Record<string, string> = {};
 const CLAIM_KEY = 'ecs-release:claim:production';
 const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
@@ -48,14 +51,21 @@ function claimTag(lab: E2eLab): string | undefined {
   return cluster?.tags.find((t) => t.key === CLAIM_KEY)?.value;
 }
 
-/** What the registry itself answers for a manifest: its Docker-Content-Digest, or undefined (404). */
+function secondRegistry(lab: E2eLab) {
+  const r2 = lab.env.registry2;
+  if (!r2) throw new Error('the lab has no second registry: run lab/up again');
+  return r2;
+}
+
+/** What the second registry itself answers for a manifest: its Docker-Content-Digest, or undefined (404). */
 async function registryDigest(
   lab: E2eLab,
   repository: string,
   reference: string,
 ): Promise<string | undefined> {
-  const auth = Buffer.from(`${lab.env.registryUser}:${lab.env.registryPassword}`).toString('base64');
-  const res = await fetch(`http://${lab.env.registry}/v2/${repository}/manifests/${reference}`, {
+  const r2 = secondRegistry(lab);
+  const auth = Buffer.from(`${r2.user}:${r2.password}`).toString('base64');
+  const res = await fetch(`http://${r2.host}/v2/${repository}/manifests/${reference}`, {
     method: 'HEAD',
     headers: { Authorization: `Basic ${auth}`, Accept: MANIFEST_TYPES },
   });
@@ -66,6 +76,7 @@ beforeAll(async () => {
   // Two worlds (clusters, services, records) over the one lab registry: staging's and production's.
   staging = await startE2eLab();
   production = await startE2eLab();
+  PRODUCTION = { ...ownDeployInputs(`${RUN}-prod`), 'aws-region': secondRegistry(production).region };
   app = appCheckout();
   sha = app.commit('release to promote');
 });
@@ -106,8 +117,13 @@ describe('promotion through the bundle', () => {
         from: source?.uri,
         tag: source?.tag,
       });
-      expect(images[key]?.uri).toBe(`${production.env.registry}/${repository}`);
-      expect(result.stdout).toMatch(new RegExp(`\\[${key}\\] copied .* blob\\(s\\) sent`));
+      expect(images[key]?.uri).toBe(`${secondRegistry(production).host}/${repository}`);
+      // Across registries every blob is uploaded: none mounted, none already there.
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `\\[${key}\\] copied .*: \\d manifest\\(s\\), [1-9]\\d* blob\\(s\\) sent \\(\\d+ bytes\\), 0 mounted`,
+        ),
+      );
       // The target registry holds the same bytes: by digest, by the commit, by staging's content tag.
       expect(await registryDigest(production, repository, source?.digest ?? '')).toBe(source?.digest);
       expect(await registryDigest(production, repository, sha)).toBe(source?.digest);
@@ -140,7 +156,10 @@ describe('promotion through the bundle', () => {
 
   it('a digest that exists nowhere is refused in preflight, naming key, digest and repository; nothing changes', async () => {
     const gone = `sha256:${'0'.repeat(64)}`;
-    const fresh = ownDeployInputs(`${RUN}-nowhere`);
+    const fresh: Record<string, string> = {
+      ...ownDeployInputs(`${RUN}-nowhere`),
+      'aws-region': PRODUCTION['aws-region'] ?? '',
+    };
     const before = production.lab.recorder.calls().filter((c) => isMutation(c.operation)).length;
     const running = primaryOf(production, DEMO.api.service);
     const images = { ...stagingImages, backend: { ...stagingImages.backend, digest: gone } };
@@ -150,12 +169,27 @@ describe('promotion through the bundle', () => {
     const text = result.stdout + result.stderr;
     expect(text).toContain('Preflight found 1 problem; nothing was changed in AWS');
     expect(text).toContain(
-      `image "backend" (input "images"): ${gone} is neither in ${stagingImages.backend?.uri} nor in this environment's ${production.env.registry}/${fresh['backend-repository']}`,
+      `image "backend" (input "images"): ${gone} is neither in ${stagingImages.backend?.uri} nor in this environment's ${secondRegistry(production).host}/${fresh['backend-repository']}`,
     );
     // No claim, no repository, no task definition, no update: not one mutating call.
     expect(production.lab.recorder.calls().filter((c) => isMutation(c.operation)).length).toBe(before);
     expect(claimTag(production)).toBeUndefined();
     expect(primaryOf(production, DEMO.api.service)).toBe(running);
-    expect(production.lab.ecr.repositories.has(fresh['backend-repository'] ?? '')).toBe(false);
+    expect(production.lab.ecr2?.repositories.has(fresh['backend-repository'] ?? '')).toBe(false);
+  }, 120_000);
+
+  it('a URI whose host is neither an ECR registry nor one ECR names is refused in preflight, naming the key', async () => {
+    const before = production.lab.recorder.calls().filter((c) => isMutation(c.operation)).length;
+    const images = {
+      ...stagingImages,
+      frontend: { ...stagingImages.frontend, uri: 'registry.example.com/acme/frontend' },
+    };
+    const result = await run(production, { ...PRODUCTION, images: JSON.stringify(images) });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'image "frontend" (input "images"): registry.example.com/acme/frontend: its host registry.example.com is neither an ECR registry',
+    );
+    expect(production.lab.recorder.calls().filter((c) => isMutation(c.operation)).length).toBe(before);
+    expect(claimTag(production)).toBeUndefined();
   }, 120_000);
 });
