@@ -263,3 +263,42 @@ export async function groundRows(o: RowOptions): Promise<Row[]> {
   }
   return rows;
 }
+
+/** Promotion (copy by digest across the lab's two registries) against a rebuild and push of the same commit; peak RSS of a copy. */
+export async function promotionRows(o: RowOptions): Promise<Row[]> {
+  const what = "promote examples/app's 2 images into another registry (copy by digest, then tag)";
+  const target = 'nothing built; faster than a rebuild; the same digests';
+  if (!loadLabEnv()?.registry2) return [skipped(what, 'needs lab/up (with the second registry)', target)];
+  const { promotionBench, memoryBench } = await import('./promotion/run');
+  const p = await promotionBench(o.progress);
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const rows: Row[] = [
+    {
+      what,
+      ours: `${seconds(p.first.ms)}, ${p.first.blobsSent} blobs, ${mb(p.first.bytesSent)} sent, 0 builds`,
+      baseline: `rebuild + push of the same commit, empty local cache: ${seconds(p.rebuild.ms)}, ${mb(p.rebuild.bytes)} of image pushed, ${p.rebuild.sameDigests}/${p.images} digests equal to staging's`,
+      target,
+      met: p.first.ms < p.rebuild.ms,
+    },
+    {
+      what: 'the same promotion again (the target holds the digests)',
+      ours: `${seconds(p.second.ms)}, ${p.second.blobsSent} blobs, ${mb(p.second.bytesSent)} sent`,
+      baseline: `the first promotion: ${seconds(p.first.ms)}`,
+      target: 'sends no blob',
+      met: p.second.blobsSent === 0,
+    },
+  ];
+  const mem = await memoryBench(o.progress);
+  const small = mem[0];
+  const big = mem[mem.length - 1];
+  if (small && big) {
+    rows.push({
+      what: `peak RSS of a process copying one image between the lab registries (redirected blob reads), ${small.layerMB} MB vs ${big.layerMB} MB layer`,
+      ours: `streamed: ${small.streamed.peakMB} MB vs ${big.streamed.peakMB} MB (${small.streamed.startMB} MB at start)`,
+      baseline: `each blob read whole: ${small.whole.peakMB} MB vs ${big.whole.peakMB} MB`,
+      target: 'flat in the layer size',
+      met: big.streamed.peakMB - small.streamed.peakMB < (big.layerMB - small.layerMB) / 2,
+    });
+  }
+  return rows;
+}

@@ -5,7 +5,7 @@
  * notice when it is not up; the images row runs last (it builds on the shared
  * engine, and removes only its own build cache).
  *
- *   npm run bench [-- --quick] [-- --only watch,failures,startup,refusal,dist,memory,builtin,ground,rerun,images]
+ *   npm run bench [-- --quick] [-- --only watch,failures,startup,refusal,dist,memory,builtin,ground,rerun,images,promotion]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
   groundRows,
   imagesRows,
   memoryRows,
+  promotionRows,
   type RowOptions,
   refusalRows,
   rerunRows,
@@ -38,6 +39,7 @@ const GROUPS: Record<string, (o: RowOptions) => Promise<Row[]>> = {
   ground: groundRows,
   rerun: rerunRows,
   images: imagesRows,
+  promotion: promotionRows,
 };
 
 function chosen(argv: string[]): string[] {

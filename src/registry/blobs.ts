@@ -4,7 +4,7 @@
  * presigned S3) that refuses the registry's Authorization header, so the redirect is
  * followed without it (docs/aws-facts.md#registry-copy).
  */
-import { RegistryError } from './errors';
+import { RegistryError, refusal } from './errors';
 import {
   type Exchange,
   expect,
@@ -13,6 +13,7 @@ import {
   type RepositoryRef,
   repositoryUrl,
   retrying,
+  sendStream,
 } from './http';
 import type { Descriptor } from './manifests';
 
@@ -141,9 +142,10 @@ async function sendBlob(
     method: 'PATCH',
     url: at,
     headers: { 'content-type': 'application/octet-stream' },
-    body: body.stream,
   };
-  const patched = await expect(to, patch, [202, 204], opts);
+  const patched = await sendStream(to, { ...patch, body: body.stream }, opts);
+  if (patched.status !== 202 && patched.status !== 204)
+    throw await refusal(patched, facts(to, blob.digest, patch.action));
   await patched.body?.cancel();
   const done = locationOf(patched, at, patch, to);
   done.searchParams.set('digest', blob.digest);

@@ -4,6 +4,10 @@
  * retries of what aws/classify.ts calls transient, and the abort signal on every wait.
  * https://github.com/opencontainers/distribution-spec (the API); docs/aws-facts.md#registry-copy (ECR)
  */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { isTransientAwsError, jittered } from '../aws/retry';
 import { type Clock, systemClock } from '../runtime/clock';
 import { RegistryError, refusal } from './errors';
@@ -91,6 +95,51 @@ export async function send(ref: RepositoryRef, ex: Exchange, opts: RegistryOptio
       { cause: error },
     );
   }
+}
+
+/**
+ * A request whose body is a stream, through node:http rather than fetch: fetch (undici)
+ * reads a ReadableStream request body ahead of the socket, so a fast source would sit in
+ * memory whole; a pipeline into node:http waits for the socket to drain. The answer comes
+ * back as a Response (its body read: registry answers to an upload are small).
+ */
+export function sendStream(
+  ref: RepositoryRef,
+  ex: Exchange & { body: ReadableStream<Uint8Array> },
+  opts: RegistryOptions,
+): Promise<Response> {
+  const request = ex.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const headers = { ...authHeaders(ref, ex.url), ...ex.headers };
+  const noAnswer = (error: unknown) =>
+    opts.signal?.aborted
+      ? (opts.signal.reason ?? error)
+      : new RegistryError(
+          {
+            action: ex.action,
+            host: ref.host,
+            repository: ref.repository,
+            reference: ex.reference,
+            status: 0,
+          },
+          { cause: error },
+        );
+  return new Promise<Response>((resolve, reject) => {
+    const req = request(ex.url, { method: ex.method, headers, ...(opts.signal && { signal: opts.signal }) });
+    req.on('response', (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (e) => reject(noAnswer(e)));
+      res.on('end', () => {
+        const answer = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) answer.set(k, String(v));
+        const body = [204, 205, 304].includes(res.statusCode ?? 0) ? null : Buffer.concat(chunks);
+        resolve(new Response(body, { status: res.statusCode ?? 0, headers: answer }));
+      });
+    });
+    pipeline(Readable.fromWeb(ex.body as import('node:stream/web').ReadableStream<Uint8Array>), req).catch(
+      (e) => reject(noAnswer(e)),
+    );
+  });
 }
 
 /** `send`, then a named RegistryError unless the status is one of `ok`. */
