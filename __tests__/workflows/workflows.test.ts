@@ -202,4 +202,64 @@ describe('workflows', () => {
       expect(result.stdout).not.toContain('::error');
     });
   });
+  describe('promotion (docs/promotion.md)', () => {
+    const release = load('.github/workflows/release.yml');
+    const steps = release.jobs.release?.steps ?? [];
+    const guard = steps.find((s) => (s as { if?: string }).if === 'inputs.promote') ?? {};
+    const runGuard = (images: string) =>
+      spawnSync('bash', ['-e', '-c', guard.run ?? 'exit 0'], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', IMAGES: images },
+        encoding: 'utf8',
+      });
+
+    it('the reusable workflow takes images and promote, and passes images to the action', () => {
+      const call = release.on.workflow_call as {
+        inputs: Record<string, { type: string; default?: unknown }>;
+      };
+      expect(call.inputs.images).toMatchObject({ type: 'string', default: '' });
+      expect(call.inputs.promote).toMatchObject({ type: 'boolean', default: false });
+      const action = steps.find((s) => (s as { id?: string }).id === 'release');
+      expect(action?.with?.images).toBe(expr('inputs.images'));
+      expect(guard.env).toEqual({ IMAGES: expr('inputs.images') });
+      // Before anything is checked out or any credential is asked for.
+      const firstCheckout = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'));
+      expect(steps.indexOf(guard)).toBeLessThan(firstCheckout);
+    });
+
+    it.each([
+      ['empty', ''],
+      ['an empty object', '{}'],
+    ])('a promotion whose images arrived %s fails at once, saying why, instead of building', (_, images) => {
+      const result = runGuard(images);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(
+        /^::error title=ecs-release::promote is true but the images input is empty/,
+      );
+      expect(result.stdout).toContain('GitHub drops a job output that contains a masked value');
+    });
+
+    it('goes on with the images of the earlier run', () => {
+      const result = runGuard(
+        '{"backend":{"uri":"1.dkr.ecr.eu-west-1.amazonaws.com/a","digest":"sha256:0"}}',
+      );
+      expect(result.status).toBe(0);
+      expect(result.stdout).not.toContain('::error');
+    });
+
+    it("the starter: staging on push to main, then production from staging's images behind its environment", () => {
+      const promote = load('workflows/promote.yml');
+      expect(promote.on).toEqual({ push: { branches: ['main'] } });
+      const { staging, production } = promote.jobs as Record<string, Job & { needs?: string }>;
+      expect(staging?.uses).toMatch(OWN);
+      expect(staging?.with).toMatchObject({ environment: 'staging' });
+      expect(staging?.with?.images).toBeUndefined();
+      expect(production?.uses).toMatch(OWN);
+      expect(production?.needs).toBe('staging');
+      expect(production?.with).toMatchObject({
+        environment: 'production',
+        images: expr('needs.staging.outputs.images'),
+        promote: true,
+      });
+    });
+  });
 });

@@ -14,6 +14,7 @@ import { groundFromInputs } from './ground';
 import { InputReader } from './inputs-parse';
 import type { LoadOptions } from './load-options';
 import { INPUTS } from './names';
+import { promotionFromInput } from './promotion';
 import { credentialExpiry, runIdentity, target, unlockRunOf } from './run-identity';
 import type { Command, ReleaseConfig } from './types';
 
@@ -42,6 +43,7 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
   const snapshot = reader.boolean(INPUTS.dbSnapshot) ?? sections.migrations?.snapshot ?? false;
   const githubToken = reader.string(INPUTS.githubToken);
   const unlockRun = unlockRunOf(reader, command, problems);
+  const promote = promotionFromInput(reader.string(INPUTS.images), services, problems);
 
   const config: ReleaseConfig = {
     command,
@@ -51,6 +53,7 @@ export function loadConfig(options: LoadOptions): ReleaseConfig {
     ...runIdentity(reader, options, problems, command),
     ...(sections['account-id'] ? { accountId: sections['account-id'] } : {}),
     images,
+    ...(promote ? { promote } : {}),
     services,
     ...(migration ? { migration } : {}),
     ...(dbInstance ? { database: { instance: dbInstance, snapshot } } : {}),

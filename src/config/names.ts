@@ -44,6 +44,7 @@ export const INPUTS = {
   hosts: 'hosts',
   certificateMinDays: 'certificate-min-days',
   ground: 'ground',
+  images: 'images',
 } as const;
 
 export type InputName = (typeof INPUTS)[keyof typeof INPUTS];

@@ -16,6 +16,22 @@ export interface ImageConfig {
   platform: string;
 }
 
+/** An image of an earlier run to deploy by digest instead of building (input `images`, docs/promotion.md). */
+export interface PromotedImage {
+  /** The source repository: `<host>/<repository>`. */
+  uri: string;
+  host: string;
+  repository: string;
+  digest: string;
+  /** The source's content tag (the input's `tag`, or the URI's `:tag`), carried over as it is. */
+  contentTag?: string;
+  /**
+   * The region of the run that reported it (the images output's `region`): where to ask
+   * GetAuthorizationToken for a registry whose host names none (not an ECR host).
+   */
+  region?: string;
+}
+
 export interface ContainerMapping {
   /** Undefined: the task definition's only container (resolved when rendering). */
   container?: string;
@@ -80,6 +96,8 @@ export interface ReleaseConfig {
   unlockRun?: string;
   accountId?: string;
   images: ImageConfig[];
+  /** By image key: the images to promote instead of building (input `images`); absent: build. */
+  promote?: Record<string, PromotedImage>;
   services: ServiceConfig[];
   migration?: MigrationConfig;
   database?: DatabaseConfig;

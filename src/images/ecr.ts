@@ -172,19 +172,44 @@ export async function findImage(
 
 /** Which of `tags` exist in the repository (one call). */
 export async function existingTags(ctx: StageContext, repository: string, tags: string[]): Promise<string[]> {
-  if (tags.length === 0) return [];
+  return [...(await existingTagDigests(ctx, repository, tags)).keys()];
+}
+
+/** The digest each of `tags` names in the repository, for the tags that exist (one call). */
+export async function existingTagDigests(
+  ctx: StageContext,
+  repository: string,
+  tags: string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (tags.length === 0) return found;
   const out = await batchGetImages(
     ctx,
     repository,
     tags.map((imageTag) => ({ imageTag })),
   );
-  return (out.images ?? []).map((i) => i.imageId?.imageTag).filter((t): t is string => t !== undefined);
+  for (const image of out.images ?? []) {
+    const { imageTag, imageDigest } = image.imageId ?? {};
+    if (imageTag && imageDigest) found.set(imageTag, imageDigest);
+  }
+  return found;
 }
 
 /** Whether ECR holds a manifest with this digest (tagged or not). */
 export async function digestExists(ctx: StageContext, repository: string, digest: string): Promise<boolean> {
+  return (await findDigest(ctx, repository, digest)) !== undefined;
+}
+
+/** The manifest a digest names in the repository (tagged or not), or undefined when ECR does not hold it. */
+export async function findDigest(
+  ctx: StageContext,
+  repository: string,
+  digest: string,
+): Promise<RegistryImage | undefined> {
   const out = await batchGetImages(ctx, repository, [{ imageDigest: digest }]);
-  return (out.images ?? []).length > 0;
+  const image = out.images?.[0];
+  if (!image?.imageManifest) return undefined;
+  return { digest, manifest: image.imageManifest, mediaType: image.imageManifestMediaType };
 }
 
 /** Tags of the image a digest names; none when ECR does not know it. */

@@ -64,6 +64,8 @@ export interface BuiltImage {
   reference: string;
   contentTag: string;
   built: boolean;
+  /** Promoted (input `images`): the source repository the digest came from. */
+  promotedFrom?: string;
 }
 
 /** By image key. */

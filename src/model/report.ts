@@ -30,7 +30,15 @@ export interface GroundFinding {
 export interface ImageOutcome {
   uri: string;
   digest: string;
+  /** The content tag the image carries (docs/images.md); another run's `images` input carries it over. */
+  tag?: string;
+  /** The region of this run: where another run asks for a token for this image's registry. */
+  region?: string;
   built: boolean;
+  /** Taken from the `images` input instead of built (docs/promotion.md). */
+  promoted?: true;
+  /** The repository a promoted image came from. */
+  from?: string;
 }
 
 export interface ServiceOutcome {

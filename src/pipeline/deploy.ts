@@ -13,10 +13,11 @@ import {
   strategyOf,
 } from '../engine';
 import { buildImages } from '../images';
+import { checkPromotion, type PromotionPlan, promoteImages } from '../images/promote';
 import { runMigration } from '../migrate';
 import type { PreflightResult, RenderResult } from '../model/contracts';
 import type { Report } from '../model/report';
-import { runPreflight, worstCaseMs } from '../preflight';
+import { type PreflightCheck, runPreflight, worstCaseMs } from '../preflight';
 import {
   type Claim,
   ClaimLostError,
@@ -45,9 +46,19 @@ export async function deployRelease(
   report: Report,
   checkpoint: (phase: string) => void,
 ): Promise<void> {
+  // With the `images` input, preflight also finds where each digest is read (docs/promotion.md).
+  let promotion: PromotionPlan | undefined;
+  const promotionCheck: PreflightCheck = async (c, found) => {
+    const out = await checkPromotion(c, found);
+    promotion = out.value;
+    return out;
+  };
   const { preflight, claim } = await stage(ctx, report, STAGES.preflight, async () => {
     const found = await runPreflight(ctx, {
-      checks: ctx.config.database ? [databaseCheck] : [],
+      checks: [
+        ...(ctx.config.database ? [databaseCheck] : []),
+        ...(ctx.config.promote ? [promotionCheck] : []),
+      ],
       ground: groundInto(report),
     });
     report.runningRelease = runningReleaseOf(found.services);
@@ -59,7 +70,7 @@ export async function deployRelease(
   });
   try {
     await abandonStaleReleases(ctx, report, preflight.staleReleases);
-    await deployClaimed(ctx, report, checkpoint, preflight, claim);
+    await deployClaimed(ctx, report, checkpoint, { preflight, claim, promotion });
   } finally {
     await releaseClaim(ctx, claim);
   }
@@ -77,11 +88,16 @@ async function deployClaimed(
   ctx: StageContext,
   report: Report,
   checkpoint: (phase: string) => void,
-  preflight: PreflightResult,
-  claim: Claim,
+  {
+    preflight,
+    claim,
+    promotion,
+  }: { preflight: PreflightResult; claim: Claim; promotion?: PromotionPlan | undefined },
 ): Promise<void> {
   const images = await stage(ctx, report, STAGES.images, () =>
-    buildImages(ctx, { repositories: preflight.repositories, deployed: deployedImages(preflight) }),
+    ctx.config.promote
+      ? promoteImages(ctx, promotion ?? unresolvedPromotion())
+      : buildImages(ctx, { repositories: preflight.repositories, deployed: deployedImages(preflight) }),
   );
   recordImages(report, images);
 
@@ -188,6 +204,11 @@ async function confirmRunningRelease(
     release: ctx.config.release,
     registered: unconfirmed,
   });
+}
+
+/** Never a silent rebuild: a promotion preflight did not resolve is a bug, not a build. */
+function unresolvedPromotion(): never {
+  throw new Error('preflight passed without resolving the images to promote; this is a bug in ecs-release');
 }
 
 async function databaseCheck(ctx: StageContext) {

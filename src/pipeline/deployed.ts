@@ -20,6 +20,13 @@ export function deployedImages(preflight: PreflightResult): Record<string, strin
 
 export function recordImages(report: Report, images: ImagesResult): void {
   for (const [key, image] of Object.entries(images)) {
-    report.images[key] = { uri: image.uri, digest: image.digest, built: image.built };
+    report.images[key] = {
+      uri: image.uri,
+      digest: image.digest,
+      ...(image.contentTag ? { tag: image.contentTag } : {}),
+      region: report.region,
+      built: image.built,
+      ...(image.promotedFrom ? { promoted: true, from: image.promotedFrom } : {}),
+    };
   }
 }

@@ -23,6 +23,12 @@ async function imageReferences(
   for (const [key, tag] of Object.entries(tags)) {
     const repo = preflight.repositories[key];
     if (!repo) continue;
+    const promoted = ctx.config.promote?.[key];
+    if (promoted) {
+      references[key] = `${repo.uri}@${promoted.digest}`;
+      ctx.log.info(`image ${key}: would promote ${promoted.uri}@${promoted.digest} (nothing to build)`);
+      continue;
+    }
     const existing = repo.exists ? await findImage(ctx, repo.name, tag) : undefined;
     references[key] = existing ? `${repo.uri}@${existing.digest}` : `${repo.uri}:${tag}`;
     ctx.log.info(

@@ -28,6 +28,12 @@ export function taskDefinitionConsoleUrl(region: string, arn: string): string {
 
 const cell = md;
 
+/** The images table's last column: built, reused, or promoted from its source repository. */
+function builtCell(image: Report['images'][string]): string {
+  if (image.promoted) return `no (promoted from ${codeCell(image.from ?? '—')})`;
+  return image.built ? 'yes' : 'no (reused)';
+}
+
 /** `web:7 100% · web:6 0%`: traffic weights by revision. */
 function weightsText(weights: Record<string, number> | undefined): string {
   const entries = Object.entries(weights ?? {});
@@ -93,9 +99,7 @@ export function renderSummary(report: Report, links: LinkPolicy = {}): string {
   if (images.length > 0) {
     lines.push('', '| image | digest | built |', '|---|---|---|');
     for (const [key, image] of images)
-      lines.push(
-        `| ${cell(key)} | ${code(`${image.uri}@${image.digest}`)} | ${image.built ? 'yes' : 'no (reused)'} |`,
-      );
+      lines.push(`| ${cell(key)} | ${code(`${image.uri}@${image.digest}`)} | ${builtCell(image)} |`);
   }
   if (report.migration)
     lines.push('', `**Migration**: ${md(report.migration.outcome)} — ${md(report.migration.detail)}`);
