@@ -8,7 +8,7 @@
  * an HTTP client at import (docs/architecture.md "Budgets").
  * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
  */
-import { access, appendFile, constants } from 'node:fs/promises';
+import { accessSync, appendFileSync, constants } from 'node:fs';
 import type { RawInputs } from '../config/load';
 import { INPUT_NAMES } from '../config/names';
 import type { Logger } from '../runtime/log';
@@ -97,9 +97,10 @@ export function runner(secrets: Secrets, env: Env = process.env): Runner {
         for (const line of inertLines(secrets.redact(markdown))) process.stdout.write(`${line}\n`);
         return;
       }
-      // As core.summary.write(): the file must exist and be writable; the step's summary is appended to.
-      await access(file, constants.R_OK | constants.W_OK);
-      await appendFile(file, secrets.redact(markdown), { encoding: 'utf8' });
+      // As core.summary.write(): the file must exist and be writable; the step's summary is
+      // appended to. node:fs, not node:fs/promises, which would load before the first line.
+      accessSync(file, constants.R_OK | constants.W_OK);
+      appendFileSync(file, secrets.redact(markdown), { encoding: 'utf8' });
     },
   };
 }
