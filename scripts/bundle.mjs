@@ -40,7 +40,7 @@ async function minify(code) {
 
 // ssh2 (docker-modem's Docker-over-SSH transport, with asn1, bcrypt-pbkdf and the
 // optional native cpu-features) stays out of the bundle: ecs-release talks to a unix://
-// or tcp:// DOCKER_HOST only (src/runtime/action-runtime.ts refuses ssh://). ncc
+// or tcp:// DOCKER_HOST only (src/entry/main.ts refuses ssh://). ncc
 // exposes no resolver alias or plugin, but its `externals` maps a request to what the
 // bundle require()s at run time: ssh2 becomes ./ssh2-unsupported.js beside the chunks,
 // a stub whose Client throws "Docker over SSH is not supported"

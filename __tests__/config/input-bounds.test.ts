@@ -161,6 +161,17 @@ describe('the environment name', () => {
   });
 });
 
+describe('the environment as an ECS tag value', () => {
+  it('takes letters of any script, digits, spaces and _ . : / = + - @, and refuses anything else', () => {
+    for (const name of ['prod-eu_1', 'team a/b:c=d+e@f.g', 'préprod', '本番', 'prod\u3000two'])
+      expect(loadConfig(options({ ...BASE_INPUTS, environment: name })).environment).toBe(name);
+    for (const name of ['prod!', 'prod🚀'])
+      expect(problemsOf(() => loadConfig(options({ ...BASE_INPUTS, environment: name })))).toEqual([
+        `input "environment": ${JSON.stringify(name)} is not a valid ECS tag value: use letters, digits, spaces and _ . : / = + - @`,
+      ]);
+  });
+});
+
 describe('the migration', () => {
   it('refuses a command with a NUL byte, from the file or the input', () => {
     const migrations = (command: string) =>

@@ -1,6 +1,6 @@
 /** run() whole, as the action's entry calls it: exit code, outputs, saved state, summary. */
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/main';
+import { run } from '../../src/commands/run';
 import type { Progress } from '../../src/post/progress';
 import { scenario } from '../engine/rolling/scenario';
 import { fakeRuntime } from '../support/runtime';

@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
+import { run } from '../../src/commands/run';
 import type { ReleaseConfig } from '../../src/config/types';
 import { STAGES } from '../../src/engine/stage';
-import { run } from '../../src/main';
 import { newReport, type Report } from '../../src/model/report';
 import { runCommand } from '../../src/pipeline/commands';
 import { deployRelease } from '../../src/pipeline/deploy';

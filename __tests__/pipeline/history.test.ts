@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { TagResourceCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { run } from '../../src/commands/run';
 import type { ReleaseConfig } from '../../src/config/types';
-import { run } from '../../src/main';
 import type { HistoryEntry } from '../../src/model/report';
 import { TAGS } from '../../src/record/release-record';
 import { COMMITS, registerRelease, seedReleases, tdArn } from '../record/seed';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { actionsLogger } from '../../src/runtime/actions-logger';
+import { actionsLogger } from '../../src/entry/runner';
 import { Secrets } from '../../src/runtime/secrets';
 import { inertJson, inertLine } from '../../src/runtime/workflow-commands';
 import { dotnetTrimStart, foreignCommands, runnerLines } from '../support/runner-parser';

@@ -11,8 +11,8 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { SRC } from './rules';
 
-/** index.ts, and action.ts: the one dynamic import before the first line (it holds run()). */
-const FIRST_LINE_ENTRIES = ['index.ts', 'action.ts'];
+/** The main step's entry, and commands/run.ts: the one dynamic import before the first line (it holds run()). */
+const FIRST_LINE_ENTRIES = ['entry/main.ts', 'commands/run.ts'];
 const ALLOWED_PACKAGES = ['zod', 'yaml'];
 
 /** What a module needs loaded at once: runtime imports and re-exports, and `require` calls. */
@@ -83,7 +83,7 @@ describe('the first log line', () => {
     expect(modules.filter((m) => stages.includes(m.split('/')[0] ?? '') || m === 'aws/clients.ts')).toEqual(
       [],
     );
-    expect(modules).toContain('main.ts');
+    expect(modules).toContain('commands/run.ts');
   });
 
   it('the walk does see the SDK, Docker and Octokit where a later stage loads them', () => {

@@ -65,7 +65,7 @@ export function importsOf(file: string): string[] {
  * runtime/ (clock, log, the injected context) sits beside record/aws/model: every stage gets it.
  */
 const LAYERS: [number, RegExp][] = [
-  [5, /^(main|post|index|action)$|^runtime\/(action-runtime|actions-logger|cli-args)$/],
+  [5, /^entry\/|^runtime\/cli-args$/],
   [4, /^(pipeline|commands)(\/|$)/],
   [3, /^(engine|gate|preflight|ground|images|render|migrate|database|post|report)(\/|$)/],
   [2, /^(record|aws|model|observe|registry|runtime)(\/|$)/],

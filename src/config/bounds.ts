@@ -30,7 +30,9 @@ export function outOfBounds(ms: number, bounds: DurationBounds): string | undefi
  */
 export function badTagValue(value: string): string | undefined {
   if (value.length > 256) return `is ${value.length} characters long; an ECS tag value holds at most 256`;
-  if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(value)) {
+  // The ASCII test first: it is the common case, and the Unicode classes cost V8 some
+  // 7 ms to build on first use, before the first log line.
+  if (!/^[A-Za-z0-9 _.:/=+\-@]*$/.test(value) && !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(value)) {
     return `${JSON.stringify(value.slice(0, 80))} is not a valid ECS tag value: use letters, digits, spaces and _ . : / = + - @`;
   }
   return undefined;

@@ -6,7 +6,6 @@
  * and the first log line must not wait for that (docs/architecture.md "Budgets").
  * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
  */
-import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync } from 'node:fs';
 
 /**
@@ -66,6 +65,8 @@ export function issueFileCommand(
   }
   if (!existsSync(path)) throw new Error(`Missing file at path: ${path}`);
   // A random delimiter, so a value cannot end its own block and add another output.
+  // node:crypto is required only now: loading it costs the first log line some 10 ms.
+  const { randomUUID } = require('node:crypto') as typeof import('node:crypto');
   const delimiter = `ghadelimiter_${randomUUID()}`;
   if (name.includes(delimiter) || value.includes(delimiter))
     throw new Error(`Unexpected input: ${name} contains the delimiter "${delimiter}"`);

@@ -1,12 +1,12 @@
-import { OUTPUTS, STATE } from './config/names';
-import type { ReleaseConfig } from './config/types';
-import { newReport, type Report } from './model/report';
-import { progressOf } from './post/progress';
-import { githubServerOf } from './report/markdown';
-import { renderSummary } from './report/summary';
-import type { StageContext } from './runtime/context';
-import type { Runtime } from './runtime/runtime';
-import { VERSION } from './version';
+import { OUTPUTS, STATE } from '../config/names';
+import type { ReleaseConfig } from '../config/types';
+import { newReport, type Report } from '../model/report';
+import { progressOf } from '../post/progress';
+import { githubServerOf } from '../report/markdown';
+import { renderSummary } from '../report/summary';
+import type { StageContext } from '../runtime/context';
+import type { Runtime } from '../runtime/runtime';
+import { VERSION } from '../version';
 
 export interface RunOutcome {
   exitCode: 0 | 1;
@@ -15,7 +15,12 @@ export interface RunOutcome {
   report?: Report;
 }
 
-/** Runs the command for a validated configuration; every stage's work lives in its own module. */
+/**
+ * The main step for a validated configuration: the start line, the command, then what the
+ * runner gets back (outputs, the progress the post step reads, the summary) and the exit
+ * code. Every stage's work lives in its own module; the entry (entry/main.ts) only reads,
+ * runs this, and writes.
+ */
 export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcome> {
   if (config.githubToken) rt.mask(config.githubToken);
 
@@ -25,7 +30,7 @@ export async function run(rt: Runtime, config: ReleaseConfig): Promise<RunOutcom
   let lastPhase: string | undefined;
   try {
     // Loaded only now: a configuration error is reported before the SDK and the stages are even parsed.
-    const [{ runCommand }, aws] = await Promise.all([import('./pipeline/commands'), rt.aws(config.region)]);
+    const [{ runCommand }, aws] = await Promise.all([import('../pipeline/commands'), rt.aws(config.region)]);
     let docker: ReturnType<Runtime['docker']> | undefined;
     const ctx: StageContext = {
       config,
