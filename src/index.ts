@@ -17,6 +17,7 @@ function fail(message: string, exitCode = 1): void {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args[0] === 'init') return (await import('./init')).runInit(args.slice(1), controller.signal);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(cliUsage(args));
     return;

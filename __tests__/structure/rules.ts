@@ -68,6 +68,9 @@ const LAYERS: [number, RegExp][] = [
   [5, /^(main|post|index|action)$|^runtime\/(action-runtime|actions-logger|cli-args)$/],
   [4, /^(pipeline|commands)(\/|$)/],
   [3, /^(engine|rollout|rollback|gate|preflight|ground|images|render|migrate|database|post|report)(\/|$)/],
+  // `ecs-release init`: its entry, and what it reads from an account (issue 22).
+  [5, /^init$/],
+  [3, /^discover(\/|$)/],
   [2, /^(record|aws|model|runtime)(\/|$)/],
   [1, /^config(\/|$)|^version$/],
 ];
