@@ -81,20 +81,27 @@ function migrationLines(found: Found): string[] {
 }
 
 function gateLines(found: Found): string[] {
-  const lines = ['gate:'];
-  if (found.alarms.length > 0) {
-    lines.push('  alarms:');
-    for (const a of found.alarms) lines.push(`    - ${scalar(a.name)}   # ${a.because}`);
-  } else {
-    lines.push('  # alarms: []   # no alarm names the services, their target groups or load balancers');
-  }
-  for (const skipped of found.skippedAlarms)
-    lines.push(`  # not ${scalar(skipped)}: Application Auto Scaling's, in ALARM by design`);
   const host = found.front.hosts.find((h) => !h.includes('*'));
-  lines.push(
-    `  # smoke-url: https://${host ?? 'app.example.com'}/healthz   # a URL that answers 200 when the app is up`,
+  const smoke = `smoke-url: https://${host ?? 'app.example.com'}/healthz   # a URL that answers 200 when the app is up`;
+  const skipped = found.skippedAlarms.map(
+    (name) => `  # not ${scalar(name)}: Application Auto Scaling's, in ALARM by design`,
   );
-  return lines;
+  // Without an alarm the section would hold comments only: YAML's null, which the schema refuses.
+  if (found.alarms.length === 0) {
+    return [
+      '# gate:',
+      '#   alarms: []   # no alarm names the services, their target groups or load balancers',
+      ...skipped.map((l) => `#${l.slice(1)}`),
+      `#   ${smoke}`,
+    ];
+  }
+  return [
+    'gate:',
+    '  alarms:',
+    ...found.alarms.map((a) => `    - ${scalar(a.name)}   # ${a.because}`),
+    ...skipped,
+    `  # ${smoke}`,
+  ];
 }
 
 export function draftConfig(found: Found, hasDockerfile: (dir: string) => boolean): Draft {
