@@ -40,10 +40,13 @@ function parse(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    const flag = /'(--?[^']+)'/.exec(error instanceof Error ? error.message : '')?.[1];
-    const near = flag ? closest(flag.replace(/^-+/, ''), Object.keys(OPTIONS)) : undefined;
-    const hint = near ? `; did you mean --${near}?` : '';
-    throw new InitUsageError(`${error instanceof Error ? error.message : String(error)}${hint}`);
+    const message = error instanceof Error ? error.message : String(error);
+    const unknown = /^Unknown option '(-+)([^']+)'/.exec(message);
+    if (!unknown) throw new InitUsageError(message);
+    const near = closest(unknown[2] ?? '', Object.keys(OPTIONS));
+    throw new InitUsageError(
+      `unknown flag ${unknown[1]}${unknown[2]}${near ? `; did you mean --${near}?` : ''}`,
+    );
   }
 }
 

@@ -113,4 +113,25 @@ describe('ecs-release init against the lab', () => {
     const config = parse(read()[0] ?? '') as { services: unknown[] };
     expect(config.services).toEqual([{ service: world.api, containers: { api: 'backend' }, wave: 1 }]);
   }, 120_000);
+
+  it('a wrong command line is exit 2 with the closest flag; --help lists the flags', async () => {
+    const typo = await runAction({
+      inputs: {},
+      args: ['init', '--clustr', 'x'],
+      cwd: app.dir,
+      url: lab.url,
+      labEnv: lab.env,
+    });
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toContain('unknown flag --clustr; did you mean --cluster?');
+    const help = await runAction({
+      inputs: {},
+      args: ['init', '--help'],
+      cwd: app.dir,
+      url: lab.url,
+      labEnv: lab.env,
+    });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: ecs-release init --cluster <name> [--services a,b]');
+  });
 });

@@ -5,6 +5,7 @@
  * Only what matches is reported, with what matched; nothing is guessed from names alone.
  */
 import { type DBInstance, paginateDescribeDBInstances } from '@aws-sdk/client-rds';
+import { isAccessDenied } from '../ground/read';
 import type { DiscoverContext } from './context';
 import type { FoundDatabase, FoundService } from './types';
 
@@ -46,16 +47,23 @@ export function databaseOf(
   return undefined;
 }
 
+/** The database is a convenience for the commented migration block: a denied read is said, not fatal. */
 export async function readDatabase(
   ctx: DiscoverContext,
   services: readonly FoundService[],
+  unread: string[],
 ): Promise<FoundDatabase | undefined> {
   const instances: DBInstance[] = [];
-  const pages = paginateDescribeDBInstances(
-    { client: ctx.aws.rds, pageSize: 100 },
-    {},
-    { abortSignal: ctx.signal },
-  );
-  for await (const page of pages) instances.push(...(page.DBInstances ?? []));
+  try {
+    const pages = paginateDescribeDBInstances(
+      { client: ctx.aws.rds, pageSize: 100 },
+      {},
+      { abortSignal: ctx.signal },
+    );
+    for await (const page of pages) instances.push(...(page.DBInstances ?? []));
+  } catch (error) {
+    if (!isAccessDenied(error)) throw error;
+    unread.push('the RDS instances (rds:DescribeDBInstances was denied): no database looked for');
+  }
   return databaseOf(services, instances);
 }

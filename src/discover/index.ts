@@ -47,7 +47,7 @@ export async function discover(ctx: DiscoverContext, options: DiscoverOptions): 
   const [repositories, front, database] = await Promise.all([
     readRepositories(ctx, repositoryNames, unread),
     readServiceFront(ctx, described, unread),
-    readDatabase(ctx, services),
+    readDatabase(ctx, services, unread),
   ]);
   const watched = watchedResources(
     front.loadBalancerArns,
