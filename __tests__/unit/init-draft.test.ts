@@ -17,6 +17,8 @@ import { policyScope } from '../../src/discover/scope';
 import type { Found, FoundService } from '../../src/discover/types';
 import { validateDraft } from '../../src/pipeline/init';
 import { starterWorkflows } from '../../src/pipeline/init-files';
+import { printFound } from '../../src/pipeline/init-report';
+import { MemoryLogger } from '../../src/runtime/log';
 
 const ECR = '111122223333.dkr.ecr.eu-west-1.amazonaws.com';
 const root = join(__dirname, '../..');
@@ -255,5 +257,19 @@ describe('init: the other files', () => {
     expect(deploy?.text).toContain('aws-region: us-east-2');
     expect(deploy?.text).toContain('role-to-assume: arn:aws:iam::444455556666:role/ecs-release-production');
     expect(deploy?.text).toContain('environment-url: https://www.acme.example');
+  });
+});
+
+describe('init: what it prints', () => {
+  it('outside text with a control character is shown escaped, on its own line', () => {
+    const log = new MemoryLogger();
+    printFound(
+      log,
+      found({
+        alarms: [{ name: 'x\u001b[31mred\n::add-mask::y', arn: 'a', because: 'ServiceName acme-api' }],
+      }),
+    );
+    const line = log.lines.find((l) => l.message.startsWith('  alarm '))?.message ?? '';
+    expect(line).toBe('  alarm "x\\u001B[31mred\\u000A::add-mask::y": ServiceName acme-api');
   });
 });
