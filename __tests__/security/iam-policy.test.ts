@@ -150,6 +150,20 @@ describe('the release policy (src/aws/release-policy.ts)', () => {
     expect(actionsOf(policy)).toEqual(actionsOf(releasePolicy()));
   });
 
+  it('takes ARNs as task definitions and DescribeServices give them', () => {
+    const policy = releasePolicy({
+      cluster: 'arn:aws:ecs:eu-west-1:111122223333:cluster/acme',
+      services: ['acme-web'],
+      taskRoles: ['arn:aws:iam::111122223333:role/service/acme-task'],
+      repositories: ['arn:aws:ecr:eu-west-1:111122223333:repository/acme/web'],
+    });
+    const of = (sid: string) => policy.Statement.find((s) => s.Sid === sid)?.Resource;
+    expect(of('ClaimEnvironment')).toBe('arn:aws:ecs:eu-west-1:111122223333:cluster/acme');
+    expect(of('RollServices')).toBe('arn:aws:ecs:eu-west-1:111122223333:service/acme/acme-web');
+    expect(of('PassTaskRoles')).toBe('arn:aws:iam::111122223333:role/service/acme-task');
+    expect(of('EcrImages')).toBe('arn:aws:ecr:eu-west-1:111122223333:repository/acme/web');
+  });
+
   it('without: drops exactly the named statements', () => {
     const policy = releasePolicy({ without: ['BuiltInDeployments', 'BuiltInPauseHooks'] });
     expect(policy.Statement.map((s) => s.Sid)).toEqual(

@@ -25,12 +25,13 @@ export type PolicyScope = {
   partition?: string;
   account?: string;
   region?: string;
+  /** The cluster's name (or ARN). */
   cluster?: string;
   /** Service names in the cluster (default: every service of the cluster). */
   services?: string[];
-  /** ECR repository names; a trailing `*` is a prefix (`acme/*`). */
+  /** ECR repository names (or ARNs); a trailing `*` is a prefix (`acme/*`). */
   repositories?: string[];
-  /** The task and execution roles the release registers and runs tasks with (names). */
+  /** The task and execution roles the release registers and runs tasks with (names, or ARNs as task definitions hold them). */
   taskRoles?: string[];
   /** The tasks' awslogs groups: the migration's logs are streamed, a failed task's last lines shown. */
   logGroups?: string[];
@@ -89,12 +90,20 @@ const one = (values: string[]): string | string[] => (values.length === 1 ? (val
 type Arn = (service: string, resource: string, region?: boolean) => string;
 
 function arnMaker(scope: PolicyScope): Arn {
-  const partition = scope.partition ?? 'aws';
-  const account = scope.account ?? '*';
-  const region = scope.region ?? '*';
+  // a cluster ARN says the partition, region and account the scope leaves out
+  const [, clusterPartition, , clusterRegion, clusterAccount] = scope.cluster?.startsWith('arn:')
+    ? scope.cluster.split(':')
+    : [];
+  const partition = scope.partition ?? clusterPartition ?? 'aws';
+  const account = scope.account ?? clusterAccount ?? '*';
+  const region = scope.region ?? clusterRegion ?? '*';
   return (service, resource, regional = true) =>
     `arn:${partition}:${service}:${regional ? region : ''}:${account}:${resource}`;
 }
+
+/** A scope value that is an ARN already stays as it is. */
+const orArn = (value: string, make: (name: string) => string): string =>
+  value.startsWith('arn:') ? value : make(value);
 
 /** Secrets Manager appends `-` and six random characters to a secret's name in its ARN. */
 function secretArn(arn: Arn, secret: string): string {
@@ -103,8 +112,8 @@ function secretArn(arn: Arn, secret: string): string {
 }
 
 function ecsStatements(scope: PolicyScope, arn: Arn): Statement[] {
-  const cluster = scope.cluster ?? '*';
-  const clusterArn = arn('ecs', `cluster/${cluster}`);
+  const cluster = scope.cluster?.startsWith('arn:') ? scope.cluster.split('/').pop() : (scope.cluster ?? '*');
+  const clusterArn = orArn(scope.cluster ?? '*', () => arn('ecs', `cluster/${cluster}`));
   const services = each(scope.services);
   const serviceArns = services.map((s) => arn('ecs', `service/${cluster}/${s}`));
   const deploymentArns = services.map((s) =>
@@ -165,7 +174,7 @@ function otherStatements(scope: PolicyScope, arn: Arn): Statement[] {
       ...allow(
         'PassTaskRoles',
         ['iam:PassRole'],
-        one(each(scope.taskRoles).map((r) => arn('iam', `role/${r}`, false))),
+        one(each(scope.taskRoles).map((r) => orArn(r, () => arn('iam', `role/${r}`, false)))),
       ),
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     },
@@ -184,7 +193,7 @@ function otherStatements(scope: PolicyScope, arn: Arn): Statement[] {
         'ecr:UploadLayerPart',
         'ecr:CompleteLayerUpload',
       ],
-      one(each(scope.repositories).map((r) => arn('ecr', `repository/${r}`))),
+      one(each(scope.repositories).map((r) => orArn(r, () => arn('ecr', `repository/${r}`)))),
     ),
     allow(
       'Gate',
