@@ -243,6 +243,7 @@ describe('init: the other files', () => {
     expect(resources).toContain('arn:aws:ecs:eu-west-1:111122223333:service/acme/acme-web');
     expect(resources).toContain('arn:aws:ecr:eu-west-1:111122223333:repository/acme/frontend');
     expect(policy.Statement.map((s) => s.Sid)).not.toContain('BuiltInPauseHooks');
+    expect(resources).toContain('arn:aws:iam::111122223333:role/acme-exec');
   });
 
   it('the starter workflows are workflows/ as bundled, with the region, account and host found', () => {

@@ -9,11 +9,6 @@ import type { Found } from './types';
 
 const BUILT_IN = new Set(['BLUE_GREEN', 'LINEAR', 'CANARY']);
 
-/** `arn:aws:iam::1:role/path/name` → `name`: the policy's role ARNs are made from names. */
-function roleName(arn: string): string {
-  return arn.split('/').pop() ?? arn;
-}
-
 export function policyScope(found: Found, draft: Draft): PolicyScope {
   const released = new Set(draft.services.map((s) => s.service));
   const services = found.services.filter((s) => released.has(s.name));
@@ -26,10 +21,11 @@ export function policyScope(found: Found, draft: Draft): PolicyScope {
     partition: found.clusterArn.split(':')[1] || 'aws',
     ...(found.account ? { account: found.account } : {}),
     region: found.region,
-    cluster: found.cluster,
+    cluster: found.clusterArn,
     services: services.map((s) => s.name),
     repositories: [...new Set(draft.images.map((i) => i.repository))],
-    taskRoles: [...new Set(roles.map(roleName))],
+    // ARNs as the task definitions hold them: a role with a path keeps it.
+    taskRoles: [...new Set(roles)],
     logGroups: [...new Set(services.flatMap((s) => s.logGroups))],
     dbInstances: found.database ? [found.database.instance] : [],
     dbClusters: [],
