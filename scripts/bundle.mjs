@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
 import { transform } from 'esbuild';
 import { actionInputsJson } from './action-inputs.mjs';
+import { starterWorkflowsJson } from './starter-workflows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -23,6 +24,12 @@ const inputsFile = join(root, 'src/runtime/action-inputs.json');
 const inputsJson = actionInputsJson(readFileSync(join(root, 'action.yml'), 'utf8'));
 if (!existsSync(inputsFile) || inputsJson !== readFileSync(inputsFile, 'utf8'))
   writeFileSync(inputsFile, inputsJson);
+
+// `ecs-release init` writes the starter workflows: carried in the bundle, generated from workflows/.
+const startersFile = join(root, 'src/pipeline/starter-workflows.json');
+const startersJson = starterWorkflowsJson(join(root, 'workflows'));
+if (!existsSync(startersFile) || startersJson !== readFileSync(startersFile, 'utf8'))
+  writeFileSync(startersFile, startersJson);
 
 // Minified with names kept, so a stack trace of an internal bug still names functions;
 // legal comments go to licenses.txt, which ncc writes.

@@ -67,6 +67,8 @@ export function importsOf(file: string): string[] {
 const LAYERS: [number, RegExp][] = [
   [5, /^entry\/|^runtime\/cli-args$/],
   [4, /^(pipeline|commands)(\/|$)/],
+  // `ecs-release init`'s reads of an account, and the drafts it writes (issue 22).
+  [3, /^discover(\/|$)/],
   [3, /^(engine|gate|preflight|ground|images|render|migrate|database|post|report)(\/|$)/],
   [2, /^(record|aws|model|observe|registry|runtime)(\/|$)/],
   [1, /^config(\/|$)|^version$/],

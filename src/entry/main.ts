@@ -25,6 +25,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  // `ecs-release init` is the CLI's alone: it reads an account and writes files, no config.
+  if (args[0] === 'init') return (await import('./init')).runInit(args.slice(1), controller.signal);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(cliUsage(args));
     return;

@@ -177,6 +177,7 @@ export function cliUsage(argv: readonly string[]): string {
       `  ${JSON_FLAG.padEnd(width - 2)}history only: print the releases as a JSON array on stdout (the log goes to stderr).`,
     );
   }
+  lines.push('', '`ecs-release init --help`: write a first config from what a cluster runs (docs/init.md).');
   lines.push(
     '',
     'Exit codes: 0 success, 1 the release failed or the configuration is invalid, 2 a wrong command line.',

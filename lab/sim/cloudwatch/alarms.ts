@@ -29,6 +29,8 @@ export interface AlarmSeed {
   alarmRule?: string;
   alarmActions?: string[];
   actionsEnabled?: boolean;
+  /** Metric alarms: what the metric is about (`LoadBalancer`, `TargetGroup`, `ServiceName`…). */
+  dimensions?: { name: string; value: string }[];
 }
 
 interface Alarm {
@@ -119,7 +121,7 @@ export class AlarmStore {
       MetricName: seed.metricName ?? 'HTTPCode_Target_5XX_Count',
       Namespace: seed.namespace ?? 'AWS/ApplicationELB',
       Statistic: seed.statistic ?? 'Sum',
-      Dimensions: [],
+      Dimensions: (seed.dimensions ?? []).map((d) => ({ Name: d.name, Value: d.value })),
       Period: seed.period ?? 60,
       EvaluationPeriods: seed.evaluationPeriods ?? 1,
       DatapointsToAlarm: seed.evaluationPeriods ?? 1,

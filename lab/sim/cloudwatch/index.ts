@@ -112,6 +112,10 @@ export function createCloudWatch(deps: {
         statistic: r.optString('Statistic') ?? 'Average',
         alarmActions: r.optStrings('AlarmActions') ?? [],
         actionsEnabled: r.optBool('ActionsEnabled') ?? true,
+        dimensions: (r.optObjects('Dimensions') ?? []).map((d) => {
+          const dim = new InputReader(d, validation);
+          return { name: dim.string('Name'), value: dim.string('Value') };
+        }),
       });
       return {};
     },
