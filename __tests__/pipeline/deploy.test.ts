@@ -22,9 +22,10 @@ import { TAGS } from '../../src/record/release-record';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { fakeGithub } from '../record/github-api';
+import { buildOnce } from '../reliability/harness';
 import { MIN, releaseConfig } from '../support/config';
 import { fakeRuntime } from '../support/runtime';
-import { createWorld, needsLab, type World } from '../support/world';
+import { createWorld, type World } from '../support/world';
 
 const config = releaseConfig('p');
 const COMMIT = config().commit;
@@ -102,13 +103,7 @@ class AlarmDuringBake extends MemoryLogger {
 }
 
 describe('deploy pipeline (lab: real builds and registry, virtual clock)', () => {
-  beforeAll(async () => {
-    needsLab();
-    // The first release builds both images; every later one here reuses them (content tags).
-    const { world } = demoWorld();
-    const first = await deploy(world, config());
-    expect(first.report.result, first.error).toBe('deployed');
-  }, 240_000);
+  beforeAll(() => buildOnce(config()), 240_000);
 
   it('deploys: both services on the new revisions, tagged succeeded, migration ran, summary written', async () => {
     const { world, initial } = demoWorld();
