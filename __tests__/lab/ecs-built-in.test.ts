@@ -38,10 +38,15 @@ describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => 
     await h?.close();
   });
 
-  async function deploy(o: BuiltInServiceOptions) {
+  /** The lab in this mode, with an ECS and an ELBv2 client on it (closed after each test). */
+  async function open() {
     h = await openLab(mode);
     ecs = new ECSClient(h.config);
     elb = new ElasticLoadBalancingV2Client(h.config);
+  }
+
+  async function deploy(o: BuiltInServiceOptions) {
+    await open();
     const s = seedBuiltInService(h.lab, o);
     const before = await ecs.send(new DescribeServicesCommand({ cluster: s.cluster, services: [s.service] }));
     const seeded = before.services?.[0]?.currentServiceDeployment;
@@ -347,9 +352,7 @@ describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => 
   });
 
   it('failing green tasks trip the circuit breaker: rolled back with its statusReason', async () => {
-    h = await openLab(mode);
-    ecs = new ECSClient(h.config);
-    elb = new ElasticLoadBalancingV2Client(h.config);
+    await open();
     const s = seedBuiltInService(h.lab, { service: 'web', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 });
     const td = nextRevision(h.lab, s);
     h.lab.ecs.behave({ family: 'web', revision: 2 }, { outcome: 'unhealthy' });
@@ -368,9 +371,7 @@ describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => 
   });
 
   it('an alarm in ALARM during BAKE_TIME rolls back', async () => {
-    h = await openLab(mode);
-    ecs = new ECSClient(h.config);
-    elb = new ElasticLoadBalancingV2Client(h.config);
+    await open();
     h.lab.cloudwatch.putAlarm({
       name: 'web-5xx',
       type: 'metric',
