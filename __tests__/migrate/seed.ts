@@ -5,6 +5,7 @@
  * (as preflight would) into a PreflightResult and a RenderResult.
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { awslogs, fargateTaskDefinition } from '../../lab/scenarios/task-definition';
 import type { LiveService, PreflightResult, RenderResult } from '../../src/model/contracts';
 import type { World } from '../support/world';
 
@@ -35,33 +36,14 @@ export const NETWORK = {
 
 function definition(image: string, options: SeedOptions) {
   const logConfiguration =
-    options.logConfiguration === undefined
-      ? {
-          logDriver: 'awslogs',
-          options: {
-            'awslogs-group': '/ecs/demo-api',
-            'awslogs-region': 'eu-west-1',
-            'awslogs-stream-prefix': 'ecs',
-          },
-        }
-      : options.logConfiguration;
-  return {
-    family: FAMILY,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      {
-        name: CONTAINER,
-        image,
-        essential: true,
-        portMappings: [{ containerPort: 8000, protocol: 'tcp' }],
-        environment: options.environment ?? [],
-        ...(logConfiguration !== null && { logConfiguration }),
-      },
-    ],
-  };
+    options.logConfiguration === undefined ? awslogs(FAMILY, 'eu-west-1') : options.logConfiguration;
+  return fargateTaskDefinition(FAMILY, {
+    name: CONTAINER,
+    image,
+    portMappings: [{ containerPort: 8000, protocol: 'tcp' }],
+    environment: options.environment ?? [],
+    ...(logConfiguration !== null && { logConfiguration }),
+  });
 }
 
 export async function seedMigrationService(
