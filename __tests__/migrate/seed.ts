@@ -6,7 +6,9 @@
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awslogs, fargateTaskDefinition } from '../../lab/scenarios/task-definition';
+import type { MigrationConfig, ReleaseConfig } from '../../src/config/types';
 import type { LiveService, PreflightResult, RenderResult } from '../../src/model/contracts';
+import { testConfig } from '../support/config';
 import type { World } from '../support/world';
 
 type Seedable = Pick<World, 'lab' | 'aws'>;
@@ -33,6 +35,26 @@ export const NETWORK = {
     assignPublicIp: 'DISABLED',
   },
 };
+
+/** A release on the demo cluster whose migration (`sh /app/migrate`, a task, 15 minutes at most) runs in demo-api's `api` container. */
+export function migrationConfig(
+  migration: Partial<MigrationConfig> = {},
+  rest: Partial<ReleaseConfig> = {},
+): ReleaseConfig {
+  return testConfig({
+    cluster: CLUSTER,
+    migration: {
+      service: SERVICE,
+      container: CONTAINER,
+      command: ['sh', '/app/migrate'],
+      mode: 'task',
+      timeoutMs: 15 * 60_000,
+      always: false,
+      ...migration,
+    },
+    ...rest,
+  });
+}
 
 function definition(image: string, options: SeedOptions) {
   const logConfiguration =
