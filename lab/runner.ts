@@ -92,8 +92,7 @@ export function runAction(options: RunOptions): Promise<RunResult> {
   const summary = join(files, 'summary');
   for (const f of [output, state, summary]) writeFileSync(f, '');
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/root',
+    ...labProcessEnv(options.url, options.labEnv.dockerHost),
     GITHUB_WORKSPACE: options.cwd,
     GITHUB_OUTPUT: output,
     GITHUB_STATE: state,
@@ -102,22 +101,49 @@ export function runAction(options: RunOptions): Promise<RunResult> {
     GITHUB_REPOSITORY: 'acme/demo',
     GITHUB_RUN_ID: '4242',
     GITHUB_ACTIONS: 'true',
-    AWS_ENDPOINT_URL: options.url,
-    AWS_ACCESS_KEY_ID: 'lab',
-    AWS_SECRET_ACCESS_KEY: 'lab',
-    AWS_REGION: 'eu-west-1',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    DOCKER_HOST: options.labEnv.dockerHost,
     ...(options.sha ? { GITHUB_SHA: options.sha } : {}),
     ...options.extraEnv,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = performance.now();
+  const args = [options.bundle ?? BUNDLE, ...(options.args ?? [])];
+  return runNode(args, {
+    cwd: options.cwd,
+    env,
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
+  }).then((ran) => ({
+    ...ran,
+    outputs: parseFileCommands(readFileSync(output, 'utf8')),
+    state: parseFileCommands(readFileSync(state, 'utf8')),
+    summary: readFileSync(summary, 'utf8'),
+    ms: performance.now() - started,
+  }));
+}
+
+/**
+ * What a process needs to reach the lab over HTTP (`url`) with the SDK's own endpoint
+ * setting and the lab's credentials, and the Docker engine at `dockerHost`.
+ */
+export function labProcessEnv(url: string, dockerHost: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/root',
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: 'lab',
+    AWS_SECRET_ACCESS_KEY: 'lab',
+    AWS_REGION: 'eu-west-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    DOCKER_HOST: dockerHost,
+  };
+}
+
+/** Runs `node ...args` and collects what it writes; `onSpawn` gets the child once it started (to send signals). */
+export function runNode(
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; onSpawn?: (child: ChildProcess) => void },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [options.bundle ?? BUNDLE, ...(options.args ?? [])], {
-      cwd: options.cwd,
-      env,
-    });
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -127,17 +153,7 @@ export function runAction(options: RunOptions): Promise<RunResult> {
       stderr += d.toString();
     });
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolvePromise({
-        code,
-        stdout,
-        stderr,
-        outputs: parseFileCommands(readFileSync(output, 'utf8')),
-        state: parseFileCommands(readFileSync(state, 'utf8')),
-        summary: readFileSync(summary, 'utf8'),
-        ms: performance.now() - started,
-      }),
-    );
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
     options.onSpawn?.(child);
   });
 }

@@ -9,30 +9,25 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../lab/scenarios/demo';
-import { appCheckout, type E2eLab, type RunResult, runAction, startE2eLab } from './harness';
+import {
+  appCheckout,
+  type E2eLab,
+  inLab,
+  ownDeployInputs,
+  type RunResult,
+  runAction,
+  startE2eLab,
+} from './harness';
 
 let lab: E2eLab;
 let app: ReturnType<typeof appCheckout>;
 
 // This run's own repositories: the lab registry outlives runs.
 const RUN = `bg${Date.now().toString(36)}`;
-const INPUTS = {
-  command: 'deploy',
-  environment: 'production',
-  'bake-time': '4s',
-  'frontend-repository': `${RUN}/frontend`,
-  'backend-repository': `${RUN}/backend`,
-};
+const INPUTS = { ...ownDeployInputs(RUN), 'bake-time': '4s' };
 
 function run(sha: string, onSpawn?: Parameters<typeof runAction>[0]['onSpawn']): Promise<RunResult> {
-  return runAction({
-    inputs: INPUTS,
-    cwd: app.dir,
-    url: lab.url,
-    labEnv: lab.env,
-    sha,
-    ...(onSpawn && { onSpawn }),
-  });
+  return runAction({ ...inLab(lab, app.dir), inputs: INPUTS, sha, ...(onSpawn && { onSpawn }) });
 }
 
 function web() {

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TAGS } from '../../src/record';
-import { appCheckout, type E2eLab, ownDeployInputs, runAction, startE2eLab } from './harness';
+import { appCheckout, type E2eLab, inLab, ownDeployInputs, runAction, startE2eLab } from './harness';
 
 let lab: E2eLab;
 let app: ReturnType<typeof appCheckout>;
@@ -30,14 +30,7 @@ afterAll(async () => {
 });
 
 function deploy(sha: string, runId: string) {
-  return runAction({
-    inputs: INPUTS,
-    cwd: app.dir,
-    url: lab.url,
-    labEnv: lab.env,
-    sha,
-    extraEnv: { GITHUB_RUN_ID: runId },
-  });
+  return runAction({ ...inLab(lab, app.dir), inputs: INPUTS, sha, extraEnv: { GITHUB_RUN_ID: runId } });
 }
 
 /** Resolves once `check` holds, looking every 50 ms. */

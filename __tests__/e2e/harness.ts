@@ -9,7 +9,16 @@ import { realClock } from '../../lab/sim/clock';
 import { createLab, type Lab } from '../../lab/sim/lab';
 import { startLabServer } from '../../lab/sim/server';
 
-export { appCheckout, BUNDLE, POST_BUNDLE, type RunResult, runAction, runPost } from '../../lab/runner';
+export {
+  appCheckout,
+  BUNDLE,
+  labProcessEnv,
+  POST_BUNDLE,
+  type RunResult,
+  runAction,
+  runNode,
+  runPost,
+} from '../../lab/runner';
 
 export interface E2eLab {
   lab: Lab;
@@ -32,6 +41,11 @@ export async function startE2eLab(demo: Omit<DemoOptions, 'labEnv'> = {}): Promi
   seedDemo(lab, { fast: true, ...demo, labEnv: env });
   const server = await startLabServer(lab, { port: 0 });
   return { lab, url: server.url, env, close: () => server.close() };
+}
+
+/** Where a run of the bundle happens: in the checkout `cwd`, against `lab` (for runAction and runPost). */
+export function inLab(lab: E2eLab, cwd: string): { cwd: string; url: string; labEnv: LabEnv } {
+  return { cwd, url: lab.url, labEnv: lab.env };
 }
 
 /**

@@ -1,19 +1,14 @@
-/**
- * `history` as a whole process: the built bundle run the way the runner runs it, and
- * as the CLI with --json, against the lab over HTTP. The lab holds an environment's
- * releases as ecs-release leaves them (record tags on the task definition revisions).
- */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabEnv } from '../../lab/env';
+import { fargateTaskDefinition } from '../../lab/scenarios/task-definition';
 import { realClock } from '../../lab/sim/clock';
 import { createLab, type Lab } from '../../lab/sim/lab';
 import { startLabServer } from '../../lab/sim/server';
 import { TAGS } from '../../src/record/release-record';
-import { BUNDLE, runAction } from './harness';
+import { BUNDLE, labProcessEnv, runAction, runNode } from './harness';
 
 const RUN = `hist${Date.now().toString(36)}`;
 const CLUSTER = `${RUN}-cluster`;
@@ -42,17 +37,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A revision as ecs-release registers it; a few ms apart so the real clock orders them. */
 async function register(family: string, record: Record<string, string>): Promise<string> {
   await sleep(5);
-  const td = lab.ecs.registerTaskDefinition({
-    family,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      { name: 'app', image: `registry.lab/${family}@sha256:${'a'.repeat(64)}`, essential: true },
-    ],
-    tags: Object.entries(record).map(([key, value]) => ({ key, value })),
-  });
+  const td = lab.ecs.registerTaskDefinition(
+    fargateTaskDefinition(
+      family,
+      { name: 'app', image: `registry.lab/${family}@sha256:${'a'.repeat(64)}` },
+      { tags: Object.entries(record).map(([key, value]) => ({ key, value })) },
+    ),
+  );
   return td.arn;
 }
 
@@ -105,31 +96,11 @@ afterAll(async () => {
 });
 
 /** The CLI: `node dist/index.js <args>` outside a runner; async, since this process answers the lab's HTTP. */
+/** The CLI as a person runs it: no runner around it, no Docker engine (DOCKER_HOST points at nothing). */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BUNDLE, ...args], {
+  return runNode([BUNDLE, ...args], {
     cwd: workdir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/root',
-      AWS_ENDPOINT_URL: server.url,
-      AWS_ACCESS_KEY_ID: 'lab',
-      AWS_SECRET_ACCESS_KEY: 'lab',
-      AWS_REGION: 'eu-west-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
+    env: labProcessEnv(server.url, 'unix:///nonexistent/docker.sock'),
   });
 }
 

@@ -13,6 +13,7 @@ import { isMutation } from '../../lab/sim/recorder';
 import {
   appCheckout,
   type E2eLab,
+  inLab,
   ownDeployInputs,
   type RunResult,
   runAction,
@@ -37,14 +38,7 @@ async function run(
   inputs: Record<string, string> = INPUTS,
   onSpawn?: Parameters<typeof runAction>[0]['onSpawn'],
 ): Promise<RunResult> {
-  const result = await runAction({
-    inputs,
-    cwd: app.dir,
-    url: lab.url,
-    labEnv: lab.env,
-    sha,
-    ...(onSpawn ? { onSpawn } : {}),
-  });
+  const result = await runAction({ ...inLab(lab, app.dir), inputs, sha, ...(onSpawn ? { onSpawn } : {}) });
   outputs.push(result.stdout, result.stderr, JSON.stringify(result.outputs), result.summary);
   return result;
 }
@@ -194,7 +188,7 @@ describe('node dist/index.js against the lab', () => {
     const before = after.slice(0, back);
     expect(before.filter((c) => isMutation(c.operation))).toEqual([]);
     expect(before.filter((c) => c.operation === 'DescribeServices').length).toBeLessThanOrEqual(2);
-    const post = await runPost({ cwd: app.dir, url: lab.url, labEnv: lab.env, state: cancelled.state });
+    const post = await runPost({ ...inLab(lab, app.dir), state: cancelled.state });
     outputs.push(post.stdout);
     expect(post.code).toBe(0);
     expect(post.stdout).toContain('every service is on one release');

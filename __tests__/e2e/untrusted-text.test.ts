@@ -18,6 +18,7 @@ import { foreignCommands } from '../support/runner-parser';
 import {
   appCheckout,
   type E2eLab,
+  inLab,
   ownDeployInputs,
   type RunResult,
   runAction,
@@ -70,14 +71,7 @@ function hostileMigration(dir: string): void {
 }
 
 async function run(sha: string, inputs: Record<string, string>, onSpawn?: () => void): Promise<RunResult> {
-  const result = await runAction({
-    inputs,
-    cwd: app.dir,
-    url: lab.url,
-    labEnv: lab.env,
-    sha,
-    ...(onSpawn ? { onSpawn } : {}),
-  });
+  const result = await runAction({ ...inLab(lab, app.dir), inputs, sha, ...(onSpawn ? { onSpawn } : {}) });
   results.push(result);
   return result;
 }
@@ -204,9 +198,7 @@ describe('untrusted text through node dist/index.js', () => {
       services: [{ service: `$(touch /tmp/${MARK})`, state: 'pending' }],
     };
     const post = await runPost({
-      cwd: app.dir,
-      url: lab.url,
-      labEnv: lab.env,
+      ...inLab(lab, app.dir),
       state: { progress: JSON.stringify(progress) },
     });
     results.push(post);

@@ -1,5 +1,6 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { fargateTaskDefinition } from '../../lab/scenarios/task-definition';
 import { rollOut } from '../../src/engine';
 import { watchDeployments } from '../../src/engine/rolling/watch';
 import { runPreflight } from '../../src/preflight';
@@ -203,14 +204,9 @@ describe('rollOut', () => {
 
   it('reports a deployment of someone else replacing ours', async () => {
     const s = scenario();
-    const other = s.lab.ecs.registerTaskDefinition({
-      family: 'demo-api',
-      containerDefinitions: [{ name: 'api', image: `${s.uri.backend}@${OLD.backend}` }],
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-    });
+    const other = s.lab.ecs.registerTaskDefinition(
+      fargateTaskDefinition('demo-api', { name: 'api', image: `${s.uri.backend}@${OLD.backend}` }),
+    );
     const { result } = await deploy(s, (service) => {
       if (service !== 'demo-api') return;
       void s.clock.sleep(5000).then(() => s.lab.ecs.externalUpdate('demo-api', other.arn, CLUSTER));

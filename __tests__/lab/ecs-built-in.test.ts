@@ -9,7 +9,7 @@ import {
   CreateServiceCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
-  ECSClient,
+  type ECSClient,
   ListServiceDeploymentsCommand,
   type ServiceDeployment,
   StopServiceDeploymentCommand,
@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import {
   DescribeRulesCommand,
-  ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -26,22 +26,24 @@ import {
   nextRevision,
   seedBuiltInService,
 } from '../../lab/scenarios/built-in';
-import { errorOf, type Harness, MODES, openLab } from './sim-harness.js';
+import { errorOf, MODES, openSdkLab, type SdkLab } from './sim-harness.js';
 
 describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => {
-  let h: Harness;
+  let h: SdkLab;
   let ecs: ECSClient;
   let elb: ElasticLoadBalancingV2Client;
   afterEach(async () => {
-    ecs?.destroy();
-    elb?.destroy();
     await h?.close();
   });
 
+  /** The lab in this mode, with an ECS and an ELBv2 client on it (closed after each test). */
+  async function open() {
+    h = await openSdkLab(mode);
+    ({ ecs, elb } = h);
+  }
+
   async function deploy(o: BuiltInServiceOptions) {
-    h = await openLab(mode);
-    ecs = new ECSClient(h.config);
-    elb = new ElasticLoadBalancingV2Client(h.config);
+    await open();
     const s = seedBuiltInService(h.lab, o);
     const before = await ecs.send(new DescribeServicesCommand({ cluster: s.cluster, services: [s.service] }));
     const seeded = before.services?.[0]?.currentServiceDeployment;
@@ -347,9 +349,7 @@ describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => 
   });
 
   it('failing green tasks trip the circuit breaker: rolled back with its statusReason', async () => {
-    h = await openLab(mode);
-    ecs = new ECSClient(h.config);
-    elb = new ElasticLoadBalancingV2Client(h.config);
+    await open();
     const s = seedBuiltInService(h.lab, { service: 'web', strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 });
     const td = nextRevision(h.lab, s);
     h.lab.ecs.behave({ family: 'web', revision: 2 }, { outcome: 'unhealthy' });
@@ -368,9 +368,7 @@ describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => 
   });
 
   it('an alarm in ALARM during BAKE_TIME rolls back', async () => {
-    h = await openLab(mode);
-    ecs = new ECSClient(h.config);
-    elb = new ElasticLoadBalancingV2Client(h.config);
+    await open();
     h.lab.cloudwatch.putAlarm({
       name: 'web-5xx',
       type: 'metric',
@@ -397,8 +395,7 @@ describe.each(MODES)('ECS built-in deployments through the SDK (%s)', (mode) => 
   });
 
   it('refuses a PAUSE hook at PRODUCTION_TRAFFIC_SHIFT and BLUE_GREEN without bakeTimeInMinutes', async () => {
-    h = await openLab(mode);
-    ecs = new ECSClient(h.config);
+    await open();
     const s = seedBuiltInService(h.lab, { service: 'web', strategy: 'BLUE_GREEN' });
     const pause = await errorOf(
       ecs.send(

@@ -1,5 +1,6 @@
 // A lab ECS + ELBv2 world on a virtual clock, with an in-memory log sink, for the ecs-* tests.
 import type Docker from 'dockerode';
+import { awslogs, fargateTaskDefinition } from '../../lab/scenarios/task-definition.js';
 import { createEcs } from '../../lab/sim/ecs/index.js';
 import { createElbv2 } from '../../lab/sim/elbv2/index.js';
 import { type CallContext, LAB_ACCOUNT, type LogSink } from '../../lab/sim/types.js';
@@ -77,31 +78,17 @@ export function lab(
 }
 
 export function taskDefinition(family: string, image: string, extra: Record<string, unknown> = {}) {
-  return {
+  return fargateTaskDefinition(
     family,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      {
-        name: family,
-        image,
-        essential: true,
-        portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
-        environment: [{ name: 'MODE', value: 'lab' }],
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: {
-            'awslogs-group': `/ecs/${family}`,
-            'awslogs-region': REGION,
-            'awslogs-stream-prefix': 'ecs',
-          },
-        },
-      },
-    ],
-    ...extra,
-  };
+    {
+      name: family,
+      image,
+      portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+      environment: [{ name: 'MODE', value: 'lab' }],
+      logConfiguration: awslogs(family, REGION),
+    },
+    extra,
+  );
 }
 
 export interface DeploymentOut {

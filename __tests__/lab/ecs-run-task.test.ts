@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadLabEnv } from '../../lab/env.js';
+import { type LabEnv, loadLabEnv } from '../../lab/env.js';
 import { needsLab } from '../support/world';
 import { lab, type TaskOut, taskDefinition } from './ecs-fixture.js';
 
@@ -113,20 +113,22 @@ describe('RunTask, scripted (no engine)', () => {
 });
 
 const env = loadLabEnv();
+
+/** The lab with its `prod` cluster, its tasks run as containers on the lab's Docker engine. */
+function engineLab(env: LabEnv): ReturnType<typeof lab> {
+  const docker = new Docker({ socketPath: env.dockerHost.replace(/^unix:\/\//, '') });
+  const l = lab({
+    docker,
+    registryAuth: { username: env.registryUser, password: env.registryPassword, serveraddress: env.registry },
+  });
+  l.ecs.world.createCluster('prod');
+  return l;
+}
 describe('RunTask on the lab Docker engine (needs lab/up: .lab/env)', () => {
   beforeAll(needsLab);
   it('runs the container for real and returns its exit code and output', async () => {
     if (!env) return;
-    const docker = new Docker({ socketPath: env.dockerHost.replace(/^unix:\/\//, '') });
-    const l = lab({
-      docker,
-      registryAuth: {
-        username: env.registryUser,
-        password: env.registryPassword,
-        serveraddress: env.registry,
-      },
-    });
-    l.ecs.world.createCluster('prod');
+    const l = engineLab(env);
     await l.call('RegisterTaskDefinition', taskDefinition('job', env.baseImage));
     const run = await l.call<RunOut>('RunTask', {
       cluster: 'prod',
@@ -162,16 +164,7 @@ describe('RunTask on the lab Docker engine (needs lab/up: .lab/env)', () => {
 
   it('reports an image that cannot be pulled as TaskFailedToStart / CannotPullContainerError', async () => {
     if (!env) return;
-    const docker = new Docker({ socketPath: env.dockerHost.replace(/^unix:\/\//, '') });
-    const l = lab({
-      docker,
-      registryAuth: {
-        username: env.registryUser,
-        password: env.registryPassword,
-        serveraddress: env.registry,
-      },
-    });
-    l.ecs.world.createCluster('prod');
+    const l = engineLab(env);
     await l.call('RegisterTaskDefinition', taskDefinition('job', `${env.registry}/lab/does-not-exist:1`));
     const run = await l.call<RunOut>('RunTask', { cluster: 'prod', taskDefinition: 'job' });
     await l.ecs.world.idle();

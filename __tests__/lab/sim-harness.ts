@@ -3,6 +3,8 @@
  * handler, and over loopback HTTP with `endpoint` (as AWS_ENDPOINT_URL would).
  */
 import { join } from 'node:path';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { HttpHandler } from '@smithy/protocol-http';
 import { loadLabEnv } from '../../lab/env.js';
 import { VirtualClock } from '../../lab/sim/clock.js';
@@ -40,6 +42,24 @@ export async function openLab(mode: Mode, options: Partial<LabOptions> = {}): Pr
   }
   const server = await startLabServer(lab, { port: 0 });
   return { lab, clock, config: { ...base, endpoint: server.url }, close: () => server.close() };
+}
+
+export interface SdkLab extends Harness {
+  ecs: ECSClient;
+  elb: ElasticLoadBalancingV2Client;
+}
+
+/** The lab in `mode` with an ECS and an ELBv2 client on it; close() destroys the clients, then closes the lab. */
+export async function openSdkLab(mode: Mode): Promise<SdkLab> {
+  const h = await openLab(mode);
+  const ecs = new ECSClient(h.config);
+  const elb = new ElasticLoadBalancingV2Client(h.config);
+  const close = async () => {
+    ecs.destroy();
+    elb.destroy();
+    await h.close();
+  };
+  return { ...h, ecs, elb, close };
 }
 
 /** `.lab/env` as lab/up writes it, or undefined when the lab is not up. */

@@ -10,10 +10,9 @@ import type { ReleaseConfig } from '../../src/config/types';
 import { MigrationError, runMigration } from '../../src/migrate';
 import { systemClock } from '../../src/runtime/clock';
 import { BASE_INPUTS, options } from '../config/helpers';
-import { testConfig } from '../support/config';
 import { createWorld, LAB_MISSING, type World } from '../support/world';
 import { createDatabase, dropDatabase, tables } from './lab-real';
-import { CLUSTER, CONTAINER, seedMigrationService } from './seed';
+import { migrationConfig, seedMigrationService } from './seed';
 
 const env = loadLabEnv();
 const PASSWORD = 'p@ss w/rd:%-not-in-logs';
@@ -24,20 +23,10 @@ function config(
   timeoutMs = 60_000,
   environment?: Record<string, string>,
 ): ReleaseConfig {
-  return testConfig({
-    cluster: CLUSTER,
-    migration: {
-      service: 'demo-api',
-      container: CONTAINER,
-      command,
-      mode: 'runner',
-      timeoutMs,
-      always: false,
-      dbSecret,
-      ...(environment ? { environment } : {}),
-    },
-    database: { instance: 'demo-db', snapshot: false },
-  });
+  return migrationConfig(
+    { command, mode: 'runner', timeoutMs, dbSecret, ...(environment ? { environment } : {}) },
+    { database: { instance: 'demo-db', snapshot: false } },
+  );
 }
 
 function everything(world: World, error?: unknown): string {

@@ -5,7 +5,10 @@
  * (as preflight would) into a PreflightResult and a RenderResult.
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { awslogs, fargateTaskDefinition } from '../../lab/scenarios/task-definition';
+import type { MigrationConfig, ReleaseConfig } from '../../src/config/types';
 import type { LiveService, PreflightResult, RenderResult } from '../../src/model/contracts';
+import { testConfig } from '../support/config';
 import type { World } from '../support/world';
 
 type Seedable = Pick<World, 'lab' | 'aws'>;
@@ -33,35 +36,36 @@ export const NETWORK = {
   },
 };
 
+/** A release on the demo cluster whose migration (`sh /app/migrate`, a task, 15 minutes at most) runs in demo-api's `api` container. */
+export function migrationConfig(
+  migration: Partial<MigrationConfig> = {},
+  rest: Partial<ReleaseConfig> = {},
+): ReleaseConfig {
+  return testConfig({
+    cluster: CLUSTER,
+    migration: {
+      service: SERVICE,
+      container: CONTAINER,
+      command: ['sh', '/app/migrate'],
+      mode: 'task',
+      timeoutMs: 15 * 60_000,
+      always: false,
+      ...migration,
+    },
+    ...rest,
+  });
+}
+
 function definition(image: string, options: SeedOptions) {
   const logConfiguration =
-    options.logConfiguration === undefined
-      ? {
-          logDriver: 'awslogs',
-          options: {
-            'awslogs-group': '/ecs/demo-api',
-            'awslogs-region': 'eu-west-1',
-            'awslogs-stream-prefix': 'ecs',
-          },
-        }
-      : options.logConfiguration;
-  return {
-    family: FAMILY,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      {
-        name: CONTAINER,
-        image,
-        essential: true,
-        portMappings: [{ containerPort: 8000, protocol: 'tcp' }],
-        environment: options.environment ?? [],
-        ...(logConfiguration !== null && { logConfiguration }),
-      },
-    ],
-  };
+    options.logConfiguration === undefined ? awslogs(FAMILY, 'eu-west-1') : options.logConfiguration;
+  return fargateTaskDefinition(FAMILY, {
+    name: CONTAINER,
+    image,
+    portMappings: [{ containerPort: 8000, protocol: 'tcp' }],
+    environment: options.environment ?? [],
+    ...(logConfiguration !== null && { logConfiguration }),
+  });
 }
 
 export async function seedMigrationService(

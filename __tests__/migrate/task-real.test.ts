@@ -8,26 +8,15 @@ import { loadLabEnv } from '../../lab/env';
 import type { ReleaseConfig } from '../../src/config/types';
 import { MigrationError, runMigration } from '../../src/migrate';
 import { systemClock } from '../../src/runtime/clock';
-import { testConfig } from '../support/config';
 import { createWorld, needsLab, type World } from '../support/world';
 import { buildBackendImage, createDatabase, databaseUrl, dropDatabase, psql, tables } from './lab-real';
-import { CLUSTER, CONTAINER, seedMigrationService } from './seed';
+import { migrationConfig, seedMigrationService } from './seed';
 
 const env = loadLabEnv();
 const reason = 'needs the real lab (lab/up writes .lab/env): Docker engine, registry and PostgreSQL';
 
 function config(command: string[]): ReleaseConfig {
-  return testConfig({
-    cluster: CLUSTER,
-    migration: {
-      service: 'demo-api',
-      container: CONTAINER,
-      command,
-      mode: 'task',
-      timeoutMs: 120_000,
-      always: false,
-    },
-  });
+  return migrationConfig({ command, mode: 'task', timeoutMs: 120_000 });
 }
 
 function migrationLines(world: World): string[] {

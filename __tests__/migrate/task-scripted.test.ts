@@ -3,27 +3,20 @@
  * the ECS task's lifecycle, exit code and log lines come from `lab.ecs.behave`.
  */
 import { describe, expect, it } from 'vitest';
-import type { MigrationConfig, ReleaseConfig } from '../../src/config/types';
 import { MigrationError, runMigration } from '../../src/migrate';
 import { testConfig } from '../support/config';
 import { createWorld, type World } from '../support/world';
-import { CLUSTER, CONTAINER, FAMILY, NETWORK, type SeedOptions, seedMigrationService } from './seed';
+import {
+  CLUSTER,
+  CONTAINER,
+  FAMILY,
+  migrationConfig,
+  NETWORK,
+  type SeedOptions,
+  seedMigrationService,
+} from './seed';
 
-function config(migration: Partial<MigrationConfig> = {}, extra: Partial<ReleaseConfig> = {}): ReleaseConfig {
-  return testConfig({
-    cluster: CLUSTER,
-    migration: {
-      service: 'demo-api',
-      container: CONTAINER,
-      command: ['sh', '/app/migrate'],
-      mode: 'task',
-      timeoutMs: 15 * 60_000,
-      always: false,
-      ...migration,
-    },
-    ...extra,
-  });
-}
+const config = migrationConfig;
 
 async function setup(seed: SeedOptions = {}) {
   const world = createWorld({ real: false });

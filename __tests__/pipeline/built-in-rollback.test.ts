@@ -12,6 +12,7 @@ import { rollbackRelease } from '../../src/pipeline/rollback';
 import { renderSummary } from '../../src/report/summary';
 import { CLUSTER, MIN, seedReleases, tdArn } from '../record/seed';
 import { testConfig } from '../support/config';
+import { running } from '../support/r5-release';
 import { createWorld, type World } from '../support/world';
 import { deploymentMutations } from './built-in-release-world';
 
@@ -29,13 +30,6 @@ async function scenario() {
     gate: { alarms: [ALARM], bakeTimeMs: 2 * MIN, autoRollback: true, waitTimeoutMs: 15 * MIN },
   });
   return { world, ctx: world.context(config), report: newReport(config) };
-}
-
-async function running(world: World): Promise<Record<string, string>> {
-  const out = await world.aws.ecs.send(
-    new DescribeServicesCommand({ cluster: CLUSTER, services: ['demo-api', 'demo-web'] }),
-  );
-  return Object.fromEntries((out.services ?? []).map((s) => [s.serviceName ?? '', s.taskDefinition ?? '']));
 }
 
 /** demo-web's blue share of production traffic on its production rule. */

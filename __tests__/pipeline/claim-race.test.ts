@@ -7,16 +7,15 @@
  */
 import {
   DescribeClustersCommand,
-  DescribeServicesCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { nextRevision } from '../../lab/scenarios/built-in';
-import { type Move, runTransaction } from '../../src/engine';
+import { runTransaction } from '../../src/engine';
 import { planServices } from '../../src/engine/services-report';
-import { newReport, type Report } from '../../src/model/report';
+import { newReport } from '../../src/model/report';
 import {
   CLAIM_PREFIX,
   CLAIM_WRITE_TIMEOUT_MS,
@@ -25,34 +24,21 @@ import {
   TAGS,
 } from '../../src/record';
 import { renderSummary } from '../../src/report/summary';
-import type { StageContext } from '../../src/runtime/context';
-import { MemoryLogger } from '../../src/runtime/log';
+import type { MemoryLogger } from '../../src/runtime/log';
 import { blueWeight, builtInWorld, runningRevision } from '../engine/built-in-world';
-import { CLUSTER, MIN, registerRelease, seedReleases, tdArn } from '../record/seed';
-import { testConfig } from '../support/config';
+import { CLUSTER, MIN, seedReleases, tdArn } from '../record/seed';
+import { r5Config, releaseR5, running, triggerOn } from '../support/r5-release';
 import { createWorld, type World } from '../support/world';
 
-const R5 = 'f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6';
 const KEY = `${CLAIM_PREFIX}production`;
 
-const config = testConfig({
-  cluster: CLUSTER,
-  release: 'r5',
-  gate: { alarms: [], bakeTimeMs: MIN, autoRollback: true, waitTimeoutMs: 15 * MIN },
-});
+const config = r5Config;
 
 async function claimTag(world: World): Promise<string | undefined> {
   const out = await world.aws.ecs.send(
     new DescribeClustersCommand({ clusters: [CLUSTER], include: ['TAGS'] }),
   );
   return out.clusters?.[0]?.tags?.find((t) => t.key === KEY)?.value;
-}
-
-async function running(world: World): Promise<Record<string, string>> {
-  const out = await world.aws.ecs.send(
-    new DescribeServicesCommand({ cluster: CLUSTER, services: ['demo-api', 'demo-web'] }),
-  );
-  return Object.fromEntries((out.services ?? []).map((s) => [s.serviceName ?? '', s.taskDefinition ?? '']));
 }
 
 async function outcomeOf(world: World, arn: string): Promise<string | undefined> {
@@ -85,67 +71,6 @@ function otherRun(world: World, moves: Record<string, string> = {}, cluster = CL
   for (const call of calls)
     call.catch((error: unknown) => world.log.error(`the other run's call failed: ${error}`));
   return value;
-}
-
-/** A logger that runs `act` once, when a line starting with `prefix` is logged. */
-function triggerOn(prefix: string, act: () => unknown): MemoryLogger {
-  let done = false;
-  return new (class extends MemoryLogger {
-    override info(message: string): void {
-      super.info(message);
-      if (!done && message.startsWith(prefix)) {
-        done = true;
-        act();
-      }
-    }
-  })();
-}
-
-interface Release {
-  world: World;
-  ctx: StageContext;
-  report: Report;
-  arns: Record<string, string>;
-}
-
-/** r5 on demo-api (wave 1) and demo-web (`webWave`), claimed by run-1, then run to its end by the engine. */
-async function release(world: World, log: MemoryLogger, { webWave }: { webWave: number }): Promise<Release> {
-  const arns = await registerRelease(world, 'r5', R5, ['demo-api', 'demo-web']);
-  world.lab.recorder.clear();
-  const ctx = { ...world.context(config), log };
-  const report = newReport(config);
-  const moves: Move[] = [
-    {
-      service: 'demo-api',
-      taskDefinitionArn: arns['demo-api'] ?? '',
-      wave: 1,
-      previousArn: tdArn('demo-api', 5),
-      strategy: 'ROLLING',
-    },
-    {
-      service: 'demo-web',
-      taskDefinitionArn: arns['demo-web'] ?? '',
-      wave: webWave,
-      previousArn: tdArn('demo-web', 3),
-      strategy: 'ROLLING',
-    },
-  ];
-  planServices(
-    report,
-    moves.map((m) => ({ service: m.service, previous: m.previousArn, target: m.taskDefinitionArn })),
-  );
-  const claim = await claimEnvironment(ctx, 'run-1', 60 * MIN);
-  await runTransaction(ctx, report, {
-    kind: 'deploy',
-    moves,
-    alarms: [],
-    claim,
-    release: 'r5',
-    running: 'r4',
-    registered: moves.map((m) => m.taskDefinitionArn),
-    checkpoint: () => undefined,
-  });
-  return { world, ctx, report, arns };
 }
 
 describe('the claim write: one attempt, answered in time, or no claim', () => {
@@ -245,7 +170,7 @@ describe('a claim taken over after this run changed services (lab, virtual clock
     const log = triggerOn('gate: ', () => {
       other = otherRun(world);
     });
-    const { report, arns } = await release(world, log, { webWave: 1 });
+    const { report, arns } = await releaseR5(world, log, { webWave: 1 });
 
     expect(report.result).toBe('deployed');
     expect(report.error).toBeUndefined();
@@ -266,7 +191,7 @@ describe('a claim taken over after this run changed services (lab, virtual clock
     const world = createWorld({ real: false });
     await seedReleases(world);
     const log = triggerOn('gate: ', () => otherRun(world, { 'demo-web': 'demo-web:2' }));
-    const { report, arns } = await release(world, log, { webWave: 1 });
+    const { report, arns } = await releaseR5(world, log, { webWave: 1 });
 
     expect(report.result).toBe('failed');
     expect(report.error).toMatch(
@@ -301,7 +226,7 @@ describe('a claim taken over after this run changed services (lab, virtual clock
     const log = triggerOn('wave 1: every service completed', () =>
       otherRun(world, { 'demo-api': 'demo-api:4' }),
     );
-    const { report, arns } = await release(world, log, { webWave: 2 });
+    const { report, arns } = await releaseR5(world, log, { webWave: 2 });
 
     expect(report.result).toBe('failed');
     expect(report.error).toMatch(
@@ -320,7 +245,7 @@ describe('a claim taken over after this run changed services (lab, virtual clock
     const world = createWorld({ real: false });
     await seedReleases(world);
     const log = triggerOn('wave 1: every service completed', () => otherRun(world));
-    const { report, arns } = await release(world, log, { webWave: 2 });
+    const { report, arns } = await releaseR5(world, log, { webWave: 2 });
 
     expect(report.result).toBe('rolled-back');
     expect(report.error).toMatch(/was claimed by run other-run/);

@@ -22,9 +22,10 @@ import { TAGS } from '../../src/record/release-record';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
 import { fakeGithub } from '../record/github-api';
+import { buildOnce } from '../reliability/harness';
 import { MIN, releaseConfig } from '../support/config';
 import { fakeRuntime } from '../support/runtime';
-import { createWorld, needsLab, type World } from '../support/world';
+import { createWorld, type World } from '../support/world';
 
 const config = releaseConfig('p');
 const COMMIT = config().commit;
@@ -88,6 +89,13 @@ async function outcomeTag(world: World, arn: string): Promise<string | undefined
   return out.tags?.find((t) => t.key === TAGS.outcome)?.value;
 }
 
+/** Removes the outcome tag from each revision, as a run killed before it recorded one leaves them. */
+async function withoutOutcome(world: World, arns: string[]): Promise<void> {
+  for (const arn of arns) {
+    await world.aws.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAGS.outcome] }));
+  }
+}
+
 const updates = (world: World) => world.lab.recorder.calls('ecs', 'UpdateService').filter((c) => !c.error);
 
 /** A logger that schedules the alarm once the bake starts, whatever time that is. */
@@ -102,13 +110,7 @@ class AlarmDuringBake extends MemoryLogger {
 }
 
 describe('deploy pipeline (lab: real builds and registry, virtual clock)', () => {
-  beforeAll(async () => {
-    needsLab();
-    // The first release builds both images; every later one here reuses them (content tags).
-    const { world } = demoWorld();
-    const first = await deploy(world, config());
-    expect(first.report.result, first.error).toBe('deployed');
-  }, 240_000);
+  beforeAll(() => buildOnce(config()), 240_000);
 
   it('deploys: both services on the new revisions, tagged succeeded, migration ran, summary written', async () => {
     const { world, initial } = demoWorld();
@@ -148,9 +150,7 @@ describe('deploy pipeline (lab: real builds and registry, virtual clock)', () =>
     await deploy(world, config());
     const now = await running(world);
     // The earlier run was killed during its bake: no outcome tag on its revisions.
-    for (const arn of Object.values(now)) {
-      await world.aws.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAGS.outcome] }));
-    }
+    await withoutOutcome(world, Object.values(now));
     world.lab.recorder.clear();
     const again = await deploy(world, config());
     expect(again.report.result).toBe('unchanged');
@@ -159,9 +159,7 @@ describe('deploy pipeline (lab: real builds and registry, virtual clock)', () =>
     expect(world.lab.recorder.calls('ecs', 'UpdateService')).toHaveLength(0);
 
     // And when that gate fails, the run says so instead of passing.
-    for (const arn of Object.values(now)) {
-      await world.aws.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAGS.outcome] }));
-    }
+    await withoutOutcome(world, Object.values(now));
     world.lab.cloudwatch.schedule(
       DEMO.alarm,
       new Date(world.clock.now() + MIN),
@@ -178,9 +176,7 @@ describe('deploy pipeline (lab: real builds and registry, virtual clock)', () =>
     const { world } = demoWorld();
     await deploy(world, config());
     const now = await running(world);
-    for (const arn of Object.values(now)) {
-      await world.aws.ecs.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAGS.outcome] }));
-    }
+    await withoutOutcome(world, Object.values(now));
     world.lab.recorder.clear();
     const other = await deploy(world, config({ release: 'b'.repeat(40), commit: 'b'.repeat(40) }));
     expect(other.report.result).toBe('failed');

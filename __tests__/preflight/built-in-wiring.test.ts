@@ -3,8 +3,8 @@
  * clients: the service as DescribeServices returns it, its listener rules as
  * DescribeRules returns them, then the findings a user would see.
  */
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type BuiltInService,
@@ -13,22 +13,19 @@ import {
 } from '../../lab/scenarios/built-in';
 import { checkBuiltInWiring, describeListenerRules, namedRules } from '../../src/preflight/built-in';
 import { newFindings } from '../../src/preflight/findings';
-import { type Harness, MODES, openLab } from '../lab/sim-harness.js';
+import { MODES, openSdkLab, type SdkLab } from '../lab/sim-harness.js';
 
 describe.each(MODES)('built-in wiring preflight on a lab world (%s)', (mode) => {
-  let h: Harness;
+  let h: SdkLab;
   let ecs: ECSClient;
   let elb: ElasticLoadBalancingV2Client;
   afterEach(async () => {
-    ecs?.destroy();
-    elb?.destroy();
     await h?.close();
   });
 
   async function open() {
-    h = await openLab(mode);
-    ecs = new ECSClient(h.config);
-    elb = new ElasticLoadBalancingV2Client(h.config);
+    h = await openSdkLab(mode);
+    ({ ecs, elb } = h);
   }
 
   /** What preflight does for one service: describe it, read its rules, decide. */

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ReleaseConfig } from '../../src/config/types';
-import { PreflightError, runPreflight } from '../../src/preflight';
-import { CLUSTER, type Scenario, scenario, taskDefinition } from '../engine/rolling/scenario';
-
-async function refused(s: Scenario, config: ReleaseConfig = s.config): Promise<PreflightError> {
-  const error = await runPreflight(s.context(config)).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof PreflightError)) throw new Error(`expected a PreflightError, got ${String(error)}`);
-  // Read-only: whatever preflight found, nothing in AWS changed.
-  expect(s.lab.recorder.mutations()).toEqual([]);
-  return error;
-}
+import { runPreflight } from '../../src/preflight';
+import { CLUSTER, scenario, taskDefinition } from '../engine/rolling/scenario';
+import { refused } from './refused';
 
 describe('runPreflight', () => {
   it('finds every service, the revision it runs, its containers, repositories and alarms', async () => {

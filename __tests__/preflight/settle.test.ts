@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ReleaseConfig } from '../../src/config/types';
-import { PreflightError, runPreflight } from '../../src/preflight';
+import { runPreflight } from '../../src/preflight';
 import { CLUSTER, NEW, OLD, type Scenario, scenario, taskDefinition } from '../engine/rolling/scenario';
+import { refused } from './refused';
 
 const RUN_41 = 'https://github.com/acme/app/actions/runs/41/attempts/1';
 const RUN_42 = 'https://github.com/acme/app/actions/runs/42/attempts/1';
@@ -51,16 +52,6 @@ function wayBackInFlight(options: Parameters<typeof scenario>[0] = {}): Scenario
   settle(s);
   ecs.externalUpdate('demo-api', r41.arn, CLUSTER);
   return s;
-}
-
-async function refused(s: Scenario, config: ReleaseConfig = s.config): Promise<PreflightError> {
-  const error = await runPreflight(s.context(config)).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof PreflightError)) throw new Error(`expected a PreflightError, got ${String(error)}`);
-  expect(s.lab.recorder.mutations()).toEqual([]);
-  return error;
 }
 
 function logText(s: Scenario): string {

@@ -11,6 +11,7 @@
  * Running now: demo-api:5 (r4) and demo-web:3 (r2), so the release running is r4.
  */
 import { builtInWiring } from '../../lab/scenarios/built-in';
+import { fargateTaskDefinition } from '../../lab/scenarios/task-definition';
 import type { LiveService } from '../../src/model/contracts';
 import { TAGS } from '../../src/record/release-record';
 import type { World } from '../support/world';
@@ -66,17 +67,13 @@ async function register(
   const image = `${world.lab.ecr.uri(repo)}@${digest}`;
   seeded.images.set(`${family}:${revision}`, image);
   const container = family === 'demo-api' ? 'api' : 'web';
-  world.lab.ecs.registerTaskDefinition({
-    family,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      { name: container, image, essential: true, portMappings: [{ containerPort: 8080 }] },
-    ],
-    tags: tags(record),
-  });
+  world.lab.ecs.registerTaskDefinition(
+    fargateTaskDefinition(
+      family,
+      { name: container, image, portMappings: [{ containerPort: 8080 }] },
+      { tags: tags(record) },
+    ),
+  );
   world.clock.advance(1000);
 }
 

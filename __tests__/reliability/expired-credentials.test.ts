@@ -8,18 +8,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGES } from '../../src/engine/stage';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
-import { needsLab, type World } from '../support/world';
-import { demoWorld, deploy, MIN, releaseConfig, running } from './harness';
+import type { World } from '../support/world';
+import { buildOnce, demoWorld, deploy, MIN, releaseConfig, running } from './harness';
 
 const config = releaseConfig('rx');
 
 describe('expired credentials mid-rollout', () => {
-  beforeAll(async () => {
-    needsLab();
-    const { world } = demoWorld();
-    const first = await deploy(world, config());
-    expect(first.report.result, first.error).toBe('deployed');
-  }, 240_000);
+  beforeAll(() => buildOnce(config()), 240_000);
 
   it('stops, reports what each service runs, and gives the command that finishes the rollback', async () => {
     let world: World | undefined;

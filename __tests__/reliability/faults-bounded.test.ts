@@ -11,8 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../lab/scenarios/demo';
 import type { FaultKind } from '../../lab/sim/faults';
 import { renderSummary } from '../../src/report/summary';
-import { needsLab } from '../support/world';
-import { changedImage, demoWorld, deploy, releaseConfig, running } from './harness';
+import { buildOnce, changedImage, demoWorld, deploy, releaseConfig, running } from './harness';
 import { invariantProblems } from './invariant';
 
 const config = releaseConfig('rb');
@@ -59,12 +58,7 @@ const faulted = (world: ReturnType<typeof demoWorld>['world'], operation: string
   world.lab.recorder.calls().filter((c) => c.operation === operation && c.error?.fault === kind).length;
 
 describe('bounded transient faults at every call of a deploy (SDK retries absorb them)', () => {
-  beforeAll(async () => {
-    needsLab();
-    const { world } = demoWorld();
-    const first = await deploy(world, config());
-    expect(first.report.result, first.error).toBe('deployed');
-  }, 240_000);
+  beforeAll(() => buildOnce(config()), 240_000);
 
   it.each(cases(DEPLOY_CALLS))('$service $operation: $kind ×2', async ({ service, operation, kind }) => {
     const { world, initial } = demoWorld();

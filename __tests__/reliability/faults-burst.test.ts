@@ -9,8 +9,7 @@ import type { FaultKind } from '../../lab/sim/faults';
 import { STAGES } from '../../src/engine/stage';
 import { renderSummary } from '../../src/report/summary';
 import { MemoryLogger } from '../../src/runtime/log';
-import { needsLab } from '../support/world';
-import { ATTEMPTS, demoWorld, deploy, MIN, releaseConfig, running } from './harness';
+import { ATTEMPTS, buildOnce, demoWorld, deploy, MIN, releaseConfig, running } from './harness';
 import { invariantProblems } from './invariant';
 
 const config = releaseConfig('rc');
@@ -62,12 +61,7 @@ async function burstRun(service: string, operation: string, kind: FaultKind, whe
 }
 
 describe('transient faults longer than the SDK retries', () => {
-  beforeAll(async () => {
-    needsLab();
-    const { world } = demoWorld();
-    const first = await deploy(world, config());
-    expect(first.report.result, first.error).toBe('deployed');
-  }, 240_000);
+  beforeAll(() => buildOnce(config()), 240_000);
 
   const cases = KEY_CALLS.flatMap(([service, operation]) =>
     KINDS.map((kind) => ({ service, operation, kind })),

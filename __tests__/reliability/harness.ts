@@ -4,27 +4,17 @@
  * by: which revision each service runs at the end.
  */
 
-import { ACMClient } from '@aws-sdk/client-acm';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { expect } from 'vitest';
 import { DEMO, seedDemo } from '../../lab/scenarios/demo';
-import type { AwsClients } from '../../src/aws/clients';
+import { type AwsClients, createClients } from '../../src/aws/clients';
 import { run } from '../../src/commands/run';
 import type { ReleaseConfig } from '../../src/config/types';
 import { newReport, type Report } from '../../src/model/report';
 import type { MemoryLogger } from '../../src/runtime/log';
 import { fakeRuntime } from '../support/runtime';
-import { createWorld, type World, type WorldOptions } from '../support/world';
+import { createWorld, needsLab, type World, type WorldOptions } from '../support/world';
 
 export { changedImage, MIN, releaseConfig } from '../support/config';
 
@@ -38,26 +28,12 @@ export const ATTEMPTS = 3;
  * are retried, and how many times, is the SDK's standard decision, unchanged.
  */
 function fastRetryClients(world: World): AwsClients {
-  const config = {
+  return createClients({
     region: world.lab.region,
     requestHandler: world.lab.handler,
     credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
     retryStrategy: new ConfiguredRetryStrategy(ATTEMPTS, 0),
-  };
-  return {
-    ecs: new ECSClient(config),
-    ecr: new ECRClient(config),
-    cloudwatch: new CloudWatchClient(config),
-    logs: new CloudWatchLogsClient(config),
-    elbv2: new ElasticLoadBalancingV2Client(config),
-    rds: new RDSClient(config),
-    secrets: new SecretsManagerClient(config),
-    sts: new STSClient(config),
-    acm: new ACMClient(config),
-    route53: new Route53Client(config),
-    iam: new IAMClient(config),
-    ssm: new SSMClient(config),
-  };
+  });
 }
 
 export interface Run {
@@ -73,6 +49,17 @@ export function demoWorld(options: WorldOptions = {}) {
   const world = createWorld(options);
   const initial = seedDemo(world.lab, { labEnv: world.labEnv });
   return { world, initial };
+}
+
+/**
+ * The first release of a demo world (in `beforeAll`): it builds both images, which every
+ * later run of the same config reuses (content tags), so each test's own run builds nothing.
+ */
+export async function buildOnce(cfg: ReleaseConfig): Promise<void> {
+  needsLab();
+  const { world } = demoWorld();
+  const first = await deploy(world, cfg);
+  expect(first.report.result, first.error).toBe('deployed');
 }
 
 /** Runs the deploy through run(), the action's own entry, with a fake Runtime over the world. */

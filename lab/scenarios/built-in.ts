@@ -5,6 +5,7 @@
  * infrastructure role, and the strategy's configuration. docs/lab.md "Built-in deployments".
  */
 import type { Lab } from '../sim/lab';
+import { fargateTaskDefinition } from './task-definition';
 
 export interface BuiltInServiceOptions {
   cluster?: string;
@@ -39,16 +40,11 @@ export interface BuiltInService {
 }
 
 function taskDefinition(family: string, port: number, image: string) {
-  return {
-    family,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      { name: family, image, essential: true, portMappings: [{ containerPort: port, protocol: 'tcp' }] },
-    ],
-  };
+  return fargateTaskDefinition(family, {
+    name: family,
+    image,
+    portMappings: [{ containerPort: port, protocol: 'tcp' }],
+  });
 }
 
 function hookList(o: Pick<BuiltInServiceOptions, 'service' | 'hooks'>, account: string, region: string) {

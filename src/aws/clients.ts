@@ -10,7 +10,7 @@ import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
 import { VERSION } from '../version';
 
 export interface AwsClients {
@@ -40,6 +40,10 @@ export interface ClientOptions {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Attempts per call, including the first; adaptive mode also rate-limits on throttling. */
   maxAttempts?: number;
+  /** Tests against moto_server name its URL; production leaves the endpoint to the SDK's own settings. */
+  endpoint?: string;
+  /** Tests retry without backoff (the SDK's delays are real time); production keeps the adaptive retries. */
+  retryStrategy?: RetryStrategyV2;
 }
 
 type Config = ReturnType<typeof clientConfig>;
@@ -87,6 +91,8 @@ function clientConfig(options: ClientOptions) {
     customUserAgent: `ecs-release/${VERSION}`,
     ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.retryStrategy ? { retryStrategy: options.retryStrategy } : {}),
   };
 }
 

@@ -21,9 +21,18 @@ const apiDone: ServiceRolloutResult = {
   state: 'completed',
 };
 
+/** demo-web's rollout to demo-web:8 (deployment ecs-svc/2), ended in `state`. */
+const web = (state: ServiceRolloutResult['state'], detail?: string): ServiceRolloutResult => ({
+  service: 'demo-web',
+  taskDefinitionArn: td('demo-web', 8),
+  deploymentId: 'ecs-svc/2',
+  state,
+  ...(detail ? { detail } : {}),
+});
+
 describe('decideRollback', () => {
   it('nothing to do when the rollout and the gate passed', () => {
-    const webDone = { ...apiDone, service: 'demo-web', taskDefinitionArn: td('demo-web', 8) };
+    const webDone = web('completed');
     expect(
       decideRollback({
         previous,
@@ -37,13 +46,7 @@ describe('decideRollback', () => {
   it('frontend failed while the backend succeeded: both go back to their previous revisions', () => {
     const decision = decideRollback({
       previous,
-      rollout: rollout(apiDone, {
-        service: 'demo-web',
-        taskDefinitionArn: td('demo-web', 8),
-        deploymentId: 'ecs-svc/2',
-        state: 'failed',
-        detail: 'circuit breaker: 3 tasks failed to start',
-      }),
+      rollout: rollout(apiDone, web('failed', 'circuit breaker: 3 tasks failed to start')),
       autoRollback: true,
     });
     expect(decision).toEqual({
@@ -61,16 +64,11 @@ describe('decideRollback', () => {
   it('a service ECS already rolled back is not rolled back twice; one never started needs nothing', () => {
     const decision = decideRollback({
       previous: [...previous, { service: 'demo-worker', previousArn: td('demo-worker', 2) }],
-      rollout: rollout(
-        apiDone,
-        {
-          service: 'demo-web',
-          taskDefinitionArn: td('demo-web', 8),
-          deploymentId: 'ecs-svc/2',
-          state: 'rolled-back-by-ecs',
-        },
-        { service: 'demo-worker', taskDefinitionArn: td('demo-worker', 3), state: 'not-started' },
-      ),
+      rollout: rollout(apiDone, web('rolled-back-by-ecs'), {
+        service: 'demo-worker',
+        taskDefinitionArn: td('demo-worker', 3),
+        state: 'not-started',
+      }),
       autoRollback: true,
     });
     expect(decision.targets).toEqual([{ service: 'demo-api', taskDefinitionArn: td('demo-api', 3) }]);
@@ -84,17 +82,10 @@ describe('decideRollback', () => {
   it("a service someone else's deployment replaced is left to them; the rest go back; the result is failed", () => {
     const decision = decideRollback({
       previous,
-      rollout: rollout(apiDone, {
-        service: 'demo-web',
-        taskDefinitionArn: td('demo-web', 8),
-        deploymentId: 'ecs-svc/2',
-        state: 'replaced',
-        detail: 'deployment ecs-svc/9 (demo-web:9) replaced ours',
-      }),
+      rollout: rollout(apiDone, web('replaced', 'deployment ecs-svc/9 (demo-web:9) replaced ours')),
       autoRollback: true,
     });
     expect(decision.targets).toEqual([{ service: 'demo-api', taskDefinitionArn: td('demo-api', 3) }]);
-    expect(decision.result).toBe('failed');
     expect(decision.result).toBe('failed');
     expect(decision.left).toEqual([
       {
@@ -105,7 +96,7 @@ describe('decideRollback', () => {
   });
 
   it('the gate failed after a complete rollout: every updated service goes back', () => {
-    const webDone = { ...apiDone, service: 'demo-web', taskDefinitionArn: td('demo-web', 8) };
+    const webDone = web('completed');
     const decision = decideRollback({
       previous,
       rollout: rollout(apiDone, webDone),
@@ -124,15 +115,7 @@ describe('decideRollback', () => {
   it('a service this release left alone (same revision) is not moved', () => {
     const decision = decideRollback({
       previous,
-      rollout: rollout(
-        { ...apiDone, taskDefinitionArn: td('demo-api', 3) },
-        {
-          service: 'demo-web',
-          taskDefinitionArn: td('demo-web', 8),
-          deploymentId: 'ecs-svc/2',
-          state: 'timed-out',
-        },
-      ),
+      rollout: rollout({ ...apiDone, taskDefinitionArn: td('demo-api', 3) }, web('timed-out')),
       autoRollback: true,
     });
     expect(decision.targets).toEqual([{ service: 'demo-web', taskDefinitionArn: td('demo-web', 7) }]);
@@ -142,12 +125,7 @@ describe('decideRollback', () => {
   it('with auto-rollback off: nothing moves and the result is failed', () => {
     const decision = decideRollback({
       previous,
-      rollout: rollout(apiDone, {
-        service: 'demo-web',
-        taskDefinitionArn: td('demo-web', 8),
-        deploymentId: 'ecs-svc/2',
-        state: 'failed',
-      }),
+      rollout: rollout(apiDone, web('failed')),
       autoRollback: false,
     });
     expect(decision.targets).toEqual([]);

@@ -2,7 +2,7 @@
  * The rolling strategy's way back, after the engine's rollOut: a failed release goes
  * back, all services at once, and its revisions record the outcome.
  */
-import { DescribeServicesCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
+import { ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { rollOut } from '../../../src/engine';
 import { decideRollback, type RollbackStep } from '../../../src/engine/back/decide';
@@ -15,7 +15,8 @@ import { TAGS } from '../../../src/record/release-record';
 import type { StageContext } from '../../../src/runtime/context';
 import { CLUSTER, live, MIN, registerRelease, seedReleases, tdArn } from '../../record/seed';
 import { testConfig } from '../../support/config';
-import { createWorld, type World } from '../../support/world';
+import { running } from '../../support/r5-release';
+import { createWorld } from '../../support/world';
 
 const R5 = 'f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6';
 
@@ -60,13 +61,6 @@ async function failingRelease(breakerRollback: boolean) {
     { service: 'demo-web', previousArn: tdArn('demo-web', 3) },
   ];
   return { world, ctx, rollout, previous, arns };
-}
-
-async function running(world: World): Promise<Record<string, string>> {
-  const out = await world.aws.ecs.send(
-    new DescribeServicesCommand({ cluster: CLUSTER, services: ['demo-api', 'demo-web'] }),
-  );
-  return Object.fromEntries((out.services ?? []).map((s) => [s.serviceName ?? '', s.taskDefinition ?? '']));
 }
 
 describe('automatic rollback (lab, virtual clock)', () => {

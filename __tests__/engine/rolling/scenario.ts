@@ -3,6 +3,8 @@
  * services demo-api (backend, ALB), demo-worker (backend, no LB) in wave 1 and
  * demo-web (frontend, ALB) in wave 2, each at steady state on revision 1.
  */
+
+import { awslogs, fargateTaskDefinition } from '../../../lab/scenarios/task-definition';
 import type { ReleaseConfig } from '../../../src/config/types';
 import type { ImagesResult } from '../../../src/model/contracts';
 import { testConfig } from '../../support/config';
@@ -20,37 +22,25 @@ export interface Scenario extends World {
 }
 
 export function taskDefinition(family: string, image: string, extra: Record<string, unknown> = {}) {
-  return {
+  return fargateTaskDefinition(
     family,
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    executionRoleArn: 'arn:aws:iam::111122223333:role/ecsTaskExecutionRole',
-    runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
-    containerDefinitions: [
-      {
-        name: family.replace(/^demo-/, ''),
-        image,
-        essential: true,
-        portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
-        environment: [{ name: 'MODE', value: 'production' }],
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: {
-            'awslogs-group': `/ecs/${family}`,
-            'awslogs-region': 'eu-west-1',
-            'awslogs-stream-prefix': 'ecs',
-          },
-        },
-      },
-    ],
-    tags: [
-      { key: 'team', value: 'payments' },
-      { key: 'cost-center', value: 'cc-42' },
-    ],
-    ...extra,
-  };
+    {
+      name: family.replace(/^demo-/, ''),
+      image,
+      portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+      environment: [{ name: 'MODE', value: 'production' }],
+      logConfiguration: awslogs(family, 'eu-west-1'),
+    },
+    {
+      executionRoleArn: 'arn:aws:iam::111122223333:role/ecsTaskExecutionRole',
+      runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+      tags: [
+        { key: 'team', value: 'payments' },
+        { key: 'cost-center', value: 'cc-42' },
+      ],
+      ...extra,
+    },
+  );
 }
 
 export function scenario(

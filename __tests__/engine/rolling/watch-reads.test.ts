@@ -6,6 +6,7 @@
  */
 import type { DescribeServicesCommandOutput } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { fargateTaskDefinition } from '../../../lab/scenarios/task-definition';
 import { rollOut } from '../../../src/engine/waves';
 import { MemoryLogger } from '../../../src/runtime/log';
 import { testConfig } from '../../support/config';
@@ -35,21 +36,12 @@ function fleet(count: number): { world: World; services: { service: string; arn:
   const services = [];
   for (let i = 1; i <= count; i += 1) {
     const name = `reads-${i}`;
-    const td = (digest: string) => ({
-      family: name,
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [
-        {
-          name: 'app',
-          image: `repo/${name}@sha256:${digest}`,
-          essential: true,
-          portMappings: [{ containerPort: 8080 }],
-        },
-      ],
-    });
+    const td = (digest: string) =>
+      fargateTaskDefinition(name, {
+        name: 'app',
+        image: `repo/${name}@sha256:${digest}`,
+        portMappings: [{ containerPort: 8080 }],
+      });
     lab.ecs.registerTaskDefinition(td('1'));
     const tg = lab.elbv2.createTargetGroup({ name: `${name}-tg`, port: 8080 });
     lab.ecs.createService({

@@ -1,4 +1,3 @@
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReleaseConfig } from '../../../src/config/types';
 import { newReport, type Report } from '../../../src/model/report';
@@ -6,6 +5,7 @@ import { type RollbackReleaseOptions, rollbackRelease } from '../../../src/pipel
 import { type FakeGithub, fakeGithub } from '../../record/github-api';
 import { CLUSTER, COMMITS, MIN, seedReleases, tdArn } from '../../record/seed';
 import { testConfig } from '../../support/config';
+import { running } from '../../support/r5-release';
 import { createWorld, type World } from '../../support/world';
 
 const ALARM = 'demo-alb-5xx';
@@ -43,18 +43,26 @@ async function run(
   }
 }
 
-async function running(world: World): Promise<Record<string, string>> {
-  const out = await world.aws.ecs.send(
-    new DescribeServicesCommand({ cluster: CLUSTER, services: ['demo-api', 'demo-web'] }),
-  );
-  return Object.fromEntries((out.services ?? []).map((s) => [s.serviceName ?? '', s.taskDefinition ?? '']));
-}
-
 function updates(world: World) {
   return world.lab.recorder
     .calls('ecs', 'UpdateService')
     .filter((c) => !c.error)
     .map((c) => c.input);
+}
+
+/** The run records a GitHub deployment of `production` in `api` (acme/shop). */
+function recordedIn(api: FakeGithub): RollbackReleaseOptions {
+  return {
+    github: {
+      token: 'ghs_x',
+      owner: 'acme',
+      repo: 'shop',
+      apiUrl: api.url,
+      ref: 'HEAD',
+      environment: 'production',
+    },
+    githubFetch: fetch,
+  };
 }
 
 let api: FakeGithub | undefined;
@@ -271,17 +279,7 @@ describe('command: rollback (lab, virtual clock)', () => {
   it('records a GitHub deployment: in_progress then success', async () => {
     api = await fakeGithub({ token: 'ghs_x' });
     const s = await scenario({ to: 'r1' });
-    await run(s, {
-      github: {
-        token: 'ghs_x',
-        owner: 'acme',
-        repo: 'shop',
-        apiUrl: api.url,
-        ref: 'HEAD',
-        environment: 'production',
-      },
-      githubFetch: fetch,
-    });
+    await run(s, recordedIn(api));
     expect(s.report.result).toBe('deployed');
     expect(api.statuses(1000)).toEqual(['in_progress', 'success']);
     const create = api.requests[0];
@@ -293,17 +291,7 @@ describe('command: rollback (lab, virtual clock)', () => {
     api = await fakeGithub();
     const s = await scenario({ to: 'r1' });
     s.world.lab.cloudwatch.schedule(ALARM, s.world.clock.now() - s.world.lab.startedAt + 2 * MIN, 'ALARM');
-    await run(s, {
-      github: {
-        token: 'ghs_x',
-        owner: 'acme',
-        repo: 'shop',
-        apiUrl: api.url,
-        ref: 'HEAD',
-        environment: 'production',
-      },
-      githubFetch: fetch,
-    });
+    await run(s, recordedIn(api));
     expect(s.report.result).toBe('rolled-back');
     expect(api.statuses(1000)).toEqual(['in_progress', 'failure']);
   });
@@ -311,17 +299,7 @@ describe('command: rollback (lab, virtual clock)', () => {
   it('without deployments: write (403): a notice, and a normal run', async () => {
     api = await fakeGithub({ deny: 403 });
     const s = await scenario({ to: 'r1' });
-    await run(s, {
-      github: {
-        token: 'ghs_x',
-        owner: 'acme',
-        repo: 'shop',
-        apiUrl: api.url,
-        ref: 'HEAD',
-        environment: 'production',
-      },
-      githubFetch: fetch,
-    });
+    await run(s, recordedIn(api));
     expect(s.report.result).toBe('deployed');
     expect(await running(s.world)).toEqual({
       'demo-api': tdArn('demo-api', 2),

@@ -37,21 +37,28 @@ function members(value: Record<string, unknown>, listMembers: Record<string, str
     .join('');
 }
 
+/** The output's members as elements; nothing for an output that is not an object. */
+function body(output: unknown, listMembers: Record<string, string> | undefined): string {
+  return output !== null && typeof output === 'object'
+    ? members(output as Record<string, unknown>, listMembers ?? {})
+    : '';
+}
+
+/** The XML declaration and `<XResponse>` (in `xmlns` when given) around `inside`. */
+function response(action: string, xmlns: string | undefined, inside: string): string {
+  const ns = xmlns ? ` xmlns="${xmlns}"` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response${ns}>${inside}</${action}Response>`;
+}
+
 export function xmlResult(
   action: string,
   output: unknown,
   opts: { xmlns?: string | undefined; requestId: string; listMembers?: Record<string, string> | undefined },
 ): string {
-  const ns = opts.xmlns ? ` xmlns="${opts.xmlns}"` : '';
-  const body =
-    output !== null && typeof output === 'object'
-      ? members(output as Record<string, unknown>, opts.listMembers ?? {})
-      : '';
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response${ns}>` +
-    `<${action}Result>${body}</${action}Result>` +
-    `<ResponseMetadata><RequestId>${opts.requestId}</RequestId></ResponseMetadata></${action}Response>`
-  );
+  const inside =
+    `<${action}Result>${body(output, opts.listMembers)}</${action}Result>` +
+    `<ResponseMetadata><RequestId>${opts.requestId}</RequestId></ResponseMetadata>`;
+  return response(action, opts.xmlns, inside);
 }
 
 /** REST-XML (Route 53): the output's members directly under `<XResponse>`, no Result wrapper. */
@@ -60,12 +67,7 @@ export function restXmlResult(
   output: unknown,
   opts: { xmlns?: string | undefined; listMembers?: Record<string, string> | undefined },
 ): string {
-  const ns = opts.xmlns ? ` xmlns="${opts.xmlns}"` : '';
-  const body =
-    output !== null && typeof output === 'object'
-      ? members(output as Record<string, unknown>, opts.listMembers ?? {})
-      : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response${ns}>${body}</${action}Response>`;
+  return response(action, opts.xmlns, body(output, opts.listMembers));
 }
 
 export function xmlError(opts: {

@@ -143,17 +143,9 @@ export class RdsWorld {
         `Cannot create a snapshot because the database instance ${instanceId} is not currently in the available state.`,
       );
     }
-    const now = this.clock.now();
-    const snapshot = {
-      id,
-      kind: 'instance' as const,
-      sourceId: instanceId,
-      createdAt: now,
-      readyAt: now + this.snapshotDurationMs,
-      tags,
-    };
+    const snapshot = this.newSnapshot('instance', id, instanceId, tags);
     this.snapshots.set(id, snapshot);
-    instance.status.set(now, 'backing-up');
+    instance.status.set(snapshot.createdAt, 'backing-up');
     instance.status.set(snapshot.readyAt, 'available');
     return snapshot;
   }
@@ -172,17 +164,20 @@ export class RdsWorld {
         `DBCluster ${clusterId} is not in the available state.`,
       );
     }
-    const now = this.clock.now();
-    const snapshot = {
-      id,
-      kind: 'cluster' as const,
-      sourceId: clusterId,
-      createdAt: now,
-      readyAt: now + this.snapshotDurationMs,
-      tags,
-    };
+    const snapshot = this.newSnapshot('cluster', id, clusterId, tags);
     this.clusterSnapshots.set(id, snapshot);
     return snapshot;
+  }
+
+  /** A snapshot started now, available after the snapshot duration. */
+  private newSnapshot(
+    kind: Snapshot['kind'],
+    id: string,
+    sourceId: string,
+    tags: Snapshot['tags'],
+  ): Snapshot {
+    const now = this.clock.now();
+    return { id, kind, sourceId, createdAt: now, readyAt: now + this.snapshotDurationMs, tags };
   }
 
   snapshotProgress(s: Snapshot): { status: string; percent: number } {
