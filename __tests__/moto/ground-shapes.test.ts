@@ -16,29 +16,17 @@ import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { destroyClients, motoClients } from '../../lab/moto/clients';
+import { describe, expect, it } from 'vitest';
 import { motoNetwork, SEED_ACCOUNT, SEED_REGION } from '../../lab/moto/seed';
-import { type MotoServer, motoSkipReason, startMotoServer } from '../../lab/moto/server';
-import type { AwsClients } from '../../src/aws/clients';
 import { checkGround } from '../../src/ground';
+import { useMoto } from '../support/moto';
 import { selfSigned } from '../support/self-signed';
 
 describe('moto 5.2.1 and the ground checks', () => {
-  let moto: MotoServer;
-  let aws: AwsClients;
-  beforeAll(async () => {
-    const missing = motoSkipReason();
-    if (missing) throw new Error(missing);
-    moto = await startMotoServer();
-    aws = motoClients(moto.url);
-  }, 60_000);
-  afterAll(async () => {
-    if (aws) destroyClients(aws);
-    await moto?.stop();
-  });
+  const lab = useMoto();
 
   it('accepts every read, and the findings are what the world holds', async () => {
+    const { moto, aws } = lab;
     const net = await motoNetwork(moto.url);
     const { cert, key } = selfSigned(['*.acme.example']);
     const certArn =

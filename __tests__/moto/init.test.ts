@@ -23,11 +23,9 @@ import {
   CreateTargetGroupCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { destroyClients, motoClients } from '../../lab/moto/clients';
 import { motoNetwork, SEED_ACCOUNT, SEED_REGION, type SeedNetwork } from '../../lab/moto/seed';
-import { type MotoServer, motoSkipReason, startMotoServer } from '../../lab/moto/server';
 import { appCheckout } from '../../lab/runner';
 import type { AwsClients } from '../../src/aws/clients';
 import { run } from '../../src/commands/run';
@@ -37,6 +35,7 @@ import { ReadBudget } from '../../src/observe/read-budget';
 import { initProject } from '../../src/pipeline/init';
 import { systemClock } from '../../src/runtime/clock';
 import { MemoryLogger } from '../../src/runtime/log';
+import { useMoto } from '../support/moto';
 import { selfSigned } from '../support/self-signed';
 
 const CLUSTER = 'initmoto';
@@ -191,20 +190,10 @@ async function seedWorld(aws: AwsClients, net: SeedNetwork): Promise<void> {
 }
 
 describe('ecs-release init against moto 5.2.1', () => {
-  let moto: MotoServer;
-  let aws: AwsClients;
-  beforeAll(async () => {
-    const missing = motoSkipReason();
-    if (missing) throw new Error(missing);
-    moto = await startMotoServer();
-    aws = motoClients(moto.url);
-  }, 60_000);
-  afterAll(async () => {
-    if (aws) destroyClients(aws);
-    await moto?.stop();
-  });
+  const lab = useMoto();
 
   it('writes a config that skips the TargetTracking- alarm, and plan with it passes', async () => {
+    const { moto, aws } = lab;
     await seedWorld(aws, await motoNetwork(moto.url));
     const app = appCheckout();
     rmSync(join(app.dir, '.github'), { recursive: true, force: true });

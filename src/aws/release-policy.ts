@@ -87,6 +87,14 @@ const GROUND_READS = [
   'logs:DescribeLogGroups',
 ];
 
+/** One Allow statement. */
+const allow = (Sid: StatementId, Action: string[], Resource: string | string[]): Statement => ({
+  Sid,
+  Effect: 'Allow',
+  Action,
+  Resource,
+});
+
 /** `*` when a scope list is missing; an empty list is none. */
 const each = (values: string[] | undefined): string[] => values ?? ['*'];
 
@@ -125,12 +133,6 @@ function ecsStatements(scope: PolicyScope, arn: Arn): Statement[] {
   const deploymentArns = services.map((s) =>
     arn('ecs', `service-deployment/${cluster}/${s === '*' ? '' : `${s}/`}*`),
   );
-  const allow = (Sid: StatementId, Action: string[], Resource: string | string[]): Statement => ({
-    Sid,
-    Effect: 'Allow',
-    Action,
-    Resource,
-  });
   return [
     allow(
       'ReadEcs',
@@ -167,12 +169,6 @@ function ecsStatements(scope: PolicyScope, arn: Arn): Statement[] {
 }
 
 function otherStatements(scope: PolicyScope, arn: Arn): Statement[] {
-  const allow = (Sid: StatementId, Action: string[], Resource: string | string[]): Statement => ({
-    Sid,
-    Effect: 'Allow',
-    Action,
-    Resource,
-  });
   const dbInstances = each(scope.dbInstances);
   const dbClusters = each(scope.dbClusters);
   return [
@@ -226,12 +222,6 @@ function otherStatements(scope: PolicyScope, arn: Arn): Statement[] {
 
 /** Pushing and reading this environment's images, and reading promotion's sources. */
 function ecrStatements(scope: PolicyScope, arn: Arn): Statement[] {
-  const allow = (Sid: StatementId, Action: string[], Resource: string | string[]): Statement => ({
-    Sid,
-    Effect: 'Allow',
-    Action,
-    Resource,
-  });
   return [
     allow('EcrLogin', ['ecr:GetAuthorizationToken'], '*'),
     allow(
