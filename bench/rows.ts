@@ -1,5 +1,5 @@
 /**
- * One function per figure of SPEC section 5, each measuring ecs-release and its
+ * One function per figure of docs/targets.md, each measuring ecs-release and its
  * baseline in the same run and returning the README's table rows. Modules load
  * lazily: `--only startup` must not pay for (or be disturbed by) the SDK and the
  * lab simulator in this process.
@@ -34,7 +34,7 @@ export async function watchRows(o: RowOptions): Promise<Row[]> {
   return rows;
 }
 
-/** SPEC 5 says "completed or failed": one service whose deployment fails, with and without ECS's rollback. */
+/** docs/targets.md says "completed or failed": one service whose deployment fails, with and without ECS's rollback. */
 export async function failureRows(o: RowOptions): Promise<Row[]> {
   const { playKind } = await import('./rollout/run');
   const rows: Row[] = [];
@@ -108,7 +108,7 @@ export async function refusalRows(o: RowOptions): Promise<Row[]> {
       what: 'config refusal: `node dist/index.js` with a broken configuration (4 problems), spawn → exit 1 (median of 9)',
       ours: `${millis(r.refusal.medianMs)} = ${(r.refusal.medianMs / r.node.medianMs).toFixed(1)} × bare Node (${range(r.refusal.runsMs)})`,
       baseline: `bare \`node -e\` spawn → exit: ${millis(r.node.medianMs)} (${range(r.node.runsMs)})`,
-      target: 'not judged: no SPEC figure',
+      target: 'not judged: no target figure',
     },
   ];
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every figure of SPEC section 5 with its baseline measured in
+ * `npm run bench`: every figure of docs/targets.md with its baseline measured in
  * the same run, printed as the README's Markdown table and (a full run)
  * written to bench/results.md. Rows that need the lab (re-run, images) are skipped with a
  * notice when it is not up; the images row runs last (it builds on the shared

@@ -1,4 +1,4 @@
-// Builds dist/ with ncc: one CommonJS bundle (MACHINE-NOTES: an ESM bundle with
+// Builds dist/ with ncc: one CommonJS bundle (docs/cli.md: an ESM bundle with
 // dockerode breaks on __dirname) whose entry starts the main or the post step, so
 // both share one set of chunks. Output is deterministic, and .ci/run fails when the
 // committed dist/ differs from what this produces.

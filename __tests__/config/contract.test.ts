@@ -26,7 +26,7 @@ describe('the public interface', () => {
     expect(withDefaults.sort()).toEqual(['command', 'environment', 'github-token', 'to']);
   });
 
-  it('declares the outputs of SPEC section 1 and runs on node24 with a post step', () => {
+  it('declares the action outputs and runs on node24 with a post step', () => {
     expect(Object.keys(action.outputs).sort()).toEqual(Object.values(OUTPUTS).sort());
     expect(action.runs).toMatchObject({ using: 'node24', main: 'dist/index.js', post: 'dist/post/index.js' });
   });

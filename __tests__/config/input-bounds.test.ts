@@ -1,5 +1,5 @@
 /**
- * SPEC 3.9's further bounds, each a named error before any AWS call, reported with
+ * The further bounds of docs/config.md "Bounds", each a named error before any AWS call, reported with
  * every other problem: the YAML's shape (one document, 32 levels, unique keys in
  * linear time, no `__proto__`), the environment name the claim's tag key must hold,
  * a NUL in the migration command, loader variables in `migrations.env`, and smoke URLs

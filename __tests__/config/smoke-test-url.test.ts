@@ -1,5 +1,5 @@
 /**
- * `smoke-test-url` (SPEC section 1, 3.4.1): the URL of the built-in strategies' test
+ * `smoke-test-url` (docs/config.md, docs/strategies.md): the URL of the built-in strategies' test
  * listener, read from the input or `gate.smoke-test-url`, with smoke-url's rules.
  */
 import { describe, expect, it } from 'vitest';

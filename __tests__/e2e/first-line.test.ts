@@ -1,5 +1,5 @@
 /**
- * SPEC 5: the first log line comes before anything only later stages need. The built
+ * docs/targets.md: the first log line comes before anything only later stages need. The built
  * bundle runs a valid plan (AWS endpoint unreachable) with a preload that records, in
  * order, each chunk it loads and its first stdout write: no chunk holding the AWS SDK,
  * the Docker client, gRPC or @actions/core's HTTP client may load before that line.

@@ -1,8 +1,8 @@
 /**
  * Hostile inputs over the whole process: `node dist/index.js` (npm run bundle first) in
- * plan mode against the lab over HTTP, with generated configurations and inputs (SPEC
- * 3.9's classes, unknown keys, wrong types, huge values, unicode, control characters,
- * YAML alias bombs, deep nesting, second documents, `__proto__` keys, keys set twice,
+ * plan mode against the lab over HTTP, with generated configurations and inputs
+ * (the classes of docs/config.md "Bounds", unknown keys, wrong types, huge values,
+ * unicode, control characters, YAML alias bombs, deep nesting, second documents, `__proto__` keys, keys set twice,
  * long environment names, NUL in the migration command, loader variables, link-local
  * and redirecting smoke URLs). Each run must end within 20 s, with either a clear
  * error naming the field or a passed validation; no stack trace; and the lab's recorder
@@ -88,7 +88,7 @@ interface Case {
   special?: 'fifo' | 'dev-zero' | 'directory' | 'outside';
   /** smoke-url: the local server that answers every GET with a 302. */
   redirect?: true;
-  /** A case of SPEC 3.9's further bounds: it must be refused, never pass. */
+  /** A case of the further bounds (docs/config.md "Bounds"): it must be refused, never pass. */
   bound?: true;
 }
 
@@ -179,7 +179,7 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
         `${BASE.replace(/^gate:.*\n/m, '')}gate:${Array.from({ length: depth }, (_, i) => `\n${' '.repeat(i + 2)}k:`).join('')} 1\n`,
       ),
     ),
-  // SPEC 3.9's further bounds: each a named error before any AWS call.
+  // The further bounds (docs/config.md "Bounds"): each a named error before any AWS call.
   fc
     .constantFrom(
       `${BASE}---\ncluster: other\n`,
@@ -337,7 +337,7 @@ describe('node dist/index.js with hostile inputs', () => {
       `hostile inputs: ${results.length} runs in ${seconds}s (${PARALLEL} at a time, slowest ${(slowest / 1000).toFixed(1)}s): ` +
         `${failed.length} refused with a named error, ${passed.length} passed validation, ${unclear.length} unclear, ` +
         `${stacks.length} stack traces, ${hangs.length} hangs, ${mutations.length} mutating AWS calls; ` +
-        `SPEC 3.9's further bounds: ${bounds.length} runs, ${bounds.length - boundsPassed.length} refused, ` +
+        `further bounds: ${bounds.length} runs, ${bounds.length - boundsPassed.length} refused, ` +
         `${redirectNamed.length} of ${redirects.length} redirecting smoke URLs refused naming the Location`,
     );
     const show = (r: (typeof results)[number]) =>

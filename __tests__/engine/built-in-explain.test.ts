@@ -1,5 +1,5 @@
 /**
- * A failed built-in deployment explained as a rolling one is (SPEC 3.4, 3.4.1): the stopped
+ * A failed built-in deployment explained as a rolling one is (docs/rollout.md, docs/strategies.md): the stopped
  * tasks' reasons, exit codes and last log lines, the ALB's reason codes, and every new service
  * event printed once. Lab worlds on the virtual clock, through the real SDK.
  */

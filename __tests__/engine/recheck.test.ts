@@ -1,5 +1,5 @@
 /**
- * SPEC 3.8, the re-checks before each mutation: between preflight and a wave's
+ * The re-checks before each mutation (docs/architecture.md, "One release at a time"): between preflight and a wave's
  * UpdateService minutes pass (builds, the migration, earlier waves). When another
  * actor moves a service the transaction was about to move, the engine stops before
  * touching it, puts back what it moved, and says who changed what.

@@ -134,7 +134,7 @@ describe('rollOut', () => {
     expect(s.log.text()).toContain('ecs-release leaves that rollback to ECS');
   });
 
-  it('prints every service event once across the rollout and the later watch of ECS’s own rollback (SPEC 3.4)', async () => {
+  it('prints every service event once across the rollout and the later watch of ECS’s own rollback', async () => {
     // minimumHealthyPercent 0: ECS stops the old tasks at once, so its rollback starts new ones and
     // writes events of its own while the second watch follows it.
     const s = scenario({ deployment: { minimumHealthyPercent: 0 } });

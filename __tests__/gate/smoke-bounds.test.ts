@@ -1,5 +1,5 @@
 /**
- * The smoke check's bounds (SPEC 3.9): a redirect is never followed (a 3xx fails the
+ * The smoke check's bounds (docs/config.md "The smoke check"): a redirect is never followed (a 3xx fails the
  * check, naming its Location), and no request reaches a link-local or metadata
  * address, literal or resolved, on any of the addresses a name resolves to; the
  * connection goes to the address that was checked (no second lookup).

@@ -1,5 +1,5 @@
 /**
- * SPEC 5: under 100 MB while streaming 100,000 log lines; bench/memory/run.ts measures the
+ * docs/targets.md: under 100 MB while streaming 100,000 log lines; bench/memory/run.ts measures the
  * stage bundled like dist/ under plain node. Here the fixture runs under tsx, whose loader
  * thread adds about 30 MB, so the limits are on that footing. The stage runs in a child
  * process against the lab over HTTP, and the child reports its own high-water mark (VmHWM),

@@ -1,5 +1,5 @@
 /**
- * SPEC 3.4.1 at the transaction level: releases of BLUE_GREEN / LINEAR / CANARY services
+ * docs/strategies.md at the transaction level: releases of BLUE_GREEN / LINEAR / CANARY services
  * (and a rolling one beside them) through runTransaction against the lab, on the virtual
  * clock. Each test asserts what ends up in the lab (task definitions, service deployment
  * statuses, the production rule's weights), the report, the summary and the log.

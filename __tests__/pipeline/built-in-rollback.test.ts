@@ -1,5 +1,5 @@
 /**
- * SPEC 3.4.1 and 3.6: a manual rollback (`command: rollback`) of a release whose frontend is
+ * docs/strategies.md and docs/rollback.md: a manual rollback (`command: rollback`) of a release whose frontend is
  * BLUE_GREEN with a PAUSE hook at POST_PRODUCTION_TRAFFIC_SHIFT, through rollbackRelease on
  * the lab's virtual clock: it moves, holds, gates and commits; a failed gate answers the hook
  * ROLLBACK and puts every service back where it was.

@@ -296,7 +296,7 @@ describe('deploy pipeline (lab: real builds and registry, virtual clock)', () =>
       [DEMO.api.service]: initial.api,
       [DEMO.web.service]: initial.web,
     });
-    // SPEC 3.4: every service event once, through the rollout and ECS's own rollback alike.
+    // docs/rollout.md: every service event once, through the rollout and ECS's own rollback alike.
     const events = log
       .text()
       .split('\n')

@@ -67,7 +67,7 @@ async function race(first: string, second: string, when: 'after-claim' | 'same-i
   return { world, initial, reports: { [first]: await a, [second]: await b } };
 }
 
-describe.skipIf(!labIsUp())('one release at a time per environment (SPEC 3.8)', () => {
+describe.skipIf(!labIsUp())('one release at a time per environment', () => {
   beforeAll(async () => {
     // Builds both images once; the races below reuse them (content tags).
     const world = createWorld();

@@ -1,5 +1,5 @@
 /**
- * runPreflight with ECS's built-in strategies (SPEC 3.1, 3.4.1) on the demo world plus
+ * runPreflight with ECS's built-in strategies (docs/strategies.md "What preflight checks") on the demo world plus
  * built-in services seeded beside it: accepted when wired, every wiring error refused
  * naming the service and the field with nothing changed, the two gate warnings, and
  * the controllers still refused.

@@ -1,5 +1,5 @@
 /**
- * Preflight asks the smoke URL once (SPEC 3.9): a redirect refuses the run before
+ * Preflight asks the smoke URL once (docs/config.md "The smoke check"): a redirect refuses the run before
  * anything changes, naming the Location to use; an error or no answer is a warning
  * only (the release running now may be the broken one).
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC 5: the credentials expire in the middle of the rollout (no call can succeed
+ * docs/targets.md: the credentials expire in the middle of the rollout (no call can succeed
  * any more). The run must stop, not hang, and say per service what it runs (or was
  * last seen running) and the command that finishes the rollback.
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC 5: throttling, 5xx and connection resets at any AWS call the deploy makes.
+ * docs/targets.md: throttling, 5xx and connection resets at any AWS call the deploy makes.
  * A deterministic table: every (service, operation) the pipeline calls × every
  * transient fault kind, failing the first two calls (fewer than the SDK's three
  * attempts), on the demo world with real builds and registry and a virtual clock.

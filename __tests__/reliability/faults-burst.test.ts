@@ -1,5 +1,5 @@
 /**
- * SPEC 5: transient faults that outlast the SDK's retries (ten failures in a row,
+ * docs/targets.md: transient faults that outlast the SDK's retries (ten failures in a row,
  * against three attempts per call) at the calls a release's outcome hangs on,
  * starting when the rollout starts or when its second wave starts. The release may
  * fail, but it must end all on the new release or all on the previous one.

@@ -1,5 +1,5 @@
 /**
- * SPEC 5's invariant, checked on a finished run: a release is all of its services
+ * The invariant of docs/targets.md, checked on a finished run: a release is all of its services
  * or none. Either the run says `deployed` and every service runs its new revision,
  * or it says `rolled-back`/`failed` and every service runs what it ran before, with
  * an error that says why. Returns the problems found (none = the invariant holds).

@@ -1,5 +1,5 @@
 /**
- * SPEC 5: no secret (ECR password, DB password, GitHub token) in any log line
+ * docs/targets.md: no secret (ECR password, DB password, GitHub token) in any log line
  * (debug included), the report the outputs are made from, the job summary, or the
  * error — for a release that builds and deploys, and for one that fails and rolls back.
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC 5: load only what a command needs. The first log line (run()'s start line)
+ * docs/targets.md: load only what a command needs. The first log line (run()'s start line)
  * needs only the entry, the configuration and the runtime. The bundler puts every module that the entry reaches
  * through static imports (and `require` calls, which it resolves the same way) in the
  * chunks loaded before that line; so that set must hold no package a later stage needs.

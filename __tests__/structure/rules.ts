@@ -2,6 +2,7 @@
  * The code's shape, measured with the TypeScript compiler over src/: function
  * lengths and which folder imports which (the layers of docs/architecture.md).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -136,9 +137,20 @@ export function importGraph(root = SRC): Map<string, string[]> {
 
 export const REPO = resolve(SRC, '..');
 
-/** Documents that live outside the repository: a reader of src/ cannot open them. */
-const OUTSIDE_DOCUMENTS = /\b(SPEC(\.md)?|AWS-BEHAVIOUR(\.md)?|MACHINE-NOTES(\.md)?)\b|\bshared\//g;
+/** Documents kept outside the repository, by name: no reader of the repository can open them. */
+const OUTSIDE_NAMES = /\b(SPEC(\.md)?|AWS-BEHAVIOUR(\.md)?|MACHINE-NOTES(\.md)?)\b/g;
+/** The same, plus any path into the shared folder they live in. */
+const OUTSIDE_DOCUMENTS = new RegExp(`${OUTSIDE_NAMES.source}|\\bshared\\/`, 'g');
 const MARKDOWN_PATH = /[\w./-]*[\w-]\.md\b/g;
+
+/** `file:line match` for each distinct match `find` reports on each line of `files`, named relative to `root`. */
+function mentions(root: string, files: readonly string[], find: (line: string) => string[]): string[] {
+  return files.flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((line, i) => [...new Set(find(line))].map((m) => `${relative(root, file)}:${i + 1} ${m}`)),
+  );
+}
 
 /**
  * Mentions, in every file under `root` (code and comments alike), of a document a
@@ -151,14 +163,31 @@ export function missingDocuments(root = SRC, repo = REPO): string[] {
       e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
     );
   const exists = (p: string) => [join(repo, p), join(repo, 'docs', p)].some((f) => existsSync(f));
-  return files(root).flatMap((file) =>
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .flatMap((line, i) => {
-        const where = `${relative(root, file)}:${i + 1}`;
-        const outside = [...line.matchAll(OUTSIDE_DOCUMENTS)].map((m) => m[0]);
-        const missing = [...line.matchAll(MARKDOWN_PATH)].map((m) => m[0]).filter((p) => !exists(p));
-        return [...new Set([...outside, ...missing])].map((m) => `${where} ${m}`);
-      }),
-  );
+  return mentions(root, files(root), (line) => [
+    ...[...line.matchAll(OUTSIDE_DOCUMENTS)].map((m) => m[0]),
+    ...[...line.matchAll(MARKDOWN_PATH)].map((m) => m[0]).filter((p) => !exists(p)),
+  ]);
+}
+
+/**
+ * The repository's tracked text files (`git ls-files`), without dist/ (built),
+ * node_modules and the two files that define this check and plant its fixtures.
+ */
+export function trackedTextFiles(repo = REPO): string[] {
+  const skipped = /^(dist|node_modules)\/|^__tests__\/structure\/(rules|structure\.test)\.ts$/;
+  return execFileSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' })
+    .split('\0')
+    .filter((name) => name !== '' && !skipped.test(name))
+    .map((name) => join(repo, name))
+    .filter((file) => existsSync(file) && !readFileSync(file).includes(0));
+}
+
+/**
+ * Mentions by name, anywhere in the repository's tracked text, of the documents kept
+ * outside it: docs/ is what a reader of the repository has, so that is what to cite.
+ * Paths into `shared/` are src/'s rule only: the bench reads its baseline, the AWS
+ * action's bundle, from ../shared/anchors, which it never copies into the repository.
+ */
+export function outsideDocuments(repo = REPO, files = trackedTextFiles(repo)): string[] {
+  return mentions(repo, files, (line) => [...line.matchAll(OUTSIDE_NAMES)].map((m) => m[0]));
 }

@@ -1,12 +1,13 @@
 /**
  * docs/architecture.md's rules, checked over src/ with the TypeScript compiler:
  * no import reaches from a lower layer into a higher one, no import circle (type-only
- * imports included), no function grows past 80 lines, and src/ names no document a
- * reader of the repository cannot open.
+ * imports included), no function grows past 80 lines, src/ names no document a
+ * reader of the repository cannot open, and no tracked file names one kept outside it.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   functionLengths,
@@ -15,6 +16,7 @@ import {
   importsOf,
   layerOf,
   missingDocuments,
+  outsideDocuments,
   SRC,
   sourceFiles,
 } from './rules';
@@ -63,6 +65,10 @@ describe('the shape of src/', () => {
     expect(missingDocuments()).toEqual([]);
   });
 
+  it('no tracked file outside src/ names a document kept outside the repository either', () => {
+    expect(outsideDocuments()).toEqual([]);
+  });
+
   it('the checker sees an import circle and a missing document when there is one', () => {
     // Guards the two checks above: a planted circle (type-only) and planted mentions.
     const root = mkdtempSync(join(tmpdir(), 'structure-'));
@@ -85,6 +91,29 @@ describe('the shape of src/', () => {
       'd.ts:1 MACHINE-NOTES.md',
       'd.ts:1 shared/',
       'd.ts:2 docs/nowhere.md',
+    ]);
+  });
+
+  it('the checker sees such a mention in any tracked text file, outside src/ too', () => {
+    // A planted repository: dist/, the check's own files and binary files are not read.
+    const repo = mkdtempSync(join(tmpdir(), 'structure-repo-'));
+    const plant = (name: string, text: string | Buffer) => {
+      mkdirSync(dirname(join(repo, name)), { recursive: true });
+      writeFileSync(join(repo, name), text);
+    };
+    plant('src/a.ts', '// see docs/targets.md\n');
+    plant('bench/x.ts', '// clean\n// SPEC 5: under 100 MB\n');
+    plant('docs/y.md', 'As AWS-BEHAVIOUR §9 and MACHINE-NOTES.md say.\n');
+    plant('dist/index.js', '// SPEC\n');
+    plant('__tests__/structure/structure.test.ts', "'// see SPEC'\n");
+    plant('logo.png', Buffer.from([0, 83, 80, 69, 67]));
+    plant('untracked.ts', '// SPEC\n');
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    execFileSync('git', ['add', 'src', 'bench', 'docs', 'dist', '__tests__', 'logo.png'], { cwd: repo });
+    expect(outsideDocuments(repo)).toEqual([
+      'bench/x.ts:2 SPEC',
+      'docs/y.md:1 AWS-BEHAVIOUR',
+      'docs/y.md:1 MACHINE-NOTES.md',
     ]);
   });
 });

@@ -27,12 +27,12 @@ export function seconds(ms: number): string {
 export const millis = (ms: number): string => (Number.isFinite(ms) ? `${Math.round(ms)} ms` : '—');
 
 export interface Row {
-  /** What is measured (SPEC 5's figure). */
+  /** What is measured (a figure of docs/targets.md). */
   what: string;
   ours: string;
   /** The baseline measured in the same run, or why there is none. */
   baseline: string;
-  /** SPEC 5's target. */
+  /** The target docs/targets.md sets. */
   target: string;
   /** Whether the target is met; undefined when not judged (not measured, or no numeric target). */
   met?: boolean;
@@ -55,7 +55,7 @@ const verdict = (met: boolean | undefined): string => (met === undefined ? '—'
 
 export function rowsTable(rows: readonly Row[]): string {
   return markdownTable(
-    ['what', 'ecs-release', 'baseline (same run)', 'target (SPEC 5)', 'met'],
+    ['what', 'ecs-release', 'baseline (same run)', 'target (docs/targets.md)', 'met'],
     rows.map((r) => [r.what, r.ours, r.baseline, r.target, verdict(r.met)]),
   );
 }

@@ -1,5 +1,5 @@
 /**
- * SPEC 5 memory: peak RSS of a process streaming 100,000 migration log lines (the
+ * Memory (docs/targets.md): peak RSS of a process streaming 100,000 migration log lines (the
  * migrate stage's log follower, task mode) against the lab over HTTP.
  *
  * The stage runs in a child as the action runs it: its fixture
@@ -150,7 +150,7 @@ export async function benchMemoryMedian(
 }
 
 export const MEMORY_HEADER = [
-  '| 100,000 log lines streamed (SPEC 5: under 100 MB) | peak RSS (median) | peaks of all runs | RSS before the stage | peak heap | time |',
+  '| 100,000 log lines streamed (docs/targets.md: under 100 MB) | peak RSS (median) | peaks of all runs | RSS before the stage | peak heap | time |',
   '| --- | --- | --- | --- | --- | --- |',
 ].join('\n');
 

@@ -1,5 +1,5 @@
 /**
- * SPEC 5 cold start: from process start to the first log line (first stdout bytes) of
+ * Cold start (docs/targets.md): from process start to the first log line (first stdout bytes) of
  * `node dist/index.js` with a valid configuration, side by side in one run with the
  * AWS deploy action v2.6.3 (aws-actions/amazon-ecs-deploy-task-definition, read from
  * ../shared/anchors, never copied into the project) and `node -e`.

@@ -33,7 +33,7 @@ export type MotoEndpoint = Pick<MotoServer, 'url' | 'mark' | 'outputSince'>;
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [];
 
 /**
- * What moto's acceptance cannot show, by operation (MACHINE-NOTES): for these
+ * What moto's acceptance cannot show, by operation (docs/lab.md "moto suite"): for these
  * the request shape is judged, the behaviour behind it is the lab's to test.
  */
 export const MOTO_LIMITS: Readonly<Record<string, string>> = {

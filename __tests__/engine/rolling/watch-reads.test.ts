@@ -1,5 +1,5 @@
 /**
- * SPEC 5 with SPEC 3.4: many services completing together behind load balancers get
+ * docs/targets.md with docs/rollout.md: many services completing together behind load balancers get
  * their verdicts within a poll or so, and checking their new tasks' targets costs one
  * DescribeTasks for all of them (not a ListTasks + DescribeTasks each, queued behind
  * the read budget). Lab on a virtual clock; reads counted by the lab's recorder.
@@ -103,7 +103,7 @@ describe('watching many services that complete in the same round', () => {
     // The tasks came from ECS's "has started" events: no ListTasks, one DescribeTasks for all.
     expect(run.count('ListTasks')).toBe(0);
     expect(run.count('DescribeTasks')).toBe(1);
-    // Every new task's target was checked healthy (SPEC 3.4), one DescribeTargetHealth per group.
+    // Every new task's target was checked healthy (docs/rollout.md), one DescribeTargetHealth per group.
     expect(world.lab.recorder.calls('elbv2', 'DescribeTargetHealth').length).toBeGreaterThanOrEqual(10);
     // Under the 0.8/s budget over the whole watch (+ the bucket's start and its debt bound).
     expect(run.reads).toBeLessThanOrEqual((run.spanMs / 1000) * 0.8 + 1 + 3);

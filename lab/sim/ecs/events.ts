@@ -1,5 +1,5 @@
 /**
- * Service event wording, as ECS writes it (AWS-BEHAVIOUR §3).
+ * Service event wording, as ECS writes it (docs/aws-facts.md "Service events").
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-event-messages.html
  */
 

@@ -1,7 +1,7 @@
 /**
  * ECS's built-in blue/green, linear and canary deployments over lab time: the
  * lifecycle stages, lifecycle hooks, traffic shifts on the listener rules, and
- * rollback while blue still runs (AWS-BEHAVIOUR §9; docs/lab.md "Built-in deployments").
+ * rollback while blue still runs (docs/aws-facts.md "Built-in deployments"; docs/lab.md "Built-in deployments").
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-how-it-works.html
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-lifecycle-hooks.html
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/pause-lifecycle-hooks.html

@@ -19,7 +19,7 @@ export interface HookConfig {
   timeoutAction: 'ROLLBACK' | 'CONTINUE';
 }
 
-/** ServiceDeployment.lifecycleStage in the order a deployment goes through them (AWS-BEHAVIOUR §9.3). */
+/** ServiceDeployment.lifecycleStage in the order a deployment goes through them (docs/aws-facts.md "Lifecycle stages"). */
 export const STAGE_ORDER = [
   'RECONCILE_SERVICE',
   'PRE_SCALE_UP',

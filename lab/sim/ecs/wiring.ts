@@ -1,7 +1,7 @@
 /**
  * The traffic plumbing of a built-in deployment: `loadBalancers[].advancedConfiguration`
  * checked as ECS checks it when a deployment starts, and the listener-rule weights
- * ECS writes at each shift (AWS-BEHAVIOUR §9.2).
+ * ECS writes at each shift (docs/aws-facts.md "Traffic plumbing").
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-implementation.html
  */

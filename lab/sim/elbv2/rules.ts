@@ -1,7 +1,7 @@
 /**
  * ALB listeners and listener rules, for ECS's built-in blue/green, linear and
  * canary deployments: ECS shifts traffic by rewriting a rule's forward action
- * into a weighted ForwardConfig over the two target groups (AWS-BEHAVIOUR §9.2).
+ * into a weighted ForwardConfig over the two target groups (docs/aws-facts.md "Traffic plumbing").
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Rule.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ForwardActionConfig.html
  */
