@@ -147,6 +147,9 @@ function leftToPerson(found: Found, images: ImageGuess[]): string[] {
   if (found.alarms.length === 0) left.push('add the alarms the gate should watch (gate.alarms)');
   left.push('set gate.smoke-url to a URL that answers when the app is up');
   left.push(
+    'to release staging first and promote its images to production, use workflows/promote.yml instead of deploy.yml (docs/promotion.md)',
+  );
+  left.push(
     found.database
       ? 'set the migration command and uncomment the migrations block'
       : 'add a migrations block if the app has a database',

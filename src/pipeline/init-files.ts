@@ -25,8 +25,19 @@ export interface StarterValues {
   host?: string;
 }
 
+/**
+ * promote.yml is the other way to release a push to main (staging, then production from
+ * staging's images): written beside deploy.yml, both would release every push. init writes
+ * deploy.yml; "left to you" names promote.yml (docs/promotion.md).
+ */
+const ALTERNATIVES = new Set(['promote.yml']);
+
+/** The starters init writes, by file name. */
+const written = (): [string, string][] =>
+  Object.entries(STARTERS as Record<string, string>).filter(([name]) => !ALTERNATIVES.has(name));
+
 export function starterWorkflows(values: StarterValues): InitFile[] {
-  return Object.entries(STARTERS as Record<string, string>).map(([name, text]) => {
+  return written().map(([name, text]) => {
     let out = text.replace(/aws-region: eu-west-1/g, `aws-region: ${values.region}`);
     if (values.account) out = out.replace(/111122223333/g, values.account);
     if (values.host) out = out.replace(/app\.example\.com/g, values.host);
@@ -44,11 +55,7 @@ export function initFiles(config: string, policy: PolicyDocument, starters: Star
 
 /** Where init writes, known before anything is read. */
 export function initPaths(): string[] {
-  return [
-    DEFAULT_CONFIG_FILE,
-    ...Object.keys(STARTERS).map((name) => `.github/workflows/${name}`),
-    POLICY_FILE,
-  ];
+  return [DEFAULT_CONFIG_FILE, ...written().map(([name]) => `.github/workflows/${name}`), POLICY_FILE];
 }
 
 /** The files that exist already: init refuses to replace them without --force. */
