@@ -5,9 +5,19 @@
  * (another registry, account and region, whose blob reads redirect to storage that
  * refuses an Authorization header). Nothing built, the very same digests in the target
  * registry, the services running them; a digest that exists nowhere, or a host no token
- * opens, refused in preflight; a second promotion copies nothing.
+ * opens, refused in preflight; a second promotion copies nothing; a multi-platform image
+ * index (staging's linux/amd64 image plus a linux/arm64 one, assembled in the source
+ * registry) copied with every platform manifest and run by its index digest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACCEPT_ALL,
+  assembleIndex,
+  type Descriptor,
+  registryDigest as labRegistryDigest,
+  labRepository,
+  pushGeneratedImage,
+} from '../../lab/registry';
 import { DEMO } from '../../lab/scenarios/demo';
 import { isMutation } from '../../lab/sim/recorder';
 import { appCheckout, type E2eLab, ownDeployInputs, type RunResult, runAction, startE2eLab } from './harness';
@@ -192,4 +202,62 @@ describe('promotion through the bundle', () => {
     expect(production.lab.recorder.calls().filter((c) => isMutation(c.operation)).length).toBe(before);
     expect(claimTag(production)).toBeUndefined();
   }, 120_000);
+
+  it('a multi-platform image index is copied with every platform manifest, and runs by its index digest', async () => {
+    // The index is assembled in staging's backend repository (the source registry) through the
+    // registry API: the linux/amd64 image staging built (the lab's engine runs it) plus linux/arm64.
+    const built = stagingImages.backend;
+    if (!built) throw new Error('staging released no backend image');
+    const source = labRepository(staging.env, 1, built.uri.slice(built.uri.indexOf('/') + 1));
+    const amd64 = await manifestDescriptor(source, built.digest);
+    const arm64 = await pushGeneratedImage(source, `${RUN}-arm64`, {
+      seed: `${RUN}/arm64`,
+      layers: [4096],
+      platform: { os: 'linux', architecture: 'arm64' },
+    });
+    const platforms: Descriptor[] = [{ ...amd64, platform: { os: 'linux', architecture: 'amd64' } }, arm64];
+    const index = await assembleIndex(source, `${RUN}-multi`, platforms);
+    expect(index).toMatch(/^sha256:/);
+
+    const target: Record<string, string> = {
+      ...ownDeployInputs(`${RUN}-multi`),
+      'aws-region': PRODUCTION['aws-region'] ?? '',
+    };
+    const images = { ...stagingImages, backend: { ...built, digest: index, tag: `${RUN}-multi` } };
+    const result = await run(production, { ...target, images: JSON.stringify(images) });
+    expect(result.code, result.stdout.slice(-3000)).toBe(0);
+    expect(result.outputs.result).toBe('deployed');
+    // The index and both platform manifests copied, across registries.
+    expect(result.stdout).toMatch(/\[backend\] copied .*: 3 manifest\(s\), [1-9]\d* blob\(s\) sent/);
+    // The migration container ran on the lab's engine from the index digest (linux/amd64 picked from it).
+    expect(result.stdout).toMatch(/migration: task \w+ exited 0/);
+    const out = imagesOf(result);
+    expect(out.backend).toMatchObject({ digest: index, built: false, promoted: true, from: built.uri });
+    const repository = target['backend-repository'] ?? '';
+    expect(out.backend?.uri).toBe(`${secondRegistry(production).host}/${repository}`);
+    // The target registry names the index by the source's digest, and holds every platform manifest.
+    expect(await registryDigest(production, repository, index)).toBe(await labRegistryDigest(source, index));
+    const copied = labRepository(production.env, 2, repository);
+    for (const platform of platforms) {
+      expect(await labRegistryDigest(copied, platform.digest), platform.platform?.architecture).toBe(
+        platform.digest,
+      );
+    }
+    // The service runs the index digest (ECS resolves linux/amd64 from it).
+    const api = production.lab.ecs.taskDefinitions.get(primaryOf(production, DEMO.api.service));
+    expect(JSON.stringify(api?.body)).toContain(`${out.backend?.uri}@${index}`);
+  }, 300_000);
 });
+
+/** The descriptor of the manifest `digest` in `ref`, as the registry serves it (media type and size). */
+async function manifestDescriptor(
+  ref: ReturnType<typeof labRepository>,
+  digest: string,
+): Promise<Descriptor> {
+  const res = await fetch(`http://${ref.host}/v2/${ref.repository}/manifests/${digest}`, {
+    headers: { authorization: ref.auth.authorization, accept: ACCEPT_ALL },
+  });
+  if (!res.ok) throw new Error(`GET manifest ${ref.repository}@${digest}: ${res.status}`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { mediaType: res.headers.get('content-type') ?? '', digest, size: bytes.byteLength };
+}
