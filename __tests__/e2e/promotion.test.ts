@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACCEPT_ALL,
   assembleIndex,
+  basic,
   type Descriptor,
   registryDigest as labRegistryDigest,
   labRepository,
@@ -27,12 +28,6 @@ const STAGING = ownDeployInputs(`${RUN}-staging`);
 /** Production's inputs: its own repositories, in the second registry's region. */
 let PRODUCTION: Record<string, string> = {};
 const CLAIM_KEY = 'ecs-release:claim:production';
-const MANIFEST_TYPES = [
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.oci.image.index.v1+json',
-].join(', ');
 
 type Images = Record<
   string,
@@ -68,18 +63,14 @@ function secondRegistry(lab: E2eLab) {
 }
 
 /** What the second registry itself answers for a manifest: its Docker-Content-Digest, or undefined (404). */
-async function registryDigest(
-  lab: E2eLab,
-  repository: string,
-  reference: string,
-): Promise<string | undefined> {
+function registryDigest(lab: E2eLab, repository: string, reference: string): Promise<string | undefined> {
   const r2 = secondRegistry(lab);
-  const auth = Buffer.from(`${r2.user}:${r2.password}`).toString('base64');
-  const res = await fetch(`http://${r2.host}/v2/${repository}/manifests/${reference}`, {
-    method: 'HEAD',
-    headers: { Authorization: `Basic ${auth}`, Accept: MANIFEST_TYPES },
-  });
-  return res.ok ? (res.headers.get('docker-content-digest') ?? undefined) : undefined;
+  const ref = {
+    host: r2.host,
+    repository,
+    auth: { host: r2.host, authorization: basic(r2.user, r2.password) },
+  };
+  return labRegistryDigest(ref, reference);
 }
 
 beforeAll(async () => {
