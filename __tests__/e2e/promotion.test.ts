@@ -164,14 +164,17 @@ describe('promotion through the bundle', () => {
     const before = production.lab.recorder.calls().filter((c) => isMutation(c.operation)).length;
     const running = primaryOf(production, DEMO.api.service);
     const images = { ...stagingImages, backend: { ...stagingImages.backend, digest: gone } };
+    const missing = `image "backend" (input "images"): ${gone} is neither in ${stagingImages.backend?.uri} nor in this environment's ${secondRegistry(production).host}/${fresh['backend-repository']}`;
+    // plan runs the same read-only check: it says so before a deploy would.
+    const planned = await run(production, { ...fresh, command: 'plan', images: JSON.stringify(images) });
+    expect(planned.code).toBe(1);
+    expect(planned.stdout + planned.stderr).toContain(missing);
     const result = await run(production, { ...fresh, images: JSON.stringify(images) });
     expect(result.code).toBe(1);
     expect(result.outputs.result).toBe('failed');
     const text = result.stdout + result.stderr;
     expect(text).toContain('Preflight found 1 problem; nothing was changed in AWS');
-    expect(text).toContain(
-      `image "backend" (input "images"): ${gone} is neither in ${stagingImages.backend?.uri} nor in this environment's ${secondRegistry(production).host}/${fresh['backend-repository']}`,
-    );
+    expect(text).toContain(missing);
     // No claim, no repository, no task definition, no update: not one mutating call.
     expect(production.lab.recorder.calls().filter((c) => isMutation(c.operation)).length).toBe(before);
     expect(claimTag(production)).toBeUndefined();

@@ -140,6 +140,18 @@ describe('init: the config text', () => {
       ]),
     );
   });
+
+  it('a rule host that is a pattern stays out of hosts (the config still loads) and is left to the person', () => {
+    const f = found({
+      front: { loadBalancerArns: [], listenerArns: [], hosts: ['api.acme.example', 'api-*.acme.example'] },
+    });
+    const draft = draftConfig(f, dockerfiles(['backend', 'frontend']));
+    expect(validateDraft(draft.text)).toEqual([]);
+    expect(parse(draft.text).hosts).toEqual(['api.acme.example']);
+    expect(draft.left).toContain(
+      'listener rule host api-*.acme.example is a pattern, not a host name: left out of hosts (name its hosts there)',
+    );
+  });
 });
 
 describe('init: the guesses and their reasons', () => {

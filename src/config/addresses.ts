@@ -7,6 +7,10 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 
+/** A DNS host name, optionally with one leading wildcard label; at most 253 characters. */
+export const HOST_PATTERN =
+  /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
+
 /** Why `address` (an IP literal, `[v6]` brackets and a `%zone` allowed) is refused, or undefined. */
 export function forbiddenAddress(address: string): string | undefined {
   const bare = address.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '');

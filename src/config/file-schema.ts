@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOST_PATTERN } from './addresses';
 import {
   BAKE_BOUNDS,
   badEnvironmentName,
@@ -136,13 +137,7 @@ export const gateSchema = z.strictObject({
 });
 
 /** A public host name the release serves (docs/ground.md). */
-const host = z
-  .string()
-  .max(253)
-  .regex(
-    /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i,
-    'expected a host name',
-  );
+const host = z.string().max(253).regex(HOST_PATTERN, 'expected a host name');
 
 const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML)');
 

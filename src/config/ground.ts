@@ -1,14 +1,11 @@
 /** The ground checks' settings (docs/ground.md): `hosts`, `certificate-min-days`, `ground`. */
 
+import { HOST_PATTERN } from './addresses';
 import type { Sections } from './environment';
 import type { Problem } from './errors';
 import type { InputReader } from './inputs-parse';
 import { INPUTS } from './names';
 import type { GroundMode } from './types';
-
-/** A DNS host name, optionally with one leading wildcard label; at most 253 characters. */
-export const HOST_PATTERN =
-  /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i;
 
 export const MIN_DAYS_BOUNDS = { min: 0, max: 3650 } as const;
 

@@ -3,9 +3,14 @@
  * guessed, as YAML text with comments where a person must decide. Pure: tests give it a
  * `Found` and a workspace answer and read the text.
  */
+import { HOST_PATTERN } from '../config/addresses';
 import { VERSION } from '../version';
 import { type Guess, guessContext, guessWaves, type ImageGuess, imageKeys, type ServiceGuess } from './guess';
 import type { Found } from './types';
+
+/** The rule hosts the config can name: a pattern such as `api-*.example.com` is no host name. */
+const isHostName = (h: string): boolean => h.length <= 253 && HOST_PATTERN.test(h);
+const hostNames = (found: Found): string[] => found.front.hosts.filter(isHostName);
 
 export interface Draft {
   text: string;
@@ -120,10 +125,10 @@ export function draftConfig(found: Found, hasDockerfile: (dir: string) => boolea
     ...services.map(
       (s) => `  - { service: ${scalar(s.service)}, containers: ${flowMap(s.containers)}, wave: ${s.wave} }`,
     ),
-    ...(found.front.hosts.length > 0
+    ...(hostNames(found).length > 0
       ? [
           'hosts:                         # from the listener rules in front of the services',
-          ...found.front.hosts.map((h) => `  - ${scalar(h)}`),
+          ...hostNames(found).map((h) => `  - ${scalar(h)}`),
         ]
       : []),
     ...gateLines(found),
@@ -145,6 +150,13 @@ function leftToPerson(found: Found, images: ImageGuess[]): string[] {
     if (kept.length === 0) left.push(`service ${s.name} runs no image from ECR: left out of services`);
   }
   if (found.alarms.length === 0) left.push('add the alarms the gate should watch (gate.alarms)');
+  for (const h of found.front.hosts.filter((x) => !isHostName(x)))
+    left.push(
+      `listener rule host ${h} is a pattern, not a host name: left out of hosts (name its hosts there)`,
+    );
+  left.push(
+    "check.yml's matrix and rollback.yml's choices list a sample staging environment: point it at yours or remove it",
+  );
   left.push('set gate.smoke-url to a URL that answers when the app is up');
   left.push(
     'to release staging first and promote its images to production, use workflows/promote.yml instead of deploy.yml (docs/promotion.md)',

@@ -21,8 +21,8 @@ const OPTIONS = {
 export const INIT_USAGE = `usage: ecs-release init --cluster <name> [--services a,b] [--aws-region <region>] [--force]
 
 Reads what the cluster runs (read-only in AWS) and writes .github/ecs-release.yml, the
-starter workflows (.github/workflows/deploy.yml, rollback.yml, check.yml, promote.yml)
-and the release role's policy (.github/ecs-release-policy.json). Prints what it found, what it guessed
+starter workflows (.github/workflows/deploy.yml, rollback.yml, check.yml) and the
+release role's policy (.github/ecs-release-policy.json). Prints what it found, what it guessed
 and why, and what is left to you. Never replaces an existing file without --force.
 
 Flags:

@@ -44,22 +44,20 @@ async function regionalLogin(ctx: StageContext, region: string): Promise<Registr
     maxAttempts: base.maxAttempts,
     retryMode: base.retryMode,
   });
-  try {
-    const out = await client.send(new GetAuthorizationTokenCommand({}), { abortSignal: ctx.signal });
-    const data = out.authorizationData?.[0];
-    const decoded = data?.authorizationToken ? decodeAuthorizationToken(data.authorizationToken) : undefined;
-    if (!data?.authorizationToken || !decoded || !data.proxyEndpoint) {
-      throw new Error(`ECR GetAuthorizationToken in ${region} returned no usable token`);
-    }
-    ctx.mask(data.authorizationToken);
-    ctx.mask(decoded.password);
-    return {
-      host: registryHost(data.proxyEndpoint),
-      authorization: basic(decoded.username, decoded.password),
-    };
-  } finally {
-    client.destroy();
+  // Not destroyed after: it shares the main ECR client's request handler, and destroying it
+  // would close the connections another key's lookup is using at the same time.
+  const out = await client.send(new GetAuthorizationTokenCommand({}), { abortSignal: ctx.signal });
+  const data = out.authorizationData?.[0];
+  const decoded = data?.authorizationToken ? decodeAuthorizationToken(data.authorizationToken) : undefined;
+  if (!data?.authorizationToken || !decoded || !data.proxyEndpoint) {
+    throw new Error(`ECR GetAuthorizationToken in ${region} returned no usable token`);
   }
+  ctx.mask(data.authorizationToken);
+  ctx.mask(decoded.password);
+  return {
+    host: registryHost(data.proxyEndpoint),
+    authorization: basic(decoded.username, decoded.password),
+  };
 }
 
 /**

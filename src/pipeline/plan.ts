@@ -2,6 +2,7 @@ import { describeConfig } from '../config/describe';
 import { STAGES, stage } from '../engine/stage';
 import { computeContentKeys } from '../images';
 import { findImage } from '../images/ecr';
+import { checkPromotion } from '../images/promote';
 import type { PreflightResult } from '../model/contracts';
 import type { Report } from '../model/report';
 import { runPreflight } from '../preflight';
@@ -44,7 +45,8 @@ export async function planRelease(ctx: StageContext, report: Report): Promise<vo
     ctx.log.info(describeConfig(ctx.config));
   });
   const preflight = await stage(ctx, report, STAGES.preflight, () =>
-    runPreflight(ctx, { ground: groundInto(report) }),
+    // With `images`, the promotion's read-only check (hosts allowed, every digest found) as deploy runs it.
+    runPreflight(ctx, { checks: ctx.config.promote ? [checkPromotion] : [], ground: groundInto(report) }),
   );
   await stage(ctx, report, STAGES.render, async () => {
     const references = await imageReferences(ctx, preflight);
