@@ -1,8 +1,8 @@
 "use strict";var S=Object.defineProperty;var o=(u,h)=>S(u,"name",{value:h,configurable:!0});exports.id=256,exports.ids=[256],exports.modules={86256:((u,h,t)=>{t.r(h),t.d(h,{INIT_USAGE:o(()=>A,"INIT_USAGE"),runInit:o(()=>v,"runInit")});var g=t(57975),O=t.n(g),m=t(42784),w=t(95214),s=t(19842),l=t(44205),a=t(28414),d=t(82700);const P={cluster:{type:"string"},services:{type:"string"},"aws-region":{type:"string"},force:{type:"boolean"},help:{type:"boolean",short:"h"}},A=`usage: ecs-release init --cluster <name> [--services a,b] [--aws-region <region>] [--force]
 
 Reads what the cluster runs (read-only in AWS) and writes .github/ecs-release.yml, the
-starter workflows (.github/workflows/deploy.yml, rollback.yml, check.yml, promote.yml)
-and the release role's policy (.github/ecs-release-policy.json). Prints what it found, what it guessed
+starter workflows (.github/workflows/deploy.yml, rollback.yml, check.yml) and the
+release role's policy (.github/ecs-release-policy.json). Prints what it found, what it guessed
 and why, and what is left to you. Never replaces an existing file without --force.
 
 Flags:
